@@ -1,0 +1,127 @@
+import type { Context } from "../engine/simulation.js";
+import type { Store, WatchType } from "./store.js";
+import type { KubeObject } from "./types.js";
+import { ObjectMap } from "./object-map.js";
+
+/** Callbacks of an informer (client-go's ResourceEventHandler). Objects must not be mutated. */
+export interface InformerHandlers<T extends KubeObject> {
+  onAdd?(obj: T): void;
+  onUpdate?(old: T, obj: T): void;
+  onDelete?(obj: T): void;
+}
+
+/**
+ * A shared informer for one kind (client-go tools/cache): a local cache fed by the store's watch, delivered
+ * `latency` ms after each write, in write order. Handlers run inside the informer's own engine event, never inside
+ * the writer's call, so a write never re-enters the writer. Deliveries due at the same time are batched into one
+ * engine event, which keeps the cost per write low.
+ */
+export class Informer<T extends KubeObject> {
+  private readonly cache = new ObjectMap<T>();
+  private readonly handlers: InformerHandlers<T>[] = [];
+  // Pending deliveries as parallel arrays (a FIFO): due time, type, object, previous object.
+  private dueAt: number[] = [];
+  private types: WatchType[] = [];
+  private objs: T[] = [];
+  private olds: (T | undefined)[] = [];
+  private head = 0;
+  private flushScheduled = false;
+  private readonly ctx: Context<null>;
+
+  /**
+   * @param register gives the informer its engine context (`sim.register`), named after the informer.
+   * @param latency ms between a write and its delivery (Settings.informerLatency).
+   */
+  constructor(
+    readonly kind: string,
+    store: Store,
+    register: (name: string, handler: (e: null) => void) => Context<null>,
+    name: string,
+    private readonly latency: number,
+  ) {
+    this.ctx = register(name, () => this.flush());
+    for (const o of store.list<T>(kind)) this.cache.set(o);
+    store.watch(kind, (type, obj, old) => this.enqueue(type, obj as T, old as T | undefined));
+  }
+
+  /** Adds handlers; objects already cached are replayed to onAdd at once, as AddEventHandler does. */
+  addHandlers(h: InformerHandlers<T>): void {
+    this.handlers.push(h);
+    if (h.onAdd) for (const o of this.cache.values()) h.onAdd(o);
+  }
+
+  /** The cached object (the informer's possibly stale view). */
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.cache.get(namespace, name);
+  }
+
+  /** All cached objects: namespaces in first-seen order, objects in each in first-seen order. */
+  list(): IterableIterator<T> {
+    return this.cache.values();
+  }
+
+  /** Number of cached objects. */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  private enqueue(type: WatchType, obj: T, old: T | undefined): void {
+    this.dueAt.push(this.ctx.now + this.latency);
+    this.types.push(type);
+    this.objs.push(obj);
+    this.olds.push(old);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.ctx.schedule(this.latency, null);
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const now = this.ctx.now;
+    while (this.head < this.dueAt.length && this.dueAt[this.head] <= now) {
+      const i = this.head++;
+      const type = this.types[i];
+      const obj = this.objs[i];
+      const old = this.olds[i];
+      this.objs[i] = undefined as unknown as T;
+      this.olds[i] = undefined;
+      this.deliver(type, obj, old);
+    }
+    if (this.head === this.dueAt.length) {
+      this.dueAt.length = this.types.length = this.objs.length = this.olds.length = 0;
+      this.head = 0;
+    } else {
+      if (this.head > 4096 && this.head * 2 > this.dueAt.length) this.compact();
+      this.flushScheduled = true;
+      this.ctx.scheduleAt(this.dueAt[this.head], null);
+    }
+  }
+
+  /** Drops delivered entries from the front, so a never-empty FIFO does not grow without bound. */
+  private compact(): void {
+    const h = this.head;
+    this.dueAt = this.dueAt.slice(h);
+    this.types = this.types.slice(h);
+    this.objs = this.objs.slice(h);
+    this.olds = this.olds.slice(h);
+    this.head = 0;
+  }
+
+  private deliver(type: WatchType, obj: T, old: T | undefined): void {
+    const { namespace, name } = obj.metadata;
+    if (type === "DELETED") {
+      const last = this.cache.delete(namespace, name) ?? obj;
+      for (const h of this.handlers) h.onDelete?.(last);
+      return;
+    }
+    const prev = this.cache.get(namespace, name);
+    this.cache.set(obj);
+    if (prev === undefined) {
+      for (const h of this.handlers) h.onAdd?.(obj);
+    } else {
+      for (const h of this.handlers) h.onUpdate?.(prev, obj);
+    }
+    void old;
+  }
+}

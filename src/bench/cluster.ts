@@ -1,0 +1,64 @@
+/**
+ * Whole-cluster benchmark: N nodes and P pods (P / 1000 Deployments of 1,000 replicas) simulated for a duration
+ * with default heartbeats, built as a Scenario object so that YAML loading is not timed.
+ */
+import { simulate } from "../run.js";
+import type { LoadedManifest, Scenario } from "../scenario/types.js";
+
+/** Builds the benchmark scenario. */
+export function clusterScenario(nodes: number, pods: number, durationMs: number): Scenario {
+  const perDeployment = 1000;
+  const workloads: LoadedManifest[] = [];
+  for (let i = 0; i * perDeployment < pods; i++) {
+    const name = `app-${i}`;
+    workloads.push({
+      source: { file: "bench", line: 1, col: 1 },
+      object: {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name, namespace: "default" },
+        spec: {
+          replicas: Math.min(perDeployment, pods - i * perDeployment),
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: "c", image: "busybox", resources: { requests: { cpu: "100m", memory: "128Mi" } } }] },
+          },
+        },
+      },
+    });
+  }
+  return {
+    file: "bench",
+    hash: "",
+    name: "bench",
+    seed: 1,
+    startTime: Date.UTC(2026, 0, 1),
+    duration: durationMs,
+    nodePools: [{ name: "node", count: nodes, capacity: { cpu: "16", memory: "64Gi", pods: "110" }, labels: {}, taints: [] }],
+    settings: {},
+    workloads,
+    timeline: [],
+    metricsInterval: 10_000,
+    expect: [],
+    ignored: [],
+  };
+}
+
+/** Runs the cluster benchmark; returns wall seconds, events and the outcome's pod totals. */
+export function clusterBench(nodes: number, pods: number, durationMs: number) {
+  const sc = clusterScenario(nodes, pods, durationMs);
+  const t0 = process.hrtime.bigint();
+  const out = simulate(sc);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return {
+    nodes,
+    pods,
+    simulated: `${durationMs / 3_600_000}h`,
+    seconds: Math.round(seconds * 100) / 100,
+    events: out.summary.events,
+    eventsPerSecond: Math.round(out.summary.events / seconds),
+    podsScheduled: out.summary.totals.podsScheduled,
+    peakRssMiB: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+  };
+}

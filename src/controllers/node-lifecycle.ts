@@ -1,0 +1,337 @@
+import { TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE } from "../api/admission.js";
+import type { ControlPlane } from "../api/control-plane.js";
+import { getCondition, setCondition } from "../api/pod-util.js";
+import type { Condition, Lease, Node, Pod, Taint } from "../api/types.js";
+import { assertNever } from "../engine/assert-never.js";
+import type { Context } from "../engine/simulation.js";
+import { NODE_LEASE_NAMESPACE } from "../kubelet/kubelet.js";
+import type { PodsByNode } from "./pods-by-node.js";
+import { WorkQueue } from "./runtime.js";
+import { TokenBucket } from "./token-bucket.js";
+import { computeZoneState, zoneKey, zoneTaintRate, type ZoneState } from "./zone-state.js";
+
+/** What the controller last observed of a node (upstream nodeHealthData). */
+interface NodeHealth {
+  /** Virtual ms when the controller last saw the kubelet alive (a new lease renewTime or status heartbeat). */
+  probeTimestamp: number;
+  readyTransitionTimestamp: number;
+  /** The Ready condition heartbeat last seen. */
+  heartbeat: string | undefined;
+  /** The lease object last seen (objects are immutable: a new object is a new write). */
+  lease: Lease | undefined;
+  renewTime: string | undefined;
+}
+
+/** A per-zone rate-limited queue of nodes to taint (upstream RateLimitedTimedQueue, one per zone). */
+interface ZoneTainter {
+  /** Node names, FIFO, unique; value = earliest virtual ms to process. */
+  queue: Map<string, number>;
+  limiter: TokenBucket;
+}
+
+type NlcEvent = { t: "monitor" } | { t: "taintPass" };
+
+/** Node conditions the controller sets to Unknown when the kubelet goes silent (nodeConditionTypes upstream). */
+const MONITORED_CONDITIONS = ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure"];
+
+/** NoSchedule taints mirroring node conditions (doNoScheduleTaintingPass, nodeConditionToTaintKeyStatusMap). */
+const CONDITION_NOSCHEDULE_TAINTS: readonly [string, Condition["status"], string][] = [
+  ["Ready", "False", TAINT_NOT_READY],
+  ["Ready", "Unknown", TAINT_UNREACHABLE],
+  ["MemoryPressure", "True", "node.kubernetes.io/memory-pressure"],
+  ["DiskPressure", "True", "node.kubernetes.io/disk-pressure"],
+  ["PIDPressure", "True", "node.kubernetes.io/pid-pressure"],
+];
+
+/**
+ * The node lifecycle controller (pkg/controller/nodelifecycle/node_lifecycle_controller.go).
+ *
+ * Every nodeMonitorPeriod it checks each node: a new lease renewTime or status heartbeat refreshes the node's
+ * probe time; once now - probe time reaches the grace period (nodeStartupGracePeriod for a node that never
+ * reported Ready) the node's conditions become Unknown ("Kubelet stopped posting node status."), its pods are
+ * marked not ready, and the node is queued for the `node.kubernetes.io/unreachable:NoExecute` taint (or
+ * not-ready when Ready=False). Taints are applied by a pass every nodeEvictionPeriod, rate-limited per zone by the
+ * zone's state; when every zone is fully disrupted the controller removes the taints and evicts nothing. A node
+ * that is Ready again loses its taints. NoSchedule taints follow the conditions on every node change.
+ *
+ * NOTE: upstream compares `now.After(probe + grace)`; its passes drift by milliseconds so that acts as >=. Here
+ * passes are exactly nodeMonitorPeriod apart, so k8sim uses >= to keep the same timing.
+ * NOTE: upstream iterates zones in Go map order (random); k8sim uses the order zones were first seen.
+ */
+export class NodeLifecycleController {
+  private readonly ctx: Context<NlcEvent>;
+  private readonly health = new Map<string, NodeHealth>();
+  private readonly zoneStates = new Map<string, ZoneState>();
+  private readonly tainters = new Map<string, ZoneTainter>();
+  private readonly noSchedule: WorkQueue;
+  private taintPassScheduled = false;
+  /** Node leases by node name (the lease informer's view), so a monitor pass builds no keys. */
+  private readonly leases = new Map<string, Lease>();
+  private readonly monitorEvent: NlcEvent = { t: "monitor" };
+  private readonly taintPassEvent: NlcEvent = { t: "taintPass" };
+
+  constructor(private readonly cp: ControlPlane, private readonly podsByNode: PodsByNode) {
+    this.ctx = cp.sim.register<NlcEvent>("node-lifecycle-controller", (e) => this.on(e));
+    this.noSchedule = new WorkQueue(cp.sim, "node-lifecycle-controller/noschedule", (name) => this.reconcileNoScheduleTaints(name));
+    cp.informers.nodes.addHandlers({
+      onAdd: (n) => this.noSchedule.add(n.metadata.name),
+      onUpdate: (_o, n) => this.noSchedule.add(n.metadata.name),
+      onDelete: (n) => this.health.delete(n.metadata.name),
+    });
+    cp.informers.leases.addHandlers({
+      onAdd: (l) => {
+        if (l.metadata.namespace === NODE_LEASE_NAMESPACE) this.leases.set(l.metadata.name, l);
+      },
+      onUpdate: (_o, l) => {
+        if (l.metadata.namespace === NODE_LEASE_NAMESPACE) this.leases.set(l.metadata.name, l);
+      },
+      onDelete: (l) => {
+        if (l.metadata.namespace === NODE_LEASE_NAMESPACE) this.leases.delete(l.metadata.name);
+      },
+    });
+    this.ctx.schedule(0, this.monitorEvent);
+  }
+
+  /** The zone states of the last monitor pass, in first-seen order (for reports and tests). */
+  get zones(): ReadonlyMap<string, ZoneState> {
+    return this.zoneStates;
+  }
+
+  private on(e: NlcEvent): void {
+    switch (e.t) {
+      case "monitor":
+        this.monitorNodeHealth();
+        this.ctx.schedule(this.cp.settings.nodeMonitorPeriod, this.monitorEvent);
+        return;
+      case "taintPass":
+        this.doNoExecuteTaintingPass();
+        return;
+      default:
+        assertNever(e);
+    }
+  }
+
+  private monitorNodeHealth(): void {
+    const zoneReady = new Map<string, [number, number]>();
+    const nodesByZone = new Map<string, Node[]>();
+    for (const node of this.cp.informers.nodes.list()) {
+      const [observed, current, updated] = this.tryUpdateNodeHealth(node);
+      const zone = zoneKey(updated);
+      let counts = zoneReady.get(zone);
+      if (!counts) zoneReady.set(zone, (counts = [0, 0]));
+      if (current?.status === "True") counts[0]++;
+      else counts[1]++;
+      let list = nodesByZone.get(zone);
+      if (!list) nodesByZone.set(zone, (list = []));
+      list.push(updated);
+      if (!this.tainters.has(zone)) {
+        this.tainters.set(zone, { queue: new Map(), limiter: new TokenBucket(this.cp.settings.nodeEvictionRate, 1, this.ctx.now) });
+      }
+      if (current) this.processTaintBaseEviction(updated, current);
+      if (current && current.status !== "True" && observed?.status === "True") {
+        this.cp.events.record(updated, "Normal", "NodeNotReady", `Node ${updated.metadata.name} status is now: NodeNotReady`, "node-controller");
+        this.markPodsNotReady(updated.metadata.name);
+      }
+    }
+    this.handleDisruption(zoneReady, nodesByZone);
+  }
+
+  /**
+   * Refreshes the node's probe time from its lease and heartbeat and, past the grace period, writes its
+   * conditions as Unknown. Returns [Ready before, Ready now, node as now stored].
+   */
+  private tryUpdateNodeHealth(node: Node): [Condition | undefined, Condition | undefined, Node] {
+    const now = this.ctx.now;
+    const name = node.metadata.name;
+    const ready = getCondition(node.status.conditions, "Ready");
+    let h = this.health.get(name);
+    if (!h) {
+      h = { probeTimestamp: now, readyTransitionTimestamp: now, heartbeat: ready?.lastHeartbeatTime, lease: undefined, renewTime: undefined };
+      this.health.set(name, h);
+    } else if (ready?.lastHeartbeatTime !== h.heartbeat) {
+      h.heartbeat = ready?.lastHeartbeatTime;
+      h.probeTimestamp = now;
+    }
+    const lease = this.leases.get(name);
+    if (lease && lease !== h.lease) {
+      h.lease = lease;
+      if (h.renewTime === undefined || lease.spec.renewTime > h.renewTime) {
+        h.renewTime = lease.spec.renewTime;
+        h.probeTimestamp = now;
+      }
+    }
+    const grace = ready ? this.cp.settings.nodeMonitorGracePeriod : this.cp.settings.nodeStartupGracePeriod;
+    if (now - h.probeTimestamp < grace) return [ready, ready, node];
+    // The kubelet is silent: every monitored condition that is not already Unknown becomes Unknown.
+    const t = this.cp.clock.time();
+    let conds = node.status.conditions;
+    let changed = false;
+    for (const type of MONITORED_CONDITIONS) {
+      const c = getCondition(conds, type);
+      if (c?.status === "Unknown") continue;
+      changed = true;
+      conds = setCondition(conds, {
+        type,
+        status: "Unknown",
+        reason: c ? "NodeStatusUnknown" : "NodeStatusNeverUpdated",
+        message: c ? "Kubelet stopped posting node status." : "Kubelet never posted node status.",
+        lastHeartbeatTime: c?.lastHeartbeatTime ?? node.metadata.creationTimestamp,
+        lastTransitionTime: t,
+      });
+    }
+    if (!changed) return [ready, ready, node];
+    const r = this.cp.api.updateStatus({ ...node, status: { ...node.status, conditions: conds } });
+    if (!r.ok) return [ready, ready, node];
+    h.heartbeat = getCondition(conds, "Ready")?.lastHeartbeatTime;
+    h.readyTransitionTimestamp = now;
+    return [ready, getCondition(conds, "Ready"), r.object];
+  }
+
+  /** processTaintBaseEviction: queue the NoExecute taint for a not-ready node, lift it from a ready one. */
+  private processTaintBaseEviction(node: Node, ready: Condition): void {
+    const name = node.metadata.name;
+    const zone = zoneKey(node);
+    const taints = node.spec.taints ?? [];
+    const has = (key: string) => taints.some((t) => t.key === key && t.effect === "NoExecute");
+    if (ready.status === "True") {
+      if (has(TAINT_UNREACHABLE) || has(TAINT_NOT_READY)) {
+        this.setNoExecuteTaint(node, undefined);
+      }
+      this.tainters.get(zone)?.queue.delete(name);
+      return;
+    }
+    const want = ready.status === "False" ? TAINT_NOT_READY : TAINT_UNREACHABLE;
+    const other = want === TAINT_NOT_READY ? TAINT_UNREACHABLE : TAINT_NOT_READY;
+    if (has(other)) {
+      // Already evicting under the other taint: swap without waiting for the rate limiter.
+      this.setNoExecuteTaint(node, want);
+      return;
+    }
+    if (has(want)) return;
+    const tainter = this.tainters.get(zone)!;
+    if (!tainter.queue.has(name)) {
+      tainter.queue.set(name, this.ctx.now);
+      this.scheduleTaintPass();
+    }
+  }
+
+  private scheduleTaintPass(): void {
+    if (this.taintPassScheduled) return;
+    this.taintPassScheduled = true;
+    // The pass runs on a fixed nodeEvictionPeriod grid from controller start (wait.Until).
+    const p = this.cp.settings.nodeEvictionPeriod;
+    this.ctx.scheduleAt(Math.ceil(this.ctx.now / p) * p, this.taintPassEvent);
+  }
+
+  /** doNoExecuteTaintingPass: per zone, taint queued nodes while the zone's limiter allows. */
+  private doNoExecuteTaintingPass(): void {
+    this.taintPassScheduled = false;
+    const now = this.ctx.now;
+    let pending = false;
+    for (const tainter of this.tainters.values()) {
+      for (const [name, at] of tainter.queue) {
+        if (at > now) break;
+        if (!tainter.limiter.tryAccept(now)) break;
+        tainter.queue.delete(name);
+        const node = this.cp.api.get<Node>("Node", undefined, name);
+        const ready = node && getCondition(node.status.conditions, "Ready");
+        if (!node || !ready || ready.status === "True") continue;
+        this.setNoExecuteTaint(node, ready.status === "False" ? TAINT_NOT_READY : TAINT_UNREACHABLE);
+      }
+      if (tainter.queue.size > 0) pending = true;
+    }
+    if (pending) {
+      this.taintPassScheduled = true;
+      this.ctx.schedule(this.cp.settings.nodeEvictionPeriod, this.taintPassEvent);
+    }
+  }
+
+  /** Sets the node's lifecycle NoExecute taint to `key` (or removes both when undefined). */
+  private setNoExecuteTaint(node: Node, key: string | undefined): void {
+    const kept = (node.spec.taints ?? []).filter((t) => !(t.effect === "NoExecute" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY)));
+    const taints: Taint[] = key ? [...kept, { key, effect: "NoExecute", timeAdded: this.cp.clock.time() }] : kept;
+    this.writeTaints(node, taints);
+  }
+
+  private writeTaints(node: Node, taints: Taint[]): void {
+    const spec: Node["spec"] = { ...node.spec, taints };
+    if (taints.length === 0) delete spec.taints;
+    this.cp.api.update({ ...node, metadata: { ...node.metadata, resourceVersion: undefined }, spec });
+  }
+
+  /** MarkPodsNotReady (pkg/controller/util/node/controller_utils.go): Ready=False on every pod of the node. */
+  private markPodsNotReady(nodeName: string): void {
+    const t = this.cp.clock.time();
+    for (const cached of [...this.podsByNode.pods(nodeName)]) {
+      const pod = this.cp.api.get<Pod>("Pod", cached.metadata.namespace, cached.metadata.name);
+      if (!pod || pod.spec.nodeName !== nodeName) continue;
+      const ready = getCondition(pod.status.conditions, "Ready");
+      if (!ready || ready.status === "False") continue;
+      const conditions = setCondition(pod.status.conditions, { ...ready, status: "False", lastTransitionTime: t });
+      this.cp.api.updateStatus({ ...pod, status: { ...pod.status, conditions } });
+      this.cp.events.record(pod, "Warning", "NodeNotReady", "Node is not ready", "node-controller");
+    }
+  }
+
+  /** handleDisruption: zone states, master disruption mode, per-zone taint rates. */
+  private handleDisruption(zoneReady: Map<string, [number, number]>, nodesByZone: Map<string, Node[]>): void {
+    const s = this.cp.settings;
+    const next = new Map<string, ZoneState>();
+    let allAreFully = zoneReady.size > 0;
+    for (const [zone, [ready, notReady]] of zoneReady) {
+      const st = computeZoneState(ready, notReady, s.unhealthyZoneThreshold);
+      next.set(zone, st);
+      if (st !== "FullDisruption") allAreFully = false;
+    }
+    let allWasFully = this.zoneStates.size > 0;
+    for (const st of this.zoneStates.values()) if (st !== "FullDisruption") allWasFully = false;
+    const now = this.ctx.now;
+    if (allAreFully && !allWasFully) {
+      // Entering master disruption mode: the control plane is more likely cut off than every node dead.
+      for (const nodes of nodesByZone.values()) for (const n of nodes) this.setNoExecuteTaint(n, undefined);
+      for (const t of this.tainters.values()) {
+        t.queue.clear();
+        t.limiter = new TokenBucket(0, 1, now);
+      }
+    } else if (!allAreFully && allWasFully) {
+      for (const [zone, st] of next) this.swapLimiter(zone, zoneTaintRate(st, nodesByZone.get(zone)?.length ?? 0, s));
+    } else if (!allAreFully) {
+      for (const [zone, st] of next) {
+        if (this.zoneStates.get(zone) !== st) this.swapLimiter(zone, zoneTaintRate(st, nodesByZone.get(zone)?.length ?? 0, s));
+      }
+    }
+    this.zoneStates.clear();
+    for (const [z, st] of next) this.zoneStates.set(z, st);
+  }
+
+  /** RateLimitedTimedQueue.SwapLimiter: a new bucket at `qps`, drained if the old one was empty (burst 1). */
+  private swapLimiter(zone: string, qps: number): void {
+    const t = this.tainters.get(zone);
+    if (!t || t.limiter.qps === qps) return;
+    const now = this.ctx.now;
+    const fresh = new TokenBucket(qps, 1, now);
+    if (qps > 0 && !t.limiter.tryAccept(now)) fresh.tryAccept(now);
+    t.limiter = fresh;
+  }
+
+  /** doNoScheduleTaintingPass: NoSchedule taints that mirror the node's conditions and spec.unschedulable. */
+  private reconcileNoScheduleTaints(name: string): void {
+    const node = this.cp.api.get<Node>("Node", undefined, name);
+    if (!node) return;
+    const want: string[] = [];
+    for (const [type, status, key] of CONDITION_NOSCHEDULE_TAINTS) {
+      if (getCondition(node.status.conditions, type)?.status === status) want.push(key);
+    }
+    if (node.spec.unschedulable) want.push(TAINT_UNSCHEDULABLE);
+    const managed = new Set([...CONDITION_NOSCHEDULE_TAINTS.map((c) => c[2]), TAINT_UNSCHEDULABLE]);
+    const cur = node.spec.taints ?? [];
+    const have = cur.filter((t) => t.effect === "NoSchedule" && managed.has(t.key)).map((t) => t.key);
+    if (have.length === want.length && have.every((k) => want.includes(k))) return;
+    const t = this.cp.clock.time();
+    const taints = [
+      ...cur.filter((x) => !(x.effect === "NoSchedule" && managed.has(x.key))),
+      ...want.map((key): Taint => cur.find((x) => x.key === key && x.effect === "NoSchedule") ?? { key, effect: "NoSchedule", timeAdded: t }),
+    ];
+    this.writeTaints(node, taints);
+  }
+}

@@ -1,0 +1,34 @@
+import { SAFE_ALPHANUMS } from "../api/names.js";
+import type { PodTemplateSpec } from "../api/types.js";
+
+
+/**
+ * The pod-template-hash of a Deployment's template (pkg/controller/controller_utils.go ComputeHash): a 32-bit
+ * FNV-1a hash of the template, plus the collision count when set, written in decimal and passed through
+ * SafeEncodeString. NOTE: upstream hashes a spew dump of the Go struct; k8sim hashes the template's JSON with keys
+ * sorted, so hashes differ from a real cluster's but are stable and change exactly when the template changes.
+ */
+export function computeHash(template: PodTemplateSpec, collisionCount?: number): string {
+  let h = 0x811c9dc5;
+  const text = canonicalJson(template) + (collisionCount !== undefined ? String(collisionCount) : "");
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  const decimal = String(h >>> 0);
+  let out = "";
+  for (let i = 0; i < decimal.length; i++) out += SAFE_ALPHANUMS[decimal.charCodeAt(i) % SAFE_ALPHANUMS.length];
+  return out;
+}
+
+/** JSON with object keys sorted at every level, so equal values give equal text. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(",")}}`;
+}

@@ -1,0 +1,231 @@
+import type { ControlPlane } from "../api/control-plane.js";
+import { controllerRef, isPodActive, isPodAvailable, isPodReady } from "../api/pod-util.js";
+import { matchesSelector } from "../api/selectors.js";
+import type { Pod, ReplicaSet } from "../api/types.js";
+import { objectKey } from "../api/types.js";
+import { compareForDeletion } from "./pod-ranking.js";
+import { WorkQueue, type ReconcileResult } from "./runtime.js";
+
+/** Most pods one sync creates or deletes (pkg/controller/replicaset/replica_set.go BurstReplicas). */
+export const BURST_REPLICAS = 500;
+
+/** Creations and deletions a sync made that the informer has not shown yet (upstream ControllerExpectations). */
+interface Expectations {
+  adds: number;
+  dels: Set<string>;
+}
+
+/**
+ * The pods a controller owns (by controller ownerReference uid), with running counts of the active and the ready
+ * active ones, so a sync's status costs O(1) rather than a pass over every pod.
+ */
+interface OwnedPods {
+  pods: Map<string, Pod>;
+  active: number;
+  ready: number;
+}
+
+/**
+ * The ReplicaSet controller (pkg/controller/replicaset/replica_set.go): keeps the number of active pods owned by
+ * each ReplicaSet equal to spec.replicas, creating pods from the template (generateName "<rs>-", controller
+ * ownerReference) or deleting the best victims by ActivePodsWithRanks, and writes status (replicas,
+ * fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration). Expectations stop a sync from acting
+ * again before the informer has seen its own writes, as upstream.
+ */
+export class ReplicaSetController {
+  private readonly queue: WorkQueue;
+  private readonly podsByOwner = new Map<string, OwnedPods>();
+  private readonly expectations = new Map<string, Expectations>();
+
+  constructor(private readonly cp: ControlPlane) {
+    this.queue = new WorkQueue(cp.sim, "replicaset-controller", (key) => this.reconcile(key));
+    const rsKey = (rs: ReplicaSet) => objectKey(rs.metadata.namespace, rs.metadata.name);
+    cp.informers.replicaSets.addHandlers({
+      onAdd: (rs) => this.queue.add(rsKey(rs)),
+      onUpdate: (_o, rs) => this.queue.add(rsKey(rs)),
+      onDelete: (rs) => this.expectations.delete(rsKey(rs)),
+    });
+    cp.informers.pods.addHandlers({
+      onAdd: (p) => {
+        this.index(p);
+        const key = this.ownerKey(p);
+        if (!key) return;
+        const e = this.expectations.get(key);
+        if (e && e.adds > 0) e.adds--;
+        this.queue.add(key);
+      },
+      onUpdate: (o, p) => {
+        this.index(p);
+        const key = this.ownerKey(p);
+        if (!key) return;
+        if (p.metadata.deletionTimestamp && !o.metadata.deletionTimestamp) this.deletionObserved(key, p);
+        this.queue.add(key);
+      },
+      onDelete: (p) => {
+        this.unindex(p);
+        const key = this.ownerKey(p);
+        if (!key) return;
+        this.deletionObserved(key, p);
+        this.queue.add(key);
+      },
+    });
+  }
+
+  private ownerKey(p: Pod): string | undefined {
+    const ref = controllerRef(p);
+    return ref && ref.kind === "ReplicaSet" ? objectKey(p.metadata.namespace, ref.name) : undefined;
+  }
+
+  private index(p: Pod): void {
+    const ref = controllerRef(p);
+    if (!ref) return;
+    let o = this.podsByOwner.get(ref.uid);
+    if (!o) this.podsByOwner.set(ref.uid, (o = { pods: new Map(), active: 0, ready: 0 }));
+    const key = objectKey(p.metadata.namespace, p.metadata.name);
+    const prev = o.pods.get(key);
+    if (prev) count(o, prev, -1);
+    o.pods.set(key, p);
+    count(o, p, 1);
+  }
+
+  private unindex(p: Pod): void {
+    const ref = controllerRef(p);
+    const o = ref && this.podsByOwner.get(ref.uid);
+    if (!o) return;
+    const key = objectKey(p.metadata.namespace, p.metadata.name);
+    const prev = o.pods.get(key);
+    if (!prev) return;
+    count(o, prev, -1);
+    o.pods.delete(key);
+    if (o.pods.size === 0) this.podsByOwner.delete(ref!.uid);
+  }
+
+  private deletionObserved(rsKey: string, p: Pod): void {
+    this.expectations.get(rsKey)?.dels.delete(objectKey(p.metadata.namespace, p.metadata.name));
+  }
+
+  /** syncReplicaSet for one key. */
+  private reconcile(key: string): ReconcileResult | void {
+    const i = key.indexOf("/");
+    const rs = this.cp.informers.replicaSets.get(key.slice(0, i), key.slice(i + 1));
+    if (!rs || rs.metadata.deletionTimestamp) return;
+    const owned = this.podsByOwner.get(rs.metadata.uid!);
+    const exp = this.expectations.get(key);
+    const satisfied = !exp || (exp.adds <= 0 && exp.dels.size === 0);
+    let err: string | undefined;
+    if (satisfied) err = this.manageReplicas(key, rs, owned);
+    const result = this.updateStatus(rs, owned);
+    if (err !== undefined) return { error: err };
+    return result;
+  }
+
+  private manageReplicas(key: string, rs: ReplicaSet, owned: OwnedPods | undefined): string | undefined {
+    const want = rs.spec.replicas ?? 1;
+    const diff = (owned?.active ?? 0) - want;
+    if (diff < 0) {
+      const n = Math.min(-diff, BURST_REPLICAS);
+      const exp: Expectations = { adds: n, dels: new Set() };
+      this.expectations.set(key, exp);
+      for (let k = 0; k < n; k++) {
+        const r = this.cp.api.create<Pod>(this.podFromTemplate(rs));
+        if (!r.ok) {
+          // The informer will never show the pods not created.
+          exp.adds -= n - k;
+          this.cp.events.record(rs, "Warning", "FailedCreate", `Error creating: ${r.message}`, "replicaset-controller");
+          return r.message;
+        }
+        this.cp.events.record(rs, "Normal", "SuccessfulCreate", `Created pod: ${r.object.metadata.name}`, "replicaset-controller");
+      }
+    } else if (diff > 0) {
+      const active: Pod[] = [];
+      for (const p of owned!.pods.values()) if (isPodActive(p)) active.push(p);
+      const victims = this.podsToDelete(active, Math.min(diff, BURST_REPLICAS));
+      const exp: Expectations = { adds: 0, dels: new Set(victims.map((p) => objectKey(p.metadata.namespace, p.metadata.name))) };
+      this.expectations.set(key, exp);
+      for (const p of victims) {
+        const r = this.cp.api.delete("Pod", p.metadata.namespace, p.metadata.name);
+        if (!r.ok) {
+          exp.dels.delete(objectKey(p.metadata.namespace, p.metadata.name));
+          continue;
+        }
+        this.cp.events.record(rs, "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name}`, "replicaset-controller");
+      }
+    }
+    return undefined;
+  }
+
+  /** getPodsToDelete: rank each pod by how many active pods share its node, then take the first `n` by rank. */
+  private podsToDelete(active: Pod[], n: number): Pod[] {
+    const perNode = new Map<string, number>();
+    for (const p of active) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
+    const ranked = active.map((p) => ({ p, rank: p.spec.nodeName ? perNode.get(p.spec.nodeName)! : 0 }));
+    ranked.sort((a, b) => compareForDeletion(a.p, a.rank, b.p, b.rank, this.cp.clock));
+    return ranked.slice(0, n).map((r) => r.p);
+  }
+
+  private podFromTemplate(rs: ReplicaSet): Pod {
+    const t = rs.spec.template;
+    return {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: "",
+        generateName: `${rs.metadata.name}-`,
+        namespace: rs.metadata.namespace,
+        labels: { ...(t.metadata?.labels ?? {}) },
+        ...(t.metadata?.annotations ? { annotations: { ...t.metadata.annotations } } : {}),
+        ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: rs.metadata.name, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+      },
+      // Shared, not copied: stored objects are never mutated, and 1,000 replicas need not hold 1,000 copies.
+      spec: t.spec,
+      status: {},
+    };
+  }
+
+  /** calculateStatus + updateReplicaSetStatus; requeues while pods wait out minReadySeconds. */
+  private updateStatus(rs: ReplicaSet, owned: OwnedPods | undefined): ReconcileResult | void {
+    const minReady = rs.spec.minReadySeconds ?? 0;
+    const now = this.cp.sim.now;
+    const replicas = owned?.active ?? 0;
+    const ready = owned?.ready ?? 0;
+    let fullyLabeled = replicas;
+    let available = ready;
+    const templLabels = rs.spec.template.metadata?.labels ?? {};
+    // Pods match the selector, so they carry the template's labels that the selector names; only extra template
+    // labels (or minReadySeconds) need a pass over the pods.
+    const extraLabels = Object.keys(templLabels).some((k) => rs.spec.selector.matchLabels?.[k] !== templLabels[k]);
+    if (owned && (extraLabels || minReady > 0)) {
+      fullyLabeled = 0;
+      available = 0;
+      for (const p of owned.pods.values()) {
+        if (!isPodActive(p)) continue;
+        if (matchesSelector({ matchLabels: templLabels }, p.metadata.labels)) fullyLabeled++;
+        if (isPodReady(p) && isPodAvailable(p, minReady, now, this.cp.clock)) available++;
+      }
+    }
+    const s = rs.status ?? { replicas: 0 };
+    const gen = rs.metadata.generation;
+    if (
+      s.replicas !== replicas ||
+      (s.fullyLabeledReplicas ?? 0) !== fullyLabeled ||
+      (s.readyReplicas ?? 0) !== ready ||
+      (s.availableReplicas ?? 0) !== available ||
+      s.observedGeneration !== gen
+    ) {
+      const r = this.cp.api.updateStatus<ReplicaSet>({
+        ...rs,
+        metadata: { ...rs.metadata, resourceVersion: undefined },
+        status: { replicas, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available, observedGeneration: gen },
+      });
+      if (!r.ok && r.reason !== "NotFound") return { error: r.message };
+    }
+    if (minReady > 0 && ready > available) return { requeueAfter: minReady * 1000 };
+  }
+}
+
+/** Adds (sign 1) or removes (sign -1) a pod's contribution to its owner's counts. */
+function count(o: OwnedPods, p: Pod, sign: 1 | -1): void {
+  if (!isPodActive(p)) return;
+  o.active += sign;
+  if (isPodReady(p)) o.ready += sign;
+}

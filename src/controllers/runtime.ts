@@ -1,0 +1,73 @@
+import type { Context, Simulation } from "../engine/simulation.js";
+
+/** What a reconcile asks of the runtime (controller-runtime's reconcile.Result). */
+export interface ReconcileResult {
+  /** Reconcile this key again after this many ms (no backoff counted). */
+  requeueAfter?: number;
+  /** The reconcile failed for an expected reason (a conflict, a rejected write): retry with backoff. */
+  error?: string;
+}
+
+/**
+ * A level-based reconciler: given a key ("namespace/name"), it reads the current state from informer caches and
+ * acts on it. It never sees the event that woke it (controller-runtime pkg/reconcile).
+ */
+export type Reconciler = (key: string) => ReconcileResult | void;
+
+/** Per-item exponential failure backoff of client-go's DefaultControllerRateLimiter: 5ms doubling to 1000s. */
+export const CONTROLLER_BASE_RETRY_MS = 5;
+/** See CONTROLLER_BASE_RETRY_MS (k8s.io/client-go/util/workqueue/default_rate_limiters.go). */
+export const CONTROLLER_MAX_RETRY_MS = 1_000_000;
+
+type WorkEvent = { kind: "drain" } | { kind: "add"; key: string };
+
+/**
+ * A work queue with one worker (client-go workqueue + controller-runtime): keys are de-duplicated while waiting,
+ * processed in the order first added, and failed keys are retried with per-key exponential backoff. Everything
+ * waiting is processed in one engine event, after the events already due at the same time.
+ */
+export class WorkQueue {
+  private readonly ctx: Context<WorkEvent>;
+  private waiting = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private drainScheduled = false;
+  private readonly drainEvent: WorkEvent = { kind: "drain" };
+  /** Reconciles run so far. */
+  reconciles = 0;
+
+  constructor(sim: Simulation, name: string, private readonly reconcile: Reconciler) {
+    this.ctx = sim.register<WorkEvent>(name, (e) => (e.kind === "drain" ? this.drain() : this.add(e.key)));
+  }
+
+  /** Queues a key for reconciliation (a no-op if it is already waiting). */
+  add(key: string): void {
+    this.waiting.add(key);
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      this.ctx.schedule(0, this.drainEvent);
+    }
+  }
+
+  /** Queues a key after `delay` ms. */
+  addAfter(key: string, delay: number): void {
+    this.ctx.schedule(delay, { kind: "add", key });
+  }
+
+  private drain(): void {
+    this.drainScheduled = false;
+    const batch = this.waiting;
+    this.waiting = new Set();
+    for (const key of batch) {
+      this.reconciles++;
+      const r = this.reconcile(key);
+      if (r && r.error !== undefined) {
+        const n = this.failures.get(key) ?? 0;
+        this.failures.set(key, n + 1);
+        this.addAfter(key, Math.min(CONTROLLER_BASE_RETRY_MS * 2 ** n, CONTROLLER_MAX_RETRY_MS));
+        continue;
+      }
+      this.failures.delete(key);
+      if (r && r.requeueAfter !== undefined) this.addAfter(key, r.requeueAfter);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { Cluster } from "./cluster.js";
+import { METRIC_COLUMNS, MetricsCollector } from "./metrics/collector.js";
+import { percentiles, type Percentiles } from "./metrics/percentiles.js";
+import type { EventRecord } from "./api/events.js";
+import { TimelinePlayer, type ActionProblem } from "./scenario/actions.js";
+import { formatDuration } from "./scenario/duration.js";
+import { ExpectationChecker, type ExpectationResult } from "./scenario/expectations.js";
+import type { Scenario } from "./scenario/types.js";
+import { resolveSettings } from "./settings.js";
+import { K8SIM_VERSION } from "./version.js";
+
+/**
+ * Per-Deployment availability, from the metrics samples. The lowest value and the fraction count from the first
+ * sample at which the Deployment was fully available, so the initial rollout does not read as an outage.
+ */
+export interface Availability {
+  /** spec.replicas at the end. */
+  desiredReplicas: number;
+  availableReplicasAtEnd: number;
+  /** Virtual seconds of the first sample with availableReplicas >= spec.replicas (null if never). */
+  firstFullyAvailableSeconds: number | null;
+  /** Lowest availableReplicas from that sample on (null if never fully available). */
+  minAvailableReplicas: number | null;
+  /** Fraction of samples from then on with availableReplicas >= spec.replicas (0..1, 4 decimals; 0 if never). */
+  fullyAvailableFraction: number;
+}
+
+/** Availability of one Deployment from its per-sample available and desired replicas (undefined = absent). */
+export function availabilityOf(
+  avail: readonly (number | undefined)[],
+  want: readonly (number | undefined)[],
+  seconds: readonly number[],
+): Availability {
+  let first = -1;
+  let min = Infinity;
+  let samples = 0;
+  let full = 0;
+  let last = 0;
+  let lastWant = 0;
+  for (let i = 0; i < avail.length; i++) {
+    const a = avail[i];
+    const w = want[i];
+    if (a === undefined || w === undefined) continue;
+    last = a;
+    lastWant = w;
+    if (first < 0 && a >= w) first = i;
+    if (first < 0) continue;
+    samples++;
+    min = Math.min(min, a);
+    if (a >= w) full++;
+  }
+  return {
+    desiredReplicas: lastWant,
+    availableReplicasAtEnd: last,
+    firstFullyAvailableSeconds: first < 0 ? null : seconds[first],
+    minAvailableReplicas: first < 0 ? null : min,
+    fullyAvailableFraction: samples ? Math.round((full / samples) * 10000) / 10000 : 0,
+  };
+}
+
+/** summary.json: everything here is a function of (scenario, seed, k8sim version), so reruns are byte-identical. */
+export interface Summary {
+  scenario: { name: string; file: string; sha256: string };
+  seed: number;
+  k8simVersion: string;
+  digest: string;
+  startTime: string;
+  simulatedDuration: string;
+  simulatedMs: number;
+  events: number;
+  totals: {
+    nodes: number;
+    podsCreated: number;
+    podsScheduled: number;
+    schedulingAttempts: number;
+    failedSchedulingAttempts: number;
+    kubernetesEvents: number;
+    evictions: number;
+  };
+  latencyMs: { scheduling: Percentiles; podStartup: Percentiles };
+  availability: Record<string, Availability>;
+  expectations: ExpectationResult[];
+  problems: ActionProblem[];
+  ignoredObjects: string[];
+}
+
+/** The outcome of a simulated run, before anything is written. */
+export interface RunOutcome {
+  summary: Summary;
+  /** metrics.csv header and rows. */
+  metricsHeader: string[];
+  metricsRows: (string | number)[][];
+  events: EventRecord[];
+  /** Whether every expectation held. */
+  passed: boolean;
+}
+
+/** Options of `simulate`. */
+export interface SimulateOptions {
+  /** Called with the cluster before anything runs, e.g. for a test to watch the store. Must not write. */
+  observe?: (cluster: Cluster) => void;
+}
+
+/**
+ * Runs a loaded scenario to its duration and returns the outcome (no I/O: the CLI writes it). Deterministic: the
+ * same scenario and seed give the same outcome, digest included.
+ */
+export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOutcome {
+  const settings = resolveSettings(scenario.settings);
+  const cluster = new Cluster(scenario.seed, settings, scenario.startTime);
+  opts.observe?.(cluster);
+  const { sim, cp } = cluster;
+  const metrics = new MetricsCollector(cp, scenario.metricsInterval, cluster.scheduler);
+  for (const pool of scenario.nodePools) cluster.kubelets.addPool(pool);
+  const timeline = new TimelinePlayer(cluster, scenario.timeline);
+  timeline.apply(scenario.workloads);
+  const checker = new ExpectationChecker(cluster, scenario.expect);
+  let podsCreated = 0;
+  cp.store.watch("Pod", (type) => {
+    if (type === "ADDED") podsCreated++;
+  });
+  sim.run(scenario.duration);
+  metrics.finish();
+
+  const deployments = [...metrics.deployments.keys()];
+  const availability: Record<string, Availability> = {};
+  const sampleSeconds = metrics.rows.map((r) => r[1] as number);
+  for (const key of deployments) availability[key] = availabilityOf(metrics.deployments.get(key)!, metrics.desired.get(key)!, sampleSeconds);
+  const stats = cluster.scheduler.stats;
+  const summary: Summary = {
+    scenario: { name: scenario.name, file: scenario.file, sha256: scenario.hash },
+    seed: scenario.seed,
+    k8simVersion: K8SIM_VERSION,
+    digest: sim.digest.hex(),
+    startTime: cp.clock.time(0),
+    simulatedDuration: formatDuration(scenario.duration),
+    simulatedMs: scenario.duration,
+    events: sim.eventsProcessed,
+    totals: {
+      nodes: cluster.kubelets.size,
+      podsCreated,
+      podsScheduled: stats.scheduled,
+      schedulingAttempts: stats.attempts,
+      failedSchedulingAttempts: stats.failedAttempts,
+      kubernetesEvents: cp.events.records.length,
+      evictions: cp.events.records.filter((e) => e.reason === "TaintManagerEviction" && e.message.startsWith("Marking")).length,
+    },
+    latencyMs: { scheduling: percentiles(stats.schedulingLatencies), podStartup: percentiles(metrics.startupLatencies) },
+    availability,
+    expectations: checker.results,
+    problems: timeline.problems,
+    ignoredObjects: scenario.ignored.map((i) => `${i.source.file}:${i.source.line}:${i.source.col}: ${i.kind}/${i.name}`),
+  };
+  const metricsRows = metrics.rows.map((row, i) => [...row, ...deployments.map((k) => metrics.deployments.get(k)![i] ?? "")]);
+  return {
+    summary,
+    metricsHeader: [...METRIC_COLUMNS, ...deployments.map((k) => `deployment_available_replicas:${k}`)],
+    metricsRows,
+    events: cp.events.records,
+    passed: checker.results.every((r) => r.passed),
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The scenario JSON Schema (schemas/scenario.schema.json), compiled once with ajv, and the translation of ajv's
+ * errors into messages that say what is wrong and what was expected, at the offending node.
+ */
+import { readFileSync } from "node:fs";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { parseResourceList } from "../api/quantity.js";
+import { parseDuration } from "./duration.js";
+import { describeValue, unknownKeyMessage, type Diagnostics } from "./errors.js";
+import type { YamlSource } from "./yaml-source.js";
+
+/** A JSON Schema node, loosely typed: the parts of draft-07 this project uses. */
+export interface SchemaNode {
+  $ref?: string;
+  description?: string;
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean | SchemaNode;
+  required?: string[];
+  items?: SchemaNode;
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+  allOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+  if?: SchemaNode;
+  then?: SchemaNode;
+  definitions?: Record<string, SchemaNode>;
+  [k: string]: unknown;
+}
+
+let cachedSchema: SchemaNode | undefined;
+let cachedValidate: ValidateFunction | undefined;
+
+/** The scenario schema, read from schemas/scenario.schema.json next to src/ (or dist/). */
+export function scenarioSchema(): SchemaNode {
+  cachedSchema ??= JSON.parse(
+    readFileSync(new URL("../../schemas/scenario.schema.json", import.meta.url), "utf8"),
+  ) as SchemaNode;
+  return cachedSchema;
+}
+
+function validator(): ValidateFunction {
+  if (!cachedValidate) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strictTypes: false, allowUnionTypes: true });
+    cachedValidate = ajv.compile(scenarioSchema());
+  }
+  return cachedValidate;
+}
+
+/** Follows a `$ref` to `#/definitions/<name>` (the only kind of reference the schema uses). */
+export function deref(node: SchemaNode): SchemaNode {
+  let n = node;
+  while (n.$ref) {
+    const name = n.$ref.replace("#/definitions/", "");
+    const target = scenarioSchema().definitions?.[name];
+    if (!target) throw new Error(`schema: dangling $ref ${n.$ref}`);
+    n = { ...target, ...n, $ref: undefined, description: n.description ?? target.description };
+    if (target.$ref) n.$ref = target.$ref;
+  }
+  return n;
+}
+
+/** The precise message for a bad Go duration value, or undefined when it is a valid one. */
+export function durationProblem(v: unknown): string | undefined {
+  if (typeof v !== "string" && typeof v !== "number") {
+    return `expected a duration such as 250ms, 90s, 5m or 1h30m, got ${describeValue(v)}`;
+  }
+  const r = parseDuration(String(v));
+  return r.ok ? undefined : r.error;
+}
+
+/** The precise message for a bad resource quantity value (also refusing negatives), or undefined when valid.
+ *  Same wording as `parseResourceList`, so a problem found by both the schema and the loader is reported once. */
+export function quantityProblem(v: unknown): string | undefined {
+  const r = parseResourceList({ quantity: v });
+  return r.ok ? undefined : r.errors[0]!.error;
+}
+
+/** Value checks backed by a parser, keyed by schema definition: the parser's message replaces ajv's. */
+const DEFINITION_MESSAGES: Record<string, (v: unknown) => string | undefined> = {
+  duration: durationProblem,
+  quantity: quantityProblem,
+  dnsLabel: (v) =>
+    typeof v === "string"
+      ? `invalid name ${JSON.stringify(v)}: expected a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`
+      : undefined,
+  objectRef: (v) =>
+    typeof v === "string" ? `invalid object reference ${JSON.stringify(v)}: expected <kind>/<name>, e.g. deployment/web` : undefined,
+};
+
+/** Messages for `oneOf` alternatives, keyed by the schema path of the oneOf. */
+const ONE_OF_MESSAGES: Record<string, string> = {
+  "#/properties/spec/properties/workloads/items/oneOf": "expected exactly one of the keys file or manifest",
+  "#/properties/spec/properties/timeline/items/oneOf": "expected exactly one of the keys file or manifest",
+  "#/properties/spec/properties/expect/items/oneOf": "expected exactly one comparison: ==, !=, >=, <=, > or <",
+};
+
+/**
+ * Validates the scenario's JS value against the schema and reports every violation at its node. Returns true
+ * when the value matches the schema.
+ */
+export function validateAgainstSchema(value: unknown, src: YamlSource, diags: Diagnostics): boolean {
+  const validate = validator();
+  if (validate(value)) return true;
+  for (const e of validate.errors ?? []) {
+    const r = translate(e);
+    if (r) diags.error(src.where(r.path, r.atKey), r.message);
+  }
+  return false;
+}
+
+function pointerToPath(p: string): string[] {
+  return p === "" ? [] : p.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function translate(e: ErrorObject): { path: string[]; message: string; atKey?: boolean } | undefined {
+  const path = pointerToPath(e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  // Errors of alternatives are summarised by the oneOf/if that holds them.
+  if (e.keyword === "if" || /\/oneOf\/\d+\//.test(e.schemaPath)) return undefined;
+  const def = /^#\/definitions\/(\w+)\//.exec(e.schemaPath)?.[1];
+  const special = def ? DEFINITION_MESSAGES[def]?.(e.data) : undefined;
+  if (special) return { path, message: special };
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((e.parentSchema as SchemaNode | undefined)?.properties ?? {});
+      return { path: [...path, key], atKey: true, message: unknownKeyMessage(key, allowed) };
+    }
+    case "required":
+      return { path, message: `missing required key ${JSON.stringify(params.missingProperty)}` };
+    case "type":
+      return { path, message: `expected ${typeName(String(params.type))}, got ${describeValue(e.data)}` };
+    case "const":
+      return { path, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describeValue(e.data)}` };
+    case "enum":
+      return {
+        path,
+        message: `expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}; got ${describeValue(e.data)}`,
+      };
+    case "minimum":
+      return { path, message: `must be at least ${String(params.limit)}, got ${String(e.data)}` };
+    case "maximum":
+      return { path, message: `must be at most ${String(params.limit)}, got ${String(e.data)}` };
+    case "minLength":
+      return { path, message: "must not be empty" };
+    case "maxLength":
+      return { path, message: `must be at most ${String(params.limit)} characters long` };
+    case "oneOf": {
+      const msg = ONE_OF_MESSAGES[e.schemaPath.replace(/\/allOf\/\d+\/then/, "")];
+      return { path, message: msg ?? `must match exactly one alternative (${e.message ?? ""})` };
+    }
+    case "pattern":
+      return { path, message: `invalid value ${JSON.stringify(e.data)}: expected to match ${String(params.pattern)}` };
+    default:
+      return { path, message: e.message ?? `failed ${e.keyword}` };
+  }
+}
+
+function typeName(t: string): string {
+  const names: Record<string, string> = {
+    object: "a mapping",
+    array: "a list",
+    string: "a string",
+    integer: "an integer",
+    number: "a number",
+    boolean: "true or false",
+  };
+  return t
+    .split(",")
+    .map((x) => names[x] ?? x)
+    .join(" or ");
+}

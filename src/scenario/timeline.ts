@@ -1,0 +1,344 @@
+/**
+ * The scenario's timeline and expectations: converted to typed actions sorted by time, then replayed against what
+ * exists at each moment (nodes of the pools, objects of the workloads and earlier applies), so an action or a check
+ * that names something missing fails at load time, pointing at the name.
+ */
+import { formatDuration, parseDuration } from "./duration.js";
+import { closest, type Diagnostics } from "./errors.js";
+import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
+import { buildPool, nodeNames } from "./pools.js";
+import type { Expectation, ExpectOp, LoadedManifest, NodePool, SourcePos, TimelineAction } from "./types.js";
+import type { Path, YamlSource } from "./yaml-source.js";
+
+/** `kind/name` spellings accepted in targets, as kubectl's short names (case-insensitive). */
+export const KIND_ALIASES: Readonly<Record<string, string>> = {
+  deployment: "Deployment",
+  deployments: "Deployment",
+  deploy: "Deployment",
+  replicaset: "ReplicaSet",
+  replicasets: "ReplicaSet",
+  rs: "ReplicaSet",
+  pod: "Pod",
+  pods: "Pod",
+  po: "Pod",
+  node: "Node",
+  nodes: "Node",
+  no: "Node",
+  namespace: "Namespace",
+  namespaces: "Namespace",
+  ns: "Namespace",
+};
+
+const CLUSTER_SCOPED = new Set(["Node", "Namespace"]);
+const BUILTIN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+const OPS: readonly ExpectOp[] = ["==", "!=", ">=", "<=", ">", "<"];
+
+/** What the scenario has built before the timeline: initial pools and workloads. */
+export interface InitialState {
+  pools: NodePool[];
+  /** Names of pools that were too broken to build: nodes named after them are not reported as missing. */
+  brokenPools: string[];
+  workloads: LoadedManifest[];
+  /** False when some workload could not be identified: missing objects are then not reported. */
+  workloadsComplete: boolean;
+  /** spec.duration (ms), for actions and checks after the end. */
+  duration: number;
+}
+
+/** Timeline, expectations and the manifests of kinds not simulated that applies named. */
+export interface TimelineResult {
+  timeline: TimelineAction[];
+  expect: Expectation[];
+  ignored: IgnoredManifest[];
+}
+
+type Pending = { at: number; index: number; raw: Record<string, unknown> };
+
+/**
+ * Converts spec.timeline and spec.expect, sorts the timeline by `at` (stable: ties keep file order) and checks
+ * every reference in time order. Problems go to `diags`; malformed items (already reported by the schema) are
+ * skipped.
+ */
+export function buildTimeline(
+  src: YamlSource,
+  scenarioFile: string,
+  rawTimeline: unknown,
+  rawExpect: unknown,
+  init: InitialState,
+  diags: Diagnostics,
+): TimelineResult {
+  const state = new ClusterState(init);
+  const result: TimelineResult = { timeline: [], expect: [], ignored: [] };
+  const items = timed(rawTimeline, undefined);
+  const checks = timed(rawExpect, init.duration);
+  let next = 0;
+  const runChecksUntil = (t: number) => {
+    while (next < checks.length && checks[next]!.at <= t) {
+      const c = checks[next++]!;
+      const e = expectation(src, c, state, init.duration, diags);
+      if (e) result.expect.push(e);
+    }
+  };
+  for (const item of items) {
+    runChecksUntil(item.at - 1);
+    const path = ["spec", "timeline", item.index];
+    if (item.at > init.duration) {
+      diags.warn(src.where([...path, "at"]), `action at ${formatDuration(item.at)} is after the end of the run (spec.duration ${formatDuration(init.duration)}); it never runs`);
+    }
+    const a = action(src, scenarioFile, path, item, state, diags, result.ignored);
+    if (a) result.timeline.push(a);
+  }
+  runChecksUntil(Number.POSITIVE_INFINITY);
+  result.expect.sort((a, b) => a.source.line - b.source.line || a.source.col - b.source.col);
+  return result;
+}
+
+/** Items of a list with a valid `at` (or the default), sorted by it, ties in file order. Items with a bad `at`
+ *  are skipped: the schema reported them already. */
+function timed(raw: unknown, defaultAt: number | undefined): Pending[] {
+  if (!Array.isArray(raw)) return [];
+  const out: Pending[] = [];
+  raw.forEach((item, index) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) return;
+    const rec = item as Record<string, unknown>;
+    let at = defaultAt;
+    if (rec.at !== undefined) {
+      const d = typeof rec.at === "string" || typeof rec.at === "number" ? parseDuration(String(rec.at)) : undefined;
+      if (!d?.ok) return;
+      at = d.value;
+    }
+    if (at !== undefined) out.push({ at, index, raw: rec });
+  });
+  return out.sort((a, b) => a.at - b.at || a.index - b.index);
+}
+
+/** Nodes and objects that exist at the current point of the replay. */
+class ClusterState {
+  readonly nodes = new Set<string>();
+  readonly failed = new Set<string>();
+  readonly pools = new Map<string, { pool: NodePool; next: number }>();
+  /** `Kind/namespace/name` of objects that exist. */
+  readonly objects = new Set<string>();
+  /** When an object was deleted, for the message of a later reference. */
+  readonly deletedAt = new Map<string, number>();
+  /** Pools too broken to build; their node names are unknown. */
+  readonly brokenPools: Set<string>;
+  /** False once a manifest could not be identified; missing objects are then not reported. */
+  objectsComplete: boolean;
+
+  constructor(init: InitialState) {
+    this.brokenPools = new Set(init.brokenPools);
+    this.objectsComplete = init.workloadsComplete;
+    for (const p of init.pools) this.addPool(p);
+    for (const m of init.workloads) this.objects.add(objectKey(m));
+  }
+
+  /** Adds a pool's nodes, continuing its numbering if it exists; returns the new node names. */
+  addPool(p: NodePool): string[] {
+    const prev = this.pools.get(p.name);
+    const first = prev?.next ?? 1;
+    this.pools.set(p.name, { pool: prev?.pool ?? p, next: first + p.count });
+    const names = nodeNames(p.name, first, p.count);
+    for (const n of names) this.nodes.add(n);
+    return names;
+  }
+
+  /** True when the node exists, or may exist but its pool was too broken to tell. */
+  mayHaveNode(node: string): boolean {
+    return this.nodes.has(node) || [...this.brokenPools].some((p) => node.startsWith(`${p}-`));
+  }
+}
+
+function objectKey(m: LoadedManifest): string {
+  const o = m.object;
+  return `${o.kind}/${o.kind === "Namespace" ? "" : (o.metadata.namespace ?? "default")}/${o.metadata.name}`;
+}
+
+/** A `kind/name` target with its kind resolved through KIND_ALIASES. */
+function parseTarget(v: unknown): { kind?: string; name: string; written: string } | undefined {
+  if (typeof v !== "string" || !v.includes("/")) return undefined;
+  const [k, ...rest] = v.split("/");
+  return { kind: Object.hasOwn(KIND_ALIASES, k!.toLowerCase()) ? KIND_ALIASES[k!.toLowerCase()] : undefined, name: rest.join("/"), written: v };
+}
+
+function sourceOf(src: YamlSource, path: Path): SourcePos {
+  const w = src.where(path);
+  return "file" in w ? w : { file: src.file, line: 0, col: 0 };
+}
+
+function action(
+  src: YamlSource,
+  scenarioFile: string,
+  path: Path,
+  item: Pending,
+  state: ClusterState,
+  diags: Diagnostics,
+  ignored: IgnoredManifest[],
+): TimelineAction | undefined {
+  const { at, raw } = item;
+  const source = sourceOf(src, path);
+  const when = formatDuration(at);
+  switch (raw.action) {
+    case "nodeFailure":
+    case "nodeRecover": {
+      if (typeof raw.node !== "string") return undefined;
+      if (!state.mayHaveNode(raw.node)) {
+        diags.error(src.where([...path, "node"]), missingNode(raw.node, when, state));
+        return undefined;
+      }
+      if (raw.action === "nodeFailure") state.failed.add(raw.node);
+      else if (!state.failed.delete(raw.node)) {
+        diags.warn(src.where([...path, "node"]), `node ${JSON.stringify(raw.node)} has not failed by ${when}; nodeRecover does nothing`);
+      }
+      return { at, action: raw.action, node: raw.node, source };
+    }
+    case "scale": {
+      const t = parseTarget(raw.target);
+      if (!t || !Number.isInteger(raw.replicas) || (raw.replicas as number) < 0) return undefined;
+      if (t.kind !== "Deployment" && t.kind !== "ReplicaSet") {
+        diags.error(src.where([...path, "target"]), `cannot scale ${JSON.stringify(t.written)}: expected deployment/<name> or replicaset/<name>`);
+        return undefined;
+      }
+      const namespace = typeof raw.namespace === "string" ? raw.namespace : "default";
+      if (!exists(src, [...path, "target"], t.kind, namespace, t.name, when, at, state, diags)) return undefined;
+      return { at, action: "scale", kind: t.kind, name: t.name, namespace, replicas: raw.replicas as number, source };
+    }
+    case "delete": {
+      const t = parseTarget(raw.target);
+      if (!t) return undefined;
+      if (!t.kind || t.kind === "Node") {
+        const why = t.kind === "Node" ? "to stop a node use action nodeFailure" : `unknown kind ${JSON.stringify(t.written.split("/")[0])}`;
+        diags.error(src.where([...path, "target"]), `cannot delete ${JSON.stringify(t.written)}: ${why}; expected deployment/, replicaset/, pod/ or namespace/<name>`);
+        return undefined;
+      }
+      const namespace = t.kind === "Namespace" ? "" : typeof raw.namespace === "string" ? raw.namespace : "default";
+      // Pods are mostly created by ReplicaSets with generated names, so their existence cannot be known here.
+      if (t.kind !== "Pod" && !exists(src, [...path, "target"], t.kind, namespace, t.name, when, at, state, diags)) return undefined;
+      const key = `${t.kind}/${namespace}/${t.name}`;
+      state.objects.delete(key);
+      state.deletedAt.set(key, at);
+      if (t.kind === "Namespace") {
+        for (const k of [...state.objects]) {
+          if (k.split("/")[1] === t.name) {
+            state.objects.delete(k);
+            state.deletedAt.set(k, at);
+          }
+        }
+      }
+      return { at, action: "delete", kind: t.kind, name: t.name, namespace, source };
+    }
+    case "apply": {
+      let set;
+      if (typeof raw.file === "string") {
+        set = loadManifestFile(manifestFileName(scenarioFile, raw.file), src.where([...path, "file"]), diags);
+      } else if (raw.manifest !== undefined) {
+        set = checkManifest(src, [...path, "manifest"], raw.manifest, diags);
+      } else {
+        return undefined;
+      }
+      ignored.push(...set.ignored);
+      state.objectsComplete &&= set.complete;
+      for (const m of set.manifests) {
+        state.objects.add(objectKey(m));
+        state.deletedAt.delete(objectKey(m));
+      }
+      return { at, action: "apply", manifests: set.manifests, source };
+    }
+    case "addNodes": {
+      const rawPool = raw.pool as Record<string, unknown> | undefined;
+      const base = typeof rawPool?.name === "string" ? state.pools.get(rawPool.name)?.pool : undefined;
+      const pool = buildPool(src, [...path, "pool"], rawPool, diags, { added: true, base });
+      if (!pool) {
+        if (typeof rawPool?.name === "string") state.brokenPools.add(rawPool.name);
+        return undefined;
+      }
+      state.addPool(pool);
+      return { at, action: "addNodes", pool, source };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function missingNode(node: string, when: string, state: ClusterState): string {
+  const names = [...state.nodes];
+  const guess = closest(node, names);
+  const hint = guess
+    ? `did you mean ${JSON.stringify(guess)}?`
+    : names.length
+      ? `expected one of ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", ..." : ""}`
+      : "the cluster has no nodes then";
+  return `node ${JSON.stringify(node)} does not exist at ${when}; ${hint}`;
+}
+
+/** Checks that an object exists at `at`; reports at `path` otherwise. */
+function exists(
+  src: YamlSource,
+  path: Path,
+  kind: string,
+  namespace: string,
+  name: string,
+  when: string,
+  at: number,
+  state: ClusterState,
+  diags: Diagnostics,
+): boolean {
+  const key = `${kind}/${namespace}/${name}`;
+  if (kind === "Node" ? state.mayHaveNode(name) : state.objects.has(key)) return true;
+  if (kind === "Node") {
+    diags.error(src.where(path), missingNode(name, when, state));
+    return false;
+  }
+  const deleted = state.deletedAt.get(key);
+  if (!state.objectsComplete && deleted === undefined) return true;
+  const what = `${kind} ${namespace ? `${namespace}/` : ""}${name}`;
+  const why =
+    deleted !== undefined && deleted <= at
+      ? `it was deleted at ${formatDuration(deleted)}`
+      : `expected it in spec.workloads or in an apply at or before ${when}`;
+  diags.error(src.where(path), `${what} does not exist at ${when}; ${why}`);
+  return false;
+}
+
+function expectation(src: YamlSource, item: Pending, state: ClusterState, duration: number, diags: Diagnostics): Expectation | undefined {
+  const path = ["spec", "expect", item.index];
+  const { at, raw } = item;
+  const t = parseTarget(raw.object);
+  const ops = OPS.filter((o) => raw[o] !== undefined);
+  if (!t || typeof raw.field !== "string" || ops.length !== 1) return undefined;
+  const op = ops[0]!;
+  const when = formatDuration(at);
+  if (at > duration) {
+    diags.error(src.where([...path, "at"]), `expectation at ${when} is after the end of the run (spec.duration ${formatDuration(duration)}); expected at most ${formatDuration(duration)}`);
+    return undefined;
+  }
+  if (!t.kind) {
+    diags.error(src.where([...path, "object"]), `unknown kind ${JSON.stringify(t.written.split("/")[0])} in ${JSON.stringify(t.written)}; expected deployment, replicaset, pod, node or namespace`);
+    return undefined;
+  }
+  const namespace = CLUSTER_SCOPED.has(t.kind) ? "" : typeof raw.namespace === "string" ? raw.namespace : "default";
+  if (t.kind !== "Pod" && !exists(src, [...path, "object"], t.kind, namespace, t.name, when, at, state, diags)) return undefined;
+  const value = raw[op] as number | string | boolean;
+  return {
+    at,
+    kind: t.kind,
+    name: t.name,
+    namespace,
+    field: raw.field,
+    op,
+    value,
+    text: `${t.written} ${raw.field} ${op} ${JSON.stringify(value)} at ${when}`,
+    source: sourceOf(src, path),
+  };
+}
+
+/** Warns about objects placed in a namespace that nothing creates (namespace lifecycle admission refuses them). */
+export function checkNamespaces(manifests: readonly LoadedManifest[], diags: Diagnostics): void {
+  const created = new Set([...BUILTIN_NAMESPACES, ...manifests.filter((m) => m.object.kind === "Namespace").map((m) => m.object.metadata.name)]);
+  for (const m of manifests) {
+    const ns = m.object.metadata.namespace;
+    if (m.object.kind !== "Namespace" && ns !== undefined && !created.has(ns)) {
+      diags.warn(m.source, `${m.object.kind}/${m.object.metadata.name}: namespace ${JSON.stringify(ns)} is not created by any manifest; the API server will refuse the object`);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The scenario after loading and validation: every duration in integer milliseconds, every reference checked.
+ * The YAML form is defined by schemas/scenario.schema.json; this is what the simulation consumes.
+ */
+import type { Settings } from "../settings.js";
+
+/** A position in a source file, 1-based, as every error message prints it (`file:line:column`). */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** A Kubernetes object as loaded from a manifest (real apiVersion/kind/metadata/spec shape), with where it came from. */
+export interface LoadedManifest {
+  object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+  source: SourcePos;
+}
+
+/** A taint as in core/v1 Node.spec.taints. */
+export interface TaintSpec {
+  key: string;
+  value?: string;
+  effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** A group of identical nodes, named `<name>-1` .. `<name>-<count>` (continuing the numbering when a pool is added to). */
+export interface NodePool {
+  name: string;
+  count: number;
+  /** Node status.capacity, as Kubernetes quantity strings ("4", "16Gi", "110"). */
+  capacity: Record<string, string>;
+  /** Node status.allocatable; defaults to capacity. */
+  allocatable?: Record<string, string>;
+  labels: Record<string, string>;
+  taints: TaintSpec[];
+}
+
+/** One scripted action at a virtual time. */
+export type TimelineAction =
+  | { at: number; action: "nodeFailure"; node: string; source: SourcePos }
+  | { at: number; action: "nodeRecover"; node: string; source: SourcePos }
+  | { at: number; action: "scale"; kind: "Deployment" | "ReplicaSet"; name: string; namespace: string; replicas: number; source: SourcePos }
+  | { at: number; action: "apply"; manifests: LoadedManifest[]; source: SourcePos }
+  | { at: number; action: "delete"; kind: string; name: string; namespace: string; source: SourcePos }
+  | { at: number; action: "addNodes"; pool: NodePool; source: SourcePos };
+
+/** Comparison operators an expectation may use. */
+export type ExpectOp = "==" | "!=" | ">=" | "<=" | ">" | "<";
+
+/** A check of one object field at a time (default: the end of the run). */
+export interface Expectation {
+  at: number;
+  kind: string;
+  name: string;
+  namespace: string;
+  /** Dotted path into the object, e.g. "status.availableReplicas". */
+  field: string;
+  op: ExpectOp;
+  value: number | string | boolean;
+  /** The expectation as written, for reports: "deployment/web status.availableReplicas >= 3 at 20m". */
+  text: string;
+  source: SourcePos;
+}
+
+/** A fully loaded, validated scenario. */
+export interface Scenario {
+  /** Path of the scenario file as given. */
+  file: string;
+  /** sha256 of the scenario file's bytes, hex. */
+  hash: string;
+  name: string;
+  seed: number;
+  /** Epoch ms of virtual time 0 (spec.startTime, default 2026-01-01T00:00:00Z). */
+  startTime: number;
+  /** Simulated duration (ms). */
+  duration: number;
+  nodePools: NodePool[];
+  settings: Partial<Settings>;
+  /** Objects created at time 0, in file order. */
+  workloads: LoadedManifest[];
+  /** Sorted by `at`, ties in file order. */
+  timeline: TimelineAction[];
+  /** Sample interval of metrics.csv (ms). */
+  metricsInterval: number;
+  expect: Expectation[];
+  /** Manifests of kinds k8sim does not simulate yet: reported, not created. */
+  ignored: { kind: string; name: string; source: SourcePos }[];
+}

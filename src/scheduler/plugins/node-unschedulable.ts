@@ -1,0 +1,30 @@
+/**
+ * NodeUnschedulable (pkg/scheduler/framework/plugins/nodeunschedulable/node_unschedulable.go): rejects cordoned
+ * nodes (spec.unschedulable) unless the pod tolerates the `node.kubernetes.io/unschedulable:NoSchedule` taint,
+ * which DaemonSet pods do.
+ */
+import type { Pod, Taint } from "../../api/types.js";
+import type { CycleState, FilterPlugin, NodeInfo } from "../framework.js";
+import { ActionType, Code, Status } from "../framework.js";
+import { tolerationsTolerateTaint } from "./helper.js";
+
+/** The plugin's registry name (names.NodeUnschedulable). */
+export const NodeUnschedulableName = "NodeUnschedulable";
+/** Filter reason for a cordoned node (ErrReasonUnschedulable). */
+export const ErrReasonUnschedulable = "node(s) were unschedulable";
+
+const UNSCHEDULABLE_TAINT: Taint = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
+const REJECT = new Status(Code.UnschedulableAndUnresolvable, [ErrReasonUnschedulable], NodeUnschedulableName);
+
+/** The NodeUnschedulable filter. Rejections are UnschedulableAndUnresolvable: preemption cannot uncordon a node. */
+export class NodeUnschedulable implements FilterPlugin {
+  readonly name = NodeUnschedulableName;
+  /** Uncordoning is a node update of spec.unschedulable, which upstream classifies as UpdateNodeTaint. */
+  readonly events = ActionType.NodeAdd | ActionType.UpdateNodeTaint;
+
+  /** Null unless the node is cordoned and the pod does not tolerate the unschedulable taint. */
+  filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | null {
+    if (!nodeInfo.node?.spec.unschedulable) return null;
+    return tolerationsTolerateTaint(pod.spec.tolerations, UNSCHEDULABLE_TAINT) ? null : REJECT;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Every tunable number of the simulated cluster, with its upstream default and source.
+ *
+ * A scenario overrides any of them under `spec.settings` (durations as Go strings such as "40s", which the loader
+ * turns into milliseconds). Logic never uses a bare literal for one of these: it reads the resolved `Settings`.
+ * Durations are integer milliseconds; rates are per second.
+ */
+export interface Settings {
+  /** kubelet nodeStatusUpdateFrequency: how often the kubelet computes node status (ms). Upstream 10s;
+   *  pkg/kubelet/apis/config/v1beta1/defaults.go. */
+  nodeStatusUpdateFrequency: number;
+  /** kubelet nodeStatusReportFrequency: the kubelet posts an unchanged status at most this often (ms). Upstream 5m
+   *  (equal to nodeStatusUpdateFrequency when that is set explicitly); pkg/kubelet/apis/config/v1beta1/defaults.go. */
+  nodeStatusReportFrequency: number;
+  /** Jitter factor of the kubelet's lease renewal and status loops: each period is drawn from [p, p x (1 +
+   *  factor)). Upstream 0.04 (wait.JitterUntil in k8s.io/component-helpers/apimachinery/lease/controller.go and
+   *  pkg/kubelet/kubelet.go syncNodeStatus). */
+  heartbeatJitterFactor: number;
+  /** Node lease duration (ms). Upstream nodeLeaseDurationSeconds 40; pkg/kubelet/apis/config/v1beta1/defaults.go. */
+  nodeLeaseDuration: number;
+  /** Lease renew interval (ms). Upstream 0.25 x nodeLeaseDuration (10s); pkg/kubelet/kubelet.go
+   *  (renewIntervalFraction). Derived from nodeLeaseDuration unless set. */
+  nodeLeaseRenewInterval: number;
+  /** Pods a node admits when its pool does not say (count). Upstream maxPods 110;
+   *  pkg/kubelet/apis/config/v1beta1/defaults.go. */
+  maxPods: number;
+  /** node-monitor-period: how often the node lifecycle controller checks node health (ms). Upstream 5s;
+   *  pkg/controller/nodelifecycle/config/v1alpha1/defaults.go. */
+  nodeMonitorPeriod: number;
+  /** node-monitor-grace-period: silence after which a node is Ready=Unknown (ms). Upstream 50s since v1.32 (40s
+   *  before, PR #126287); pkg/controller/nodelifecycle/config/v1alpha1/defaults.go. */
+  nodeMonitorGracePeriod: number;
+  /** node-startup-grace-period: grace for a node that never posted status (ms). Upstream 60s; same file. */
+  nodeStartupGracePeriod: number;
+  /** node-eviction-rate: NoExecute taints per second in a healthy zone. Upstream 0.1;
+   *  cmd/kube-controller-manager/app/options/nodelifecyclecontroller.go. */
+  nodeEvictionRate: number;
+  /** secondary-node-eviction-rate: taints per second in a partially disrupted large zone. Upstream 0.01; same file. */
+  secondaryNodeEvictionRate: number;
+  /** large-cluster-size-threshold: a zone with at most this many nodes gets rate 0 when partially disrupted.
+   *  Upstream 50; same file. */
+  largeClusterSizeThreshold: number;
+  /** unhealthy-zone-threshold: not-ready fraction that makes a zone PartiallyDisrupted. Upstream 0.55; same file. */
+  unhealthyZoneThreshold: number;
+  /** How often the tainting pass drains the per-zone rate-limited queues (ms). Upstream scheduler.NodeEvictionPeriod
+   *  100ms; pkg/controller/nodelifecycle/node_lifecycle_controller.go. */
+  nodeEvictionPeriod: number;
+  /** tolerationSeconds of the not-ready toleration added by admission (s). Upstream 300;
+   *  plugin/pkg/admission/defaulttolerationseconds/admission.go. */
+  defaultNotReadyTolerationSeconds: number;
+  /** tolerationSeconds of the unreachable toleration added by admission (s). Upstream 300; same file. */
+  defaultUnreachableTolerationSeconds: number;
+  /** podInitialBackoffSeconds of the scheduling queue (ms). Upstream 1s;
+   *  pkg/scheduler/apis/config/v1/defaults.go. */
+  podInitialBackoff: number;
+  /** podMaxBackoffSeconds of the scheduling queue (ms). Upstream 10s; same file. */
+  podMaxBackoff: number;
+  /** Longest an unschedulable pod waits before it is retried anyway (ms). Upstream
+   *  DefaultPodMaxInUnschedulablePodsDuration 5m; pkg/scheduler/backend/queue/scheduling_queue.go. */
+  podMaxInUnschedulablePodsDuration: number;
+  /** How often the scheduling queue flushes unschedulable pods that waited too long (ms). Upstream 30s
+   *  (flushUnschedulablePodsLeftover); pkg/scheduler/backend/queue/scheduling_queue.go. */
+  unschedulableFlushInterval: number;
+  /** How often the scheduling queue moves pods whose backoff ended to activeQ (ms). Upstream 1s
+   *  (flushBackoffQCompleted); same file. */
+  backoffFlushInterval: number;
+  /** percentageOfNodesToScore; 0 means the adaptive upstream formula. Upstream 0;
+   *  pkg/scheduler/schedule_one.go numFeasibleNodesToFind. */
+  percentageOfNodesToScore: number;
+  /** terminationGracePeriodSeconds when a pod does not set it (s). Upstream 30; pkg/apis/core/v1/defaults.go. */
+  terminationGracePeriodSeconds: number;
+  /** Delay between a write in the API server and a watcher's informer seeing it (ms). Model parameter, no upstream
+   *  default: 0 makes watches arrive in the same millisecond, ordered after the write. */
+  informerLatency: number;
+  /** Time from the kubelet seeing a bound pod to its containers running (ms): sandbox, create, start. Model
+   *  parameter; images count as already present. */
+  podStartLatency: number;
+  /** Time the kubelet needs to stop a running pod's containers once asked to (ms), bounded by the grace period.
+   *  Model parameter. */
+  podStopLatency: number;
+}
+
+/** Upstream defaults, each documented on the `Settings` field of the same name. */
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  nodeStatusUpdateFrequency: 10_000,
+  nodeStatusReportFrequency: 300_000,
+  heartbeatJitterFactor: 0.04,
+  nodeLeaseDuration: 40_000,
+  nodeLeaseRenewInterval: 10_000,
+  maxPods: 110,
+  nodeMonitorPeriod: 5_000,
+  nodeMonitorGracePeriod: 50_000,
+  nodeStartupGracePeriod: 60_000,
+  nodeEvictionRate: 0.1,
+  secondaryNodeEvictionRate: 0.01,
+  largeClusterSizeThreshold: 50,
+  unhealthyZoneThreshold: 0.55,
+  nodeEvictionPeriod: 100,
+  defaultNotReadyTolerationSeconds: 300,
+  defaultUnreachableTolerationSeconds: 300,
+  podInitialBackoff: 1_000,
+  podMaxBackoff: 10_000,
+  podMaxInUnschedulablePodsDuration: 300_000,
+  unschedulableFlushInterval: 30_000,
+  backoffFlushInterval: 1_000,
+  percentageOfNodesToScore: 0,
+  terminationGracePeriodSeconds: 30,
+  informerLatency: 0,
+  podStartLatency: 1_000,
+  podStopLatency: 1_000,
+});
+
+/** Which settings are durations (written as Go durations in scenario files, held as ms). */
+export const DURATION_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Settings>([
+  "nodeStatusUpdateFrequency",
+  "nodeStatusReportFrequency",
+  "nodeLeaseDuration",
+  "nodeLeaseRenewInterval",
+  "nodeMonitorPeriod",
+  "nodeMonitorGracePeriod",
+  "nodeStartupGracePeriod",
+  "nodeEvictionPeriod",
+  "podInitialBackoff",
+  "podMaxBackoff",
+  "podMaxInUnschedulablePodsDuration",
+  "unschedulableFlushInterval",
+  "backoffFlushInterval",
+  "informerLatency",
+  "podStartLatency",
+  "podStopLatency",
+]);
+
+/**
+ * Resolves scenario overrides against the defaults, applying the upstream coupling rules: the lease renew interval
+ * follows 0.25 x lease duration, and the status report frequency follows an explicitly set update frequency
+ * (pkg/kubelet/apis/config/v1beta1/defaults.go), unless those are themselves set.
+ */
+export function resolveSettings(overrides: Partial<Settings>): Settings {
+  const s: Settings = { ...DEFAULT_SETTINGS, ...overrides };
+  if (overrides.nodeLeaseDuration !== undefined && overrides.nodeLeaseRenewInterval === undefined) {
+    s.nodeLeaseRenewInterval = Math.floor(overrides.nodeLeaseDuration * 0.25);
+  }
+  if (overrides.nodeStatusUpdateFrequency !== undefined && overrides.nodeStatusReportFrequency === undefined) {
+    s.nodeStatusReportFrequency = overrides.nodeStatusUpdateFrequency;
+  }
+  return s;
+}

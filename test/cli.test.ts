@@ -42,8 +42,8 @@ describe("k8sim run", () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(`${file}:5:13:`);
     // count: -1 (line 8, column 26) and cpu: '4 cores' (line 8, column 46), all in one go.
-    expect(r.err).toContain(`${file}:8:26:`);
-    expect(r.err).toContain(`${file}:8:46: invalid quantity "4 cores"`);
+    expect(r.err).toContain(`${file}:8:26: spec.cluster.nodePools[0].count: must be at least 0, got -1`);
+    expect(r.err).toContain(`${file}:8:46: spec.cluster.nodePools[0].capacity.cpu: invalid quantity "4 cores"`);
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(out)).toBe(false);
   });

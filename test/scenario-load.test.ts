@@ -188,31 +188,31 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
     {
       name: "wrong type",
       files: { "scenario.yaml": scenario(["count: 3,", "count: three,"]), "manifests/web.yaml": WEB },
-      errors: ['scenario.yaml:9:31: expected an integer, got string "three"'],
+      errors: ['scenario.yaml:9:31: spec.cluster.nodePools[0].count: expected an integer, got string "three"'],
     },
     {
       name: "negative count",
       files: { "scenario.yaml": scenario(["count: 3,", "count: -1,"]), "manifests/web.yaml": WEB },
-      errors: ["scenario.yaml:9:31: must be at least 0, got -1"],
+      errors: ["scenario.yaml:9:31: spec.cluster.nodePools[0].count: must be at least 0, got -1"],
     },
     {
       name: "bad duration",
       files: { "scenario.yaml": scenario(["duration: 30m", "duration: 5 minutes"]), "manifests/web.yaml": WEB },
       errors: [
-        'scenario.yaml:6:13: invalid duration "5 minutes": unknown unit " minutes"; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
+        'scenario.yaml:6:13: spec.duration: invalid duration "5 minutes": unknown unit " minutes"; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
       ],
     },
     {
       name: "bad duration in settings",
       files: { "scenario.yaml": scenario(["nodeMonitorGracePeriod: 40s", "nodeMonitorGracePeriod: 40"]), "manifests/web.yaml": WEB },
       errors: [
-        'scenario.yaml:10:38: invalid duration "40": missing unit after 40; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
+        'scenario.yaml:10:38: spec.settings.nodeMonitorGracePeriod: invalid duration "40": missing unit after 40; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
       ],
     },
     {
       name: "bad quantity in a node pool",
       files: { "scenario.yaml": scenario(['cpu: "4"', "cpu: 4 cores"]), "manifests/web.yaml": WEB },
-      errors: ['scenario.yaml:9:50: invalid quantity "4 cores": expected a number with an optional suffix (m, k, M, G, Ki, Mi, Gi, ...)'],
+      errors: ['scenario.yaml:9:50: spec.cluster.nodePools[0].capacity.cpu: invalid quantity "4 cores": expected a number with an optional suffix (m, k, M, G, Ki, Mi, Gi, ...)'],
     },
     {
       name: "bad quantity in a manifest's container requests",
@@ -222,7 +222,7 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
     {
       name: "missing required key, at the mapping",
       files: { "scenario.yaml": scenario(['cpu: "4", ', ""]), "manifests/web.yaml": WEB },
-      errors: ['scenario.yaml:9:44: missing required key "cpu"'],
+      errors: ['scenario.yaml:9:44: spec.cluster.nodePools[0].capacity: missing required key "cpu"'],
     },
     {
       name: "node that does not exist",
@@ -315,11 +315,11 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
         "manifests/web.yaml": WEB,
       },
       errors: [
-        "scenario.yaml:5:9: must be at least 0, got -7",
-        'scenario.yaml:6:13: invalid duration "30 m": unknown unit " m"; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
-        "scenario.yaml:9:31: expected an integer, got number 1.5",
-        'scenario.yaml:16:24: expected one of "nodeFailure", "nodeRecover", "scale", "apply", "delete", "addNodes"; got string "nodeRecovery"',
-        "scenario.yaml:18:7: expected exactly one comparison: ==, !=, >=, <=, > or <",
+        "scenario.yaml:5:9: spec.seed: must be at least 0, got -7",
+        'scenario.yaml:6:13: spec.duration: invalid duration "30 m": unknown unit " m"; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
+        "scenario.yaml:9:31: spec.cluster.nodePools[0].count: expected an integer, got number 1.5",
+        'scenario.yaml:16:24: spec.timeline[2].action: expected one of "nodeFailure", "nodeRecover", "scale", "apply", "delete", "addNodes"; got string "nodeRecovery"',
+        "scenario.yaml:18:7: spec.expect[0]: expected exactly one comparison: ==, !=, >=, <=, > or <",
       ],
     },
     {
@@ -328,7 +328,7 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
       opts: { overrides: ["spec.foo=1", "spec.duration=5 minutes", "spec.settings.podStartLatency=2s", "spec.cluster.nodePools.3.count=1", "spec"] },
       errors: [
         '--set spec.foo=1: unknown key "foo"; expected one of: seed, startTime, duration, cluster, settings, workloads, timeline, metrics, expect',
-        '--set spec.duration=5 minutes: invalid duration "5 minutes": unknown unit " minutes"; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
+        '--set spec.duration=5 minutes: spec.duration: invalid duration "5 minutes": unknown unit " minutes"; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
         "--set spec.cluster.nodePools.3.count=1: index 3 is out of range: spec.cluster.nodePools has 1 item",
         "--set spec: expected path=value, e.g. spec.duration=1h",
       ],
@@ -345,7 +345,7 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
       name: "--seed that is not a valid seed",
       files: { "scenario.yaml": SCENARIO, "manifests/web.yaml": WEB },
       opts: { seed: -1 },
-      errors: ["--seed -1: must be at least 0, got -1"],
+      errors: ["--seed -1: spec.seed: must be at least 0, got -1"],
     },
   ];
 
@@ -387,7 +387,7 @@ describe("validateFiles", () => {
     writeFileSync(join(dir, "manifests/web.yaml"), WEB.replace("image: nginx", "image: 5"));
     const r = validateFiles([join(dir, "scenario.yaml"), join(dir, "manifests/web.yaml")]);
     expect(r.errors.map((e) => e.replace(`${dir}/`, ""))).toEqual([
-      "scenario.yaml:9:31: must be at least 0, got -3",
+      "scenario.yaml:9:31: spec.cluster.nodePools[0].count: must be at least 0, got -3",
       "manifests/web.yaml:15:18: expected a non-empty string, got number 5",
     ]);
   });

@@ -15,6 +15,9 @@ export interface InformerHandlers<T extends KubeObject> {
  * `latency` ms after each write, in write order. Handlers run inside the informer's own engine event, never inside
  * the writer's call, so a write never re-enters the writer. Deliveries due at the same time are batched into one
  * engine event, which keeps the cost per write low.
+ *
+ * An informer without handlers (a cache only read with get/list, such as the node lease cache) costs no engine
+ * event at all: a read first applies the writes that are due by then, so it sees what an eager cache would.
  */
 export class Informer<T extends KubeObject> {
   private readonly cache = new ObjectMap<T>();
@@ -46,22 +49,26 @@ export class Informer<T extends KubeObject> {
 
   /** Adds handlers; objects already cached are replayed to onAdd at once, as AddEventHandler does. */
   addHandlers(h: InformerHandlers<T>): void {
+    this.catchUp();
     this.handlers.push(h);
     if (h.onAdd) for (const o of this.cache.values()) h.onAdd(o);
   }
 
   /** The cached object (the informer's possibly stale view). */
   get(namespace: string | undefined, name: string): T | undefined {
+    if (this.handlers.length === 0) this.catchUp();
     return this.cache.get(namespace, name);
   }
 
   /** All cached objects: namespaces in first-seen order, objects in each in first-seen order. */
   list(): IterableIterator<T> {
+    if (this.handlers.length === 0) this.catchUp();
     return this.cache.values();
   }
 
   /** Number of cached objects. */
   get size(): number {
+    if (this.handlers.length === 0) this.catchUp();
     return this.cache.size;
   }
 
@@ -70,14 +77,32 @@ export class Informer<T extends KubeObject> {
     this.types.push(type);
     this.objs.push(obj);
     this.olds.push(old);
+    if (this.handlers.length === 0) {
+      // Nobody to call back: keep the FIFO short without engine events, reads catch up the rest.
+      if (this.dueAt.length - this.head > 4096) this.catchUp();
+      return;
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.ctx.schedule(this.latency, null);
     }
   }
 
+  /** Applies every pending write due by now (handlers, if any, are called as in a flush). */
+  private catchUp(): void {
+    if (this.head < this.dueAt.length && this.dueAt[this.head] <= this.ctx.now) this.drainDue();
+  }
+
   private flush(): void {
     this.flushScheduled = false;
+    this.drainDue();
+    if (this.head < this.dueAt.length && !this.flushScheduled && this.handlers.length > 0) {
+      this.flushScheduled = true;
+      this.ctx.scheduleAt(this.dueAt[this.head], null);
+    }
+  }
+
+  private drainDue(): void {
     const now = this.ctx.now;
     while (this.head < this.dueAt.length && this.dueAt[this.head] <= now) {
       const i = this.head++;
@@ -91,10 +116,8 @@ export class Informer<T extends KubeObject> {
     if (this.head === this.dueAt.length) {
       this.dueAt.length = this.types.length = this.objs.length = this.olds.length = 0;
       this.head = 0;
-    } else {
-      if (this.head > 4096 && this.head * 2 > this.dueAt.length) this.compact();
-      this.flushScheduled = true;
-      this.ctx.scheduleAt(this.dueAt[this.head], null);
+    } else if (this.head > 4096 && this.head * 2 > this.dueAt.length) {
+      this.compact();
     }
   }
 

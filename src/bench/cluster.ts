@@ -49,13 +49,17 @@ export function clusterScenario(nodes: number, pods: number, durationMs: number)
 export function clusterBench(nodes: number, pods: number, durationMs: number) {
   const sc = clusterScenario(nodes, pods, durationMs);
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const out = simulate(sc);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(c0);
   return {
     nodes,
     pods,
     simulated: `${durationMs / 3_600_000}h`,
     seconds: Math.round(seconds * 100) / 100,
+    // CPU time of this process (GC threads included): steadier than wall time on a shared machine.
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
     events: out.summary.events,
     eventsPerSecond: Math.round(out.summary.events / seconds),
     podsScheduled: out.summary.totals.podsScheduled,

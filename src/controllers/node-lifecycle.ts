@@ -20,6 +20,17 @@ interface NodeHealth {
   /** The lease object last seen (objects are immutable: a new object is a new write). */
   lease: Lease | undefined;
   renewTime: string | undefined;
+  /** The node object last examined: an unchanged object has an unchanged heartbeat. */
+  node: Node | undefined;
+  /** Ready condition before and after the last pass's update (upstream observedReadyCondition / currentReadyCondition). */
+  observedReady: Condition | undefined;
+  currentReady: Condition | undefined;
+}
+
+/** Per-zone node counts of one monitor pass. */
+interface ZoneCount {
+  ready: number;
+  notReady: number;
 }
 
 /** A per-zone rate-limited queue of nodes to taint (upstream RateLimitedTimedQueue, one per zone). */
@@ -63,10 +74,10 @@ export class NodeLifecycleController {
   private readonly health = new Map<string, NodeHealth>();
   private readonly zoneStates = new Map<string, ZoneState>();
   private readonly tainters = new Map<string, ZoneTainter>();
+  /** Node counts per zone, refilled by every monitor pass. */
+  private readonly zoneCounts = new Map<string, ZoneCount>();
   private readonly noSchedule: WorkQueue;
   private taintPassScheduled = false;
-  /** Node leases by node name (the lease informer's view), so a monitor pass builds no keys. */
-  private readonly leases = new Map<string, Lease>();
   private readonly monitorEvent: NlcEvent = { t: "monitor" };
   private readonly taintPassEvent: NlcEvent = { t: "taintPass" };
 
@@ -77,17 +88,6 @@ export class NodeLifecycleController {
       onAdd: (n) => this.noSchedule.add(n.metadata.name),
       onUpdate: (_o, n) => this.noSchedule.add(n.metadata.name),
       onDelete: (n) => this.health.delete(n.metadata.name),
-    });
-    cp.informers.leases.addHandlers({
-      onAdd: (l) => {
-        if (l.metadata.namespace === NODE_LEASE_NAMESPACE) this.leases.set(l.metadata.name, l);
-      },
-      onUpdate: (_o, l) => {
-        if (l.metadata.namespace === NODE_LEASE_NAMESPACE) this.leases.set(l.metadata.name, l);
-      },
-      onDelete: (l) => {
-        if (l.metadata.namespace === NODE_LEASE_NAMESPACE) this.leases.delete(l.metadata.name);
-      },
     });
     this.ctx.schedule(0, this.monitorEvent);
   }
@@ -112,48 +112,62 @@ export class NodeLifecycleController {
   }
 
   private monitorNodeHealth(): void {
-    const zoneReady = new Map<string, [number, number]>();
-    const nodesByZone = new Map<string, Node[]>();
+    const zones = this.zoneCounts;
+    for (const z of zones.values()) z.ready = z.notReady = 0;
     for (const node of this.cp.informers.nodes.list()) {
-      const [observed, current, updated] = this.tryUpdateNodeHealth(node);
+      const h = this.healthOf(node);
+      const updated = this.tryUpdateNodeHealth(node, h);
+      const current = h.currentReady;
       const zone = zoneKey(updated);
-      let counts = zoneReady.get(zone);
-      if (!counts) zoneReady.set(zone, (counts = [0, 0]));
-      if (current?.status === "True") counts[0]++;
-      else counts[1]++;
-      let list = nodesByZone.get(zone);
-      if (!list) nodesByZone.set(zone, (list = []));
-      list.push(updated);
-      if (!this.tainters.has(zone)) {
+      let counts = zones.get(zone);
+      if (!counts) {
+        zones.set(zone, (counts = { ready: 0, notReady: 0 }));
         this.tainters.set(zone, { queue: new Map(), limiter: new TokenBucket(this.cp.settings.nodeEvictionRate, 1, this.ctx.now) });
       }
-      if (current) this.processTaintBaseEviction(updated, current);
-      if (current && current.status !== "True" && observed?.status === "True") {
+      if (current?.status === "True") counts.ready++;
+      else counts.notReady++;
+      if (current) this.processTaintBaseEviction(updated, current, zone);
+      if (current && current.status !== "True" && h.observedReady?.status === "True") {
         this.cp.events.record(updated, "Normal", "NodeNotReady", `Node ${updated.metadata.name} status is now: NodeNotReady`, "node-controller");
         this.markPodsNotReady(updated.metadata.name);
       }
     }
-    this.handleDisruption(zoneReady, nodesByZone);
+    for (const [zone, z] of zones) if (z.ready + z.notReady === 0) zones.delete(zone);
+    this.handleDisruption(zones);
+  }
+
+  private healthOf(node: Node): NodeHealth {
+    const name = node.metadata.name;
+    let h = this.health.get(name);
+    if (!h) {
+      const now = this.ctx.now;
+      const ready = getCondition(node.status.conditions, "Ready");
+      h = { probeTimestamp: now, readyTransitionTimestamp: now, heartbeat: ready?.lastHeartbeatTime, lease: undefined, renewTime: undefined, node, observedReady: ready, currentReady: ready };
+      this.health.set(name, h);
+    }
+    return h;
   }
 
   /**
    * Refreshes the node's probe time from its lease and heartbeat and, past the grace period, writes its
-   * conditions as Unknown. Returns [Ready before, Ready now, node as now stored].
+   * conditions as Unknown. Sets h.observedReady / h.currentReady and returns the node as now stored.
    */
-  private tryUpdateNodeHealth(node: Node): [Condition | undefined, Condition | undefined, Node] {
+  private tryUpdateNodeHealth(node: Node, h: NodeHealth): Node {
     const now = this.ctx.now;
     const name = node.metadata.name;
-    const ready = getCondition(node.status.conditions, "Ready");
-    let h = this.health.get(name);
-    if (!h) {
-      h = { probeTimestamp: now, readyTransitionTimestamp: now, heartbeat: ready?.lastHeartbeatTime, lease: undefined, renewTime: undefined };
-      this.health.set(name, h);
-    } else if (ready?.lastHeartbeatTime !== h.heartbeat) {
-      h.heartbeat = ready?.lastHeartbeatTime;
-      h.probeTimestamp = now;
+    let ready = h.currentReady;
+    if (node !== h.node) {
+      h.node = node;
+      ready = getCondition(node.status.conditions, "Ready");
+      if (ready?.lastHeartbeatTime !== h.heartbeat) {
+        h.heartbeat = ready?.lastHeartbeatTime;
+        h.probeTimestamp = now;
+      }
     }
-    const lease = this.leases.get(name);
-    if (lease && lease !== h.lease) {
+    h.observedReady = h.currentReady = ready;
+    // Read, not watched: the lease informer then needs no engine event per renewal.
+    const lease = this.cp.informers.leases.get(NODE_LEASE_NAMESPACE, name);
+    if (lease !== undefined && lease !== h.lease) {
       h.lease = lease;
       if (h.renewTime === undefined || lease.spec.renewTime > h.renewTime) {
         h.renewTime = lease.spec.renewTime;
@@ -161,7 +175,7 @@ export class NodeLifecycleController {
       }
     }
     const grace = ready ? this.cp.settings.nodeMonitorGracePeriod : this.cp.settings.nodeStartupGracePeriod;
-    if (now - h.probeTimestamp < grace) return [ready, ready, node];
+    if (now - h.probeTimestamp < grace) return node;
     // The kubelet is silent: every monitored condition that is not already Unknown becomes Unknown.
     const t = this.cp.clock.time();
     let conds = node.status.conditions;
@@ -179,19 +193,31 @@ export class NodeLifecycleController {
         lastTransitionTime: t,
       });
     }
-    if (!changed) return [ready, ready, node];
+    if (!changed) return node;
     const r = this.cp.api.updateStatus({ ...node, status: { ...node.status, conditions: conds } });
-    if (!r.ok) return [ready, ready, node];
+    if (!r.ok) return node;
     h.heartbeat = getCondition(conds, "Ready")?.lastHeartbeatTime;
     h.readyTransitionTimestamp = now;
-    return [ready, getCondition(conds, "Ready"), r.object];
+    h.node = r.object;
+    h.currentReady = getCondition(conds, "Ready");
+    return r.object;
   }
 
   /** processTaintBaseEviction: queue the NoExecute taint for a not-ready node, lift it from a ready one. */
-  private processTaintBaseEviction(node: Node, ready: Condition): void {
+  private processTaintBaseEviction(node: Node, ready: Condition, zone: string): void {
     const name = node.metadata.name;
-    const zone = zoneKey(node);
-    const taints = node.spec.taints ?? [];
+    const taints = node.spec.taints;
+    if (ready.status === "True" && (taints === undefined || taints.length === 0)) {
+      // The common case, every pass for every healthy node: nothing to lift, at most a queue entry to drop.
+      const q = this.tainters.get(zone)?.queue;
+      if (q !== undefined && q.size > 0) q.delete(name);
+      return;
+    }
+    this.queueTaint(node, ready, zone, taints ?? []);
+  }
+
+  private queueTaint(node: Node, ready: Condition, zone: string, taints: Taint[]): void {
+    const name = node.metadata.name;
     const has = (key: string) => taints.some((t) => t.key === key && t.effect === "NoExecute");
     if (ready.status === "True") {
       if (has(TAINT_UNREACHABLE) || has(TAINT_NOT_READY)) {
@@ -249,6 +275,7 @@ export class NodeLifecycleController {
   /** Sets the node's lifecycle NoExecute taint to `key` (or removes both when undefined). */
   private setNoExecuteTaint(node: Node, key: string | undefined): void {
     const kept = (node.spec.taints ?? []).filter((t) => !(t.effect === "NoExecute" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY)));
+    if (key === undefined && kept.length === (node.spec.taints ?? []).length) return;
     const taints: Taint[] = key ? [...kept, { key, effect: "NoExecute", timeAdded: this.cp.clock.time() }] : kept;
     this.writeTaints(node, taints);
   }
@@ -274,30 +301,37 @@ export class NodeLifecycleController {
   }
 
   /** handleDisruption: zone states, master disruption mode, per-zone taint rates. */
-  private handleDisruption(zoneReady: Map<string, [number, number]>, nodesByZone: Map<string, Node[]>): void {
+  private handleDisruption(zones: Map<string, ZoneCount>): void {
     const s = this.cp.settings;
     const next = new Map<string, ZoneState>();
-    let allAreFully = zoneReady.size > 0;
-    for (const [zone, [ready, notReady]] of zoneReady) {
-      const st = computeZoneState(ready, notReady, s.unhealthyZoneThreshold);
+    let allAreFully = zones.size > 0;
+    for (const [zone, z] of zones) {
+      const st = computeZoneState(z.ready, z.notReady, s.unhealthyZoneThreshold);
       next.set(zone, st);
       if (st !== "FullDisruption") allAreFully = false;
     }
     let allWasFully = this.zoneStates.size > 0;
     for (const st of this.zoneStates.values()) if (st !== "FullDisruption") allWasFully = false;
     const now = this.ctx.now;
+    const size = (zone: string) => {
+      const z = zones.get(zone);
+      return z ? z.ready + z.notReady : 0;
+    };
     if (allAreFully && !allWasFully) {
       // Entering master disruption mode: the control plane is more likely cut off than every node dead.
-      for (const nodes of nodesByZone.values()) for (const n of nodes) this.setNoExecuteTaint(n, undefined);
+      for (const n of [...this.cp.informers.nodes.list()]) {
+        const cur = this.cp.api.get<Node>("Node", undefined, n.metadata.name);
+        if (cur) this.setNoExecuteTaint(cur, undefined);
+      }
       for (const t of this.tainters.values()) {
         t.queue.clear();
         t.limiter = new TokenBucket(0, 1, now);
       }
     } else if (!allAreFully && allWasFully) {
-      for (const [zone, st] of next) this.swapLimiter(zone, zoneTaintRate(st, nodesByZone.get(zone)?.length ?? 0, s));
+      for (const [zone, st] of next) this.swapLimiter(zone, zoneTaintRate(st, size(zone), s));
     } else if (!allAreFully) {
       for (const [zone, st] of next) {
-        if (this.zoneStates.get(zone) !== st) this.swapLimiter(zone, zoneTaintRate(st, nodesByZone.get(zone)?.length ?? 0, s));
+        if (this.zoneStates.get(zone) !== st) this.swapLimiter(zone, zoneTaintRate(st, size(zone), s));
       }
     }
     this.zoneStates.clear();

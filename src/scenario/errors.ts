@@ -66,8 +66,16 @@ export class Diagnostics {
     const sorted = list
       .map((p, i) => ({ p, i, k: key(p) }))
       .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2] || a.i - b.i);
-    return [...new Set(sorted.map(({ p }) => formatProblem(p.where, p.message)))];
+    // A value checked twice (by the schema, which names the field, and by a later check, which does not) is
+    // reported once, with the field's name.
+    const named = sorted.filter(({ p }) => !sorted.some(({ p: q }) => q !== p && samePlace(q.where, p.where) && q.message.endsWith(`: ${p.message}`)));
+    return [...new Set(named.map(({ p }) => formatProblem(p.where, p.message)))];
   }
+}
+
+function samePlace(a: Where, b: Where): boolean {
+  if ("override" in a || "override" in b) return "override" in a && "override" in b && a.override === b.override;
+  return a.file === b.file && a.line === b.line && a.col === b.col;
 }
 
 /** Formats one problem: `file:line:column: message`, or `--set path=value: message` for an override. */

@@ -108,9 +108,19 @@ export function validateAgainstSchema(value: unknown, src: YamlSource, diags: Di
   if (validate(value)) return true;
   for (const e of validate.errors ?? []) {
     const r = translate(e);
-    if (r) diags.error(src.where(r.path, r.atKey), r.message);
+    if (!r) continue;
+    // Name the field, so a message read on its own still says which value is wrong.
+    const message = r.atKey || r.path.length === 0 ? r.message : `${fieldPath(r.path)}: ${r.message}`;
+    diags.error(src.where(r.path, r.atKey), message);
   }
   return false;
+}
+
+/** "spec.cluster.nodePools[0].count" for ["spec", "cluster", "nodePools", "0", "count"]. */
+export function fieldPath(path: readonly string[]): string {
+  let out = "";
+  for (const p of path) out += /^\d+$/.test(p) ? `[${p}]` : out === "" ? p : `.${p}`;
+  return out;
 }
 
 function pointerToPath(p: string): string[] {

@@ -3,7 +3,7 @@ import { nonZeroPodRequests, podRequests } from "../src/api/resources.js";
 import type { Pod } from "../src/api/types.js";
 import { Code, CycleState, NodeInfo } from "../src/scheduler/framework.js";
 import type { FilterPlugin, PreFilterPlugin } from "../src/scheduler/framework.js";
-import { tolerates } from "../src/scheduler/plugins/helper.js";
+import { tolerates } from "../src/api/tolerations.js";
 import { NodeAffinityPlugin } from "../src/scheduler/plugins/node-affinity.js";
 import { NodeName } from "../src/scheduler/plugins/node-name.js";
 import { NodeResourcesFit } from "../src/scheduler/plugins/node-resources-fit.js";

@@ -3,6 +3,8 @@
  * lightly validated the way the API server would refuse them (pkg/apis/core/validation, pkg/apis/apps/validation),
  * so a bad manifest fails at load time with its own file:line:column instead of in the middle of a run.
  */
+import { matchesSelector } from "../api/selectors.js";
+import type { LabelSelector } from "../api/types.js";
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, dirname, normalize } from "node:path";
 import { parseResourceList, parseQuantity } from "../api/quantity.js";
@@ -177,7 +179,7 @@ class Checker {
     const tmeta = isRecord(tpl.metadata) ? tpl.metadata : {};
     this.labels(["spec", "template", "metadata", "labels"], tmeta.labels);
     const labels = isRecord(tmeta.labels) ? (tmeta.labels as Record<string, unknown>) : {};
-    if (selector && !selectorMatches(selector, labels)) {
+    if (selector && !matchesSelector(selector, labels as Record<string, string>)) {
       const p = tmeta.labels === undefined ? ["spec", "template"] : ["spec", "template", "metadata", "labels"];
       this.err(p, "selector does not match template labels; expected spec.template.metadata.labels to satisfy spec.selector");
     }
@@ -185,7 +187,7 @@ class Checker {
   }
 
   /** metav1.LabelSelector; returns it when well-formed and non-empty. */
-  private selector(p: Path, sel: unknown): Selector | undefined {
+  private selector(p: Path, sel: unknown): LabelSelector | undefined {
     if (sel === undefined) return void this.err(["spec"], 'missing required key "selector" (apps/v1 requires one)');
     if (!isRecord(sel)) return void this.err(p, `expected a mapping with matchLabels or matchExpressions, got ${describeValue(sel)}`);
     const before = this.diags.errorCount;
@@ -208,7 +210,7 @@ class Checker {
     if (Object.keys(matchLabels).length === 0 && exprs.length === 0) {
       return void this.err(p, "empty selector is invalid; expected matchLabels or matchExpressions");
     }
-    return { matchLabels: matchLabels as Record<string, string>, matchExpressions: exprs as Selector["matchExpressions"] };
+    return { matchLabels: matchLabels as Record<string, string>, matchExpressions: exprs as LabelSelector["matchExpressions"] };
   }
 
   /** core/v1 PodSpec: a non-empty list of containers with name and image, and resource quantities that parse. */
@@ -277,23 +279,4 @@ class Checker {
       }
     }
   }
-}
-
-interface Selector {
-  matchLabels: Record<string, string>;
-  matchExpressions: { key: string; operator: string; values?: string[] }[];
-}
-
-/** LabelSelector semantics (apimachinery labels.Selector): every matchLabels pair and every expression must hold. */
-function selectorMatches(sel: Selector, labels: Record<string, unknown>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels)) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const inValues = has && (e.values ?? []).includes(labels[e.key] as string);
-    if (e.operator === "In" && !inValues) return false;
-    if (e.operator === "NotIn" && inValues) return false;
-    if (e.operator === "Exists" && !has) return false;
-    if (e.operator === "DoesNotExist" && has) return false;
-  }
-  return true;
 }

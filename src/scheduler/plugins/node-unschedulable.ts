@@ -6,7 +6,7 @@
 import type { Pod, Taint } from "../../api/types.js";
 import type { CycleState, FilterPlugin, NodeInfo } from "../framework.js";
 import { ActionType, Code, Status } from "../framework.js";
-import { tolerationsTolerateTaint } from "./helper.js";
+import { tolerationsTolerateTaint } from "../../api/tolerations.js";
 
 /** The plugin's registry name (names.NodeUnschedulable). */
 export const NodeUnschedulableName = "NodeUnschedulable";

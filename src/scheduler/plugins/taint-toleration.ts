@@ -10,7 +10,8 @@
 import type { Pod, Taint, Toleration } from "../../api/types.js";
 import type { CycleState, FilterPlugin, NodeInfo, PreScorePlugin, ScorePlugin } from "../framework.js";
 import { ActionType, Code, MaxNodeScore, Status } from "../framework.js";
-import { defaultNormalizeScore, doNotScheduleTaint, findMatchingUntoleratedTaint, tolerationsTolerateTaint } from "./helper.js";
+import { findMatchingUntoleratedTaint, tolerationsTolerateTaint } from "../../api/tolerations.js";
+import { defaultNormalizeScore, doNotScheduleTaint } from "./helper.js";
 
 /** The plugin's registry name (names.TaintToleration). */
 export const TaintTolerationName = "TaintToleration";

@@ -91,6 +91,8 @@ export interface RunOutcome {
   metricsHeader: string[];
   metricsRows: (string | number)[][];
   events: EventRecord[];
+  /** Renders one event as its events.jsonl line. */
+  eventLine: (e: EventRecord) => string;
   /** Whether every expectation held. */
   passed: boolean;
 }
@@ -157,6 +159,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOut
     metricsHeader: [...METRIC_COLUMNS, ...deployments.map((k) => `deployment_available_replicas:${k}`)],
     metricsRows,
     events: cp.events.records,
+    eventLine: (e) => cp.events.line(e),
     passed: checker.results.every((r) => r.passed),
   };
 }

@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TAINT_UNREACHABLE } from "../src/api/admission.js";
 import type { EventRecord } from "../src/api/events.js";
 import { getCondition } from "../src/api/pod-util.js";
 import type { Node, Pod, Taint } from "../src/api/types.js";
 import type { RunOutcome } from "../src/run.js";
-import { column, load, run, SCENARIOS, writeScenario } from "./helpers/scenario-tmp.js";
+import { column, load, run, SCENARIOS, removeScenarios, writeScenario } from "./helpers/scenario-tmp.js";
+
+afterAll(removeScenarios);
 
 /**
  * scenarios/node-failure.yaml (3 workers, Deployment web 6 x 250m, worker-1's kubelet stops at 5m) with a

@@ -1,9 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPodActive, isPodReady } from "../src/api/pod-util.js";
 import type { Deployment, Pod, ReplicaSet } from "../src/api/types.js";
 import type { Cluster } from "../src/cluster.js";
 import type { RunOutcome } from "../src/run.js";
-import { column, load, run, writeScenario } from "./helpers/scenario-tmp.js";
+import { column, load, run, removeScenarios, writeScenario } from "./helpers/scenario-tmp.js";
+
+afterAll(removeScenarios);
 
 /** scenarios/manifests/batch-api.yaml with another image (and optionally more spec lines): a kubectl apply. */
 function apiManifest(image: string, extraSpec = "", extraPodSpec = "", cpu = "1"): string {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TAINT_UNREACHABLE } from "../src/api/admission.js";
 import { getCondition } from "../src/api/pod-util.js";
 import type { Node, Pod } from "../src/api/types.js";
@@ -7,7 +7,9 @@ import { TokenBucket } from "../src/controllers/token-bucket.js";
 import { computeZoneState, zoneTaintRate, type ZoneState } from "../src/controllers/zone-state.js";
 import type { RunOutcome } from "../src/run.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
-import { column, load, run, SCENARIOS, writeScenario } from "./helpers/scenario-tmp.js";
+import { column, load, run, SCENARIOS, removeScenarios, writeScenario } from "./helpers/scenario-tmp.js";
+
+afterAll(removeScenarios);
 
 /**
  * Upstream ComputeZoneState (pkg/controller/nodelifecycle/node_lifecycle_controller.go):

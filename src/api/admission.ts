@@ -30,9 +30,23 @@ export function defaultTolerations(tolerations: Toleration[] | undefined, settin
   return add.length === 0 ? tolerations : [...tols, ...add];
 }
 
-/** Pod defaults the API server applies on create (pkg/apis/core/v1/defaults.go), returned as a new spec. */
+/**
+ * Pod defaults the API server applies on create (pkg/apis/core/v1/defaults.go), returned as a new spec. The result
+ * depends only on the input spec object and the settings, so pods created from one template share it (specs are
+ * never mutated): 1,000 replicas hold one defaulted spec until each is bound.
+ */
 export function defaultPodSpec(pod: Pod, settings: Settings): Pod["spec"] {
   const s = pod.spec;
+  const memo = defaulted.get(s);
+  if (memo !== undefined && memo.settings === settings) return memo.spec;
+  const spec = defaultSpec(s, settings);
+  defaulted.set(s, { settings, spec });
+  return spec;
+}
+
+const defaulted = new WeakMap<Pod["spec"], { settings: Settings; spec: Pod["spec"] }>();
+
+function defaultSpec(s: Pod["spec"], settings: Settings): Pod["spec"] {
   return {
     ...s,
     restartPolicy: s.restartPolicy ?? "Always",

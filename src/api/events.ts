@@ -1,17 +1,21 @@
 import type { ApiClock } from "./clock.js";
 import type { KubeObject } from "./types.js";
 
-/** One Kubernetes Event as written to events.jsonl (core/v1 Event fields, as `kubectl get events -o json`). */
+/** Where an event came from (core/v1 EventSource). */
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+/** One Kubernetes Event as kept in memory: core/v1 Event fields, with the virtual time it happened. */
 export interface EventRecord {
   /** Virtual time of the event (ms since startTime). */
   simTime: number;
-  /** metav1.MicroTime of the event. */
-  eventTime: string;
   type: "Normal" | "Warning";
   reason: string;
   message: string;
   involvedObject: { kind: string; namespace?: string; name: string; uid?: string };
-  source: { component: string; host?: string };
+  source: EventSource;
 }
 
 /**
@@ -22,6 +26,8 @@ export interface EventRecord {
 export class EventRecorder {
   /** Every recorded event, in the order recorded. */
   readonly records: EventRecord[] = [];
+  // One source object per component and host: a large run records millions of events.
+  private readonly sources = new Map<string, EventSource>();
 
   constructor(private readonly clock: ApiClock) {}
 
@@ -30,14 +36,33 @@ export class EventRecorder {
     const m = object.metadata;
     this.records.push({
       simTime: this.clock.ms,
-      eventTime: this.clock.microTime(),
       type,
       reason,
       message,
       involvedObject: m.namespace
         ? { kind: object.kind, namespace: m.namespace, name: m.name, uid: m.uid }
         : { kind: object.kind, name: m.name, uid: m.uid },
-      source: host ? { component, host } : { component },
+      source: this.source(component, host),
     });
+  }
+
+  /** An event as one events.jsonl line: simTime, then eventTime (metav1.MicroTime), then the Event fields. */
+  line(e: EventRecord): string {
+    return JSON.stringify({
+      simTime: e.simTime,
+      eventTime: this.clock.microTime(e.simTime),
+      type: e.type,
+      reason: e.reason,
+      message: e.message,
+      involvedObject: e.involvedObject,
+      source: e.source,
+    });
+  }
+
+  private source(component: string, host: string | undefined): EventSource {
+    const key = host === undefined ? component : `${component}\u0000${host}`;
+    let s = this.sources.get(key);
+    if (s === undefined) this.sources.set(key, (s = host === undefined ? { component } : { component, host }));
+    return s;
   }
 }

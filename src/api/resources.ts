@@ -103,8 +103,17 @@ function sumPod(spec: PodSpec, resource: "cpu" | "memory", nonZeroDefault: numbe
   return total;
 }
 
-const requestsCache = new WeakMap<PodSpec, PodResources>();
-const nonZeroCache = new WeakMap<PodSpec, PodResources>();
+const requestsCache = new WeakMap<object, PodResources>();
+const nonZeroCache = new WeakMap<object, PodResources>();
+
+/**
+ * What the requests of a spec depend on, as a cache key. Without init containers or overhead that is the containers
+ * array alone, which every pod of a template shares (specs are copied shallowly on bind), so 1,000 replicas parse
+ * their requests once.
+ */
+function cacheKey(spec: PodSpec): object {
+  return spec.initContainers === undefined && spec.overhead === undefined ? spec.containers : spec;
+}
 
 /**
  * The pod's effective requests: the sum over containers, maxed with each init container (restartable init
@@ -112,15 +121,16 @@ const nonZeroCache = new WeakMap<PodSpec, PodResources>();
  * makes it. Mirrors k8s.io/component-helpers/resource/helpers.go PodRequests (used by NodeResourcesFit's filter and
  * the scheduler cache's NodeInfo.Requested).
  *
- * Cached per spec object: requests depend on the spec only, and a status write keeps the spec object, so a pod
- * that changes status is not re-parsed.
+ * Cached per `cacheKey`: requests depend on the containers (and init containers and overhead) only, which status
+ * writes and bindings keep, so a pod is not re-parsed when it changes.
  */
 export function podRequests(pod: Pod): PodResources {
   const spec = pod.spec;
-  let r = requestsCache.get(spec);
+  const key = cacheKey(spec);
+  let r = requestsCache.get(key);
   if (r === undefined) {
     r = { cpuMilli: sumPod(spec, "cpu", undefined), memory: sumPod(spec, "memory", undefined) };
-    requestsCache.set(spec, r);
+    requestsCache.set(key, r);
   }
   return r;
 }
@@ -134,10 +144,11 @@ export function podRequests(pod: Pod): PodResources {
  */
 export function nonZeroPodRequests(pod: Pod): PodResources {
   const spec = pod.spec;
-  let r = nonZeroCache.get(spec);
+  const key = cacheKey(spec);
+  let r = nonZeroCache.get(key);
   if (r === undefined) {
     r = { cpuMilli: sumPod(spec, "cpu", DEFAULT_MILLI_CPU_REQUEST), memory: sumPod(spec, "memory", DEFAULT_MEMORY_REQUEST) };
-    nonZeroCache.set(spec, r);
+    nonZeroCache.set(key, r);
   }
   return r;
 }

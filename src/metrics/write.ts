@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type { RunOutcome } from "../run.js";
@@ -12,17 +12,8 @@ export interface RunInfo {
   platform: string;
 }
 
-/** The files of a report, in the order they are written. */
-export const REPORT_FILES = ["summary.json", "metrics.csv", "events.jsonl", "run-info.json"] as const;
-
-/** Renders the byte-identical report files of an outcome. */
-export function renderReport(outcome: RunOutcome): Record<"summary.json" | "metrics.csv" | "events.jsonl", string> {
-  return {
-    "summary.json": JSON.stringify(outcome.summary, null, 2) + "\n",
-    "metrics.csv": stringify([outcome.metricsHeader, ...outcome.metricsRows]),
-    "events.jsonl": outcome.events.map((e) => JSON.stringify(e)).join("\n") + (outcome.events.length ? "\n" : ""),
-  };
-}
+/** Lines of events.jsonl written per write call: large runs have millions of events, too many for one string. */
+const EVENT_CHUNK = 10_000;
 
 /**
  * Writes a report into `dir` (created if needed). Each file is written under a temporary name and renamed when
@@ -30,14 +21,30 @@ export function renderReport(outcome: RunOutcome): Record<"summary.json" | "metr
  */
 export function writeReport(dir: string, outcome: RunOutcome, info: RunInfo): string[] {
   mkdirSync(dir, { recursive: true });
-  const files: Record<string, string> = { ...renderReport(outcome), "run-info.json": JSON.stringify(info, null, 2) + "\n" };
   const written: string[] = [];
-  for (const name of REPORT_FILES) {
+  const atomically = (name: string, write: (fd: number) => void) => {
     const path = join(dir, name);
     const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, files[name]);
+    const fd = openSync(tmp, "w");
+    try {
+      write(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
     written.push(path);
-  }
+  };
+  atomically("summary.json", (fd) => writeSync(fd, JSON.stringify(outcome.summary, null, 2) + "\n"));
+  atomically("metrics.csv", (fd) => writeSync(fd, stringify([outcome.metricsHeader, ...outcome.metricsRows])));
+  atomically("events.jsonl", (fd) => {
+    const ev = outcome.events;
+    for (let i = 0; i < ev.length; i += EVENT_CHUNK) {
+      const end = Math.min(ev.length, i + EVENT_CHUNK);
+      let chunk = "";
+      for (let j = i; j < end; j++) chunk += outcome.eventLine(ev[j]) + "\n";
+      writeSync(fd, chunk);
+    }
+  });
+  atomically("run-info.json", (fd) => writeSync(fd, JSON.stringify(info, null, 2) + "\n"));
   return written;
 }

@@ -2,7 +2,7 @@
  * Scenario fixtures for behaviour tests: write a scenario YAML into a fresh temp dir (with the bundled manifests
  * copied next to it as manifests/*.yaml), load it and simulate it.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,12 +17,20 @@ export const SCENARIOS = fileURLToPath(new URL("../../scenarios", import.meta.ur
 /** Writes `yaml` as scenario.yaml (plus `extra` files) in a new temp dir holding a copy of scenarios/manifests. */
 export function writeScenario(yaml: string, extra: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "k8sim-test-"));
+  created.push(dir);
   mkdirSync(join(dir, "manifests"));
   for (const f of readdirSync(join(SCENARIOS, "manifests"))) copyFileSync(join(SCENARIOS, "manifests", f), join(dir, "manifests", f));
   for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
   const file = join(dir, "scenario.yaml");
   writeFileSync(file, yaml);
   return file;
+}
+
+const created: string[] = [];
+
+/** Removes every temp dir `writeScenario` made (call from afterAll). */
+export function removeScenarios(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Loads a scenario file, throwing with every error if it is invalid. */

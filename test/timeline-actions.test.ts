@@ -291,7 +291,7 @@ spec:
    * b-1 = 2, so upstream deletes the old pod on a-1 first (rank 3) and one of the two on b-1 (rank 2).
    * Counting only the old ReplicaSet's own pods (a-1: 1, b-1: 2) would delete both pods on b-1 instead.
    */
-  it.fails("counts the new ReplicaSet's pods on a node when the old ReplicaSet picks victims during a rollout", () => {
+  it("counts the new ReplicaSet's pods on a node when the old ReplicaSet picks victims during a rollout", () => {
     const file = writeScenario(
       `apiVersion: k8sim.dev/v1alpha1
 kind: Scenario

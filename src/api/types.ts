@@ -116,11 +116,15 @@ export interface ContainerStatus {
   ready: boolean;
   started?: boolean;
   restartCount: number;
-  state: {
-    waiting?: { reason: string; message?: string };
-    running?: { startedAt: string };
-    terminated?: { exitCode: number; reason: string; startedAt?: string; finishedAt: string };
-  };
+  state: ContainerState;
+  lastState?: ContainerState;
+}
+
+/** core/v1 ContainerState: exactly one variant is set. */
+export interface ContainerState {
+  waiting?: { reason: string; message?: string };
+  running?: { startedAt: string };
+  terminated?: { exitCode: number; reason: string; startedAt?: string; finishedAt: string };
 }
 
 /** Pod phases (core/v1 PodPhase). */

@@ -139,7 +139,7 @@ export class ReplicaSetController {
     } else if (diff > 0) {
       const active: Pod[] = [];
       for (const p of owned!.pods.values()) if (isPodActive(p)) active.push(p);
-      const victims = this.podsToDelete(active, Math.min(diff, BURST_REPLICAS));
+      const victims = this.podsToDelete(rs, active, Math.min(diff, BURST_REPLICAS));
       const exp: Expectations = { adds: 0, dels: new Set(victims.map((p) => objectKey(p.metadata.namespace, p.metadata.name))) };
       this.expectations.set(key, exp);
       for (const p of victims) {
@@ -154,11 +154,27 @@ export class ReplicaSetController {
     return undefined;
   }
 
-  /** getPodsToDelete: rank each pod by how many active pods share its node, then take the first `n` by rank. */
-  private podsToDelete(active: Pod[], n: number): Pod[] {
+  /**
+   * getPodsToDelete: rank each pod by how many related active pods share its node, then take the first `n` by
+   * ActivePodsWithRanks. Related pods are those of every ReplicaSet with the same controller (getIndirectlyRelatedPods),
+   * so during a rollout an old pod that shares a node with new pods goes first.
+   */
+  private podsToDelete(rs: ReplicaSet, active: Pod[], n: number): Pod[] {
     const perNode = new Map<string, number>();
-    for (const p of active) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
-    const ranked = active.map((p) => ({ p, rank: p.spec.nodeName ? perNode.get(p.spec.nodeName)! : 0 }));
+    const count = (p: Pod) => {
+      if (p.spec.nodeName && isPodActive(p)) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
+    };
+    const owner = controllerRef(rs);
+    if (owner) {
+      for (const sibling of this.cp.informers.replicaSets.list()) {
+        if (sibling.metadata.namespace !== rs.metadata.namespace || controllerRef(sibling)?.uid !== owner.uid) continue;
+        const pods = this.podsByOwner.get(sibling.metadata.uid!);
+        if (pods) for (const p of pods.pods.values()) count(p);
+      }
+    } else {
+      for (const p of active) count(p);
+    }
+    const ranked = active.map((p) => ({ p, rank: p.spec.nodeName ? perNode.get(p.spec.nodeName) ?? 0 : 0 }));
     ranked.sort((a, b) => compareForDeletion(a.p, a.rank, b.p, b.rank, this.cp.clock));
     return ranked.slice(0, n).map((r) => r.p);
   }

@@ -1,30 +1,27 @@
 /**
- * A token bucket as client-go's flowcontrol.NewTokenBucketRateLimiter (golang.org/x/time/rate): `qps` tokens per
- * second up to `burst`, starting full. qps <= 0 gives a limiter that never accepts (NewFakeNeverRateLimiter).
- * Time is virtual ms, passed in, so the bucket is a pure function of the call times.
+ * A token bucket as client-go's flowcontrol.NewTokenBucketRateLimiter, which wraps golang.org/x/time/rate: `qps`
+ * tokens per second up to `burst`, starting full. As x/time/rate's AllowN, a refused call leaves the state alone
+ * (tokens are recomputed from the last grant each time), so when tokens arrive does not depend on how often the
+ * bucket is asked. qps <= 0 gives a limiter that never accepts (NewFakeNeverRateLimiter). Time is virtual ms,
+ * passed in, so the bucket is a pure function of the call times; the arithmetic is x/time/rate's float64.
  */
 export class TokenBucket {
-  // Tokens are counted in millionths, as integers, so 100 refills of 0.01 make exactly one token.
-  private micro: number;
+  private tokens: number;
   private last: number;
 
   constructor(readonly qps: number, readonly burst: number, now: number) {
-    this.micro = burst * MICRO;
+    this.tokens = burst;
     this.last = now;
   }
 
   /** Takes a token if one is available at `now`. */
   tryAccept(now: number): boolean {
     if (this.qps <= 0) return false;
-    // One ms adds qps / 1000 tokens = qps x 1000 millionths.
-    this.micro = Math.min(this.burst * MICRO, this.micro + Math.round((now - this.last) * this.qps * 1000));
+    // advance(): tokens + elapsed seconds x rate, capped at burst.
+    const tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
+    if (tokens < 1) return false;
+    this.tokens = tokens - 1;
     this.last = now;
-    if (this.micro >= MICRO) {
-      this.micro -= MICRO;
-      return true;
-    }
-    return false;
+    return true;
   }
 }
-
-const MICRO = 1_000_000;

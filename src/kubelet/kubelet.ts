@@ -190,22 +190,35 @@ export class Kubelet {
   private admit(pod: Pod, key: string): void {
     const { clock } = this.cp;
     const now = clock.time();
-    const restarted = pod.status.containerStatuses;
-    const statuses: ContainerStatus[] = pod.spec.containers.map((c) => ({
-      name: c.name,
-      image: c.image,
-      ready: false,
-      started: false,
-      // Containers that were running when the node went down are restarted: that counts as a restart.
-      restartCount: restartCountAfter(restarted?.find((s) => s.name === c.name)),
-      state: { waiting: { reason: "ContainerCreating" } },
-    }));
+    const previous = pod.status.containerStatuses;
+    let ranBefore = false;
+    const statuses: ContainerStatus[] = pod.spec.containers.map((c) => {
+      const prev = previous?.find((s) => s.name === c.name);
+      const status: ContainerStatus = {
+        name: c.name,
+        image: c.image,
+        ready: false,
+        started: false,
+        // Containers that were running when the node went down are restarted: that counts as a restart.
+        restartCount: restartCountAfter(prev),
+        state: { waiting: { reason: "ContainerCreating" } },
+      };
+      if (prev?.state.running) {
+        ranBefore = true;
+        // The runtime lost the container with the node: upstream reports it as terminated, reason Unknown.
+        status.lastState = { terminated: { exitCode: 255, reason: "Unknown", startedAt: prev.state.running.startedAt, finishedAt: now } };
+      }
+      return status;
+    });
     let conditions = pod.status.conditions;
     conditions = setCondition(conditions, { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now });
     conditions = setCondition(conditions, notReady("Ready", now));
     conditions = setCondition(conditions, notReady("ContainersReady", now));
     const hostIP = this.node.status.addresses?.[0]?.address;
-    this.writeStatus(pod, { ...pod.status, phase: "Pending", conditions, hostIP, startTime: pod.status.startTime ?? now, containerStatuses: statuses });
+    // getPhase (pkg/kubelet/kubelet_pods.go): containers waiting to restart count as stopped, and a stopped pod
+    // with restartPolicy Always is Running; only a pod that never ran is Pending.
+    const phase = ranBefore && pod.spec.restartPolicy !== "Never" && pod.spec.restartPolicy !== "OnFailure" ? "Running" : "Pending";
+    this.writeStatus(pod, { ...pod.status, phase, conditions, hostIP, startTime: pod.status.startTime ?? now, containerStatuses: statuses });
     const ev: KubeletEvent = { t: "started", key, uid: pod.metadata.uid! };
     this.pods.set(key, { uid: pod.metadata.uid!, state: "starting", timer: this.ctx.schedule(this.cp.settings.podStartLatency, ev) });
   }

@@ -19,6 +19,15 @@ export interface ApiFailure {
 /** The result of an API call. */
 export type ApiResult<T> = { ok: true; object: T } | ApiFailure;
 
+/** Options of an update. */
+export interface UpdateOptions {
+  /**
+   * Write whatever version is stored (last writer wins), as a client that PATCHes rather than PUTs. Without it an
+   * update carrying a resourceVersion must match the stored one.
+   */
+  force?: boolean;
+}
+
 /** Options of a delete call (metav1.DeleteOptions). */
 export interface DeleteOptions {
   /** Seconds the kubelet gets to stop a bound pod; default the pod's terminationGracePeriodSeconds. */
@@ -101,11 +110,11 @@ export class ApiServer {
    * Conflict, as etcd's compare-and-swap). uid, creationTimestamp and deletionTimestamp are kept from the stored
    * object; generation increments when the spec changed.
    */
-  update<T extends KubeObject>(input: T): ApiResult<T> {
+  update<T extends KubeObject>(input: T, opts: UpdateOptions = {}): ApiResult<T> {
     const cur = this.store.get<T>(input.kind, input.metadata.namespace, input.metadata.name);
     if (!cur) return fail(404, "NotFound", `${input.kind.toLowerCase()}s "${input.metadata.name}" not found`);
     const rv = input.metadata.resourceVersion;
-    if (rv !== undefined && rv !== cur.metadata.resourceVersion) {
+    if (!opts.force && rv !== undefined && rv !== cur.metadata.resourceVersion) {
       return fail(409, "Conflict", `Operation cannot be fulfilled on ${input.kind.toLowerCase()}s "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
     }
     let generation = cur.metadata.generation ?? 1;
@@ -121,11 +130,11 @@ export class ApiServer {
   }
 
   /** Replaces only `status` (the /status subresource): spec and metadata stay as stored. */
-  updateStatus<T extends KubeObject & { status?: unknown }>(input: T): ApiResult<T> {
+  updateStatus<T extends KubeObject & { status?: unknown }>(input: T, opts: UpdateOptions = {}): ApiResult<T> {
     const cur = this.store.get<T>(input.kind, input.metadata.namespace, input.metadata.name);
     if (!cur) return fail(404, "NotFound", `${input.kind.toLowerCase()}s "${input.metadata.name}" not found`);
     const rv = input.metadata.resourceVersion;
-    if (rv !== undefined && rv !== cur.metadata.resourceVersion) {
+    if (!opts.force && rv !== undefined && rv !== cur.metadata.resourceVersion) {
       return fail(409, "Conflict", `Operation cannot be fulfilled on ${input.kind.toLowerCase()}s "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
     }
     const obj = { ...cur, metadata: { ...cur.metadata }, status: input.status } as T;

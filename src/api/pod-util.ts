@@ -40,16 +40,23 @@ export function controllerRef(obj: KubeObject): OwnerReference | undefined {
 
 /** Replaces (or appends) a condition, keeping lastTransitionTime when the status does not change. */
 export function setCondition(conds: Condition[] | undefined, next: Condition): Condition[] {
+  return setConditions(conds, [next]);
+}
+
+/** `setCondition` for several conditions in one pass (one new array): existing ones keep their order. */
+export function setConditions(conds: Condition[] | undefined, next: readonly Condition[]): Condition[] {
   const out: Condition[] = [];
-  let found = false;
+  let found = 0;
   for (const c of conds ?? []) {
-    if (c.type !== next.type) {
+    let n: Condition | undefined;
+    for (const x of next) if (x.type === c.type) n = x;
+    if (n === undefined) {
       out.push(c);
       continue;
     }
-    found = true;
-    out.push(c.status === next.status ? { ...next, lastTransitionTime: c.lastTransitionTime } : next);
+    found++;
+    out.push(c.status === n.status ? { ...n, lastTransitionTime: c.lastTransitionTime } : n);
   }
-  if (!found) out.push(next);
+  if (found < next.length) for (const x of next) if (!out.some((c) => c.type === x.type)) out.push(x);
   return out;
 }

@@ -36,7 +36,7 @@ export function clusterScenario(nodes: number, pods: number, durationMs: number)
     startTime: Date.UTC(2026, 0, 1),
     duration: durationMs,
     nodePools: [{ name: "node", count: nodes, capacity: { cpu: "16", memory: "64Gi", pods: "110" }, labels: {}, taints: [] }],
-    settings: {},
+    settings: process.env.PCT ? { percentageOfNodesToScore: Number(process.env.PCT) } : {},
     workloads,
     timeline: [],
     metricsInterval: 10_000,

@@ -203,7 +203,7 @@ export class DeploymentController {
       s.unavailableReplicas === status.unavailableReplicas &&
       sameConditions(s.conditions, conditions);
     if (same) return;
-    const r = this.cp.api.updateStatus<Deployment>({ ...d, metadata: { ...d.metadata, resourceVersion: undefined }, status });
+    const r = this.cp.api.updateStatus<Deployment>({ ...d, status }, { force: true });
     if (!r.ok && r.reason !== "NotFound") return { error: r.message };
   }
 

@@ -283,7 +283,7 @@ export class NodeLifecycleController {
   private writeTaints(node: Node, taints: Taint[]): void {
     const spec: Node["spec"] = { ...node.spec, taints };
     if (taints.length === 0) delete spec.taints;
-    this.cp.api.update({ ...node, metadata: { ...node.metadata, resourceVersion: undefined }, spec });
+    this.cp.api.update({ ...node, spec }, { force: true });
   }
 
   /** MarkPodsNotReady (pkg/controller/util/node/controller_utils.go): Ready=False on every pod of the node. */

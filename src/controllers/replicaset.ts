@@ -230,9 +230,8 @@ export class ReplicaSetController {
     ) {
       const r = this.cp.api.updateStatus<ReplicaSet>({
         ...rs,
-        metadata: { ...rs.metadata, resourceVersion: undefined },
         status: { replicas, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available, observedGeneration: gen },
-      });
+      }, { force: true });
       if (!r.ok && r.reason !== "NotFound") return { error: r.message };
     }
     if (minReady > 0 && ready > available) return { requeueAfter: minReady * 1000 };

@@ -1,5 +1,5 @@
 import type { ControlPlane } from "../api/control-plane.js";
-import { setCondition } from "../api/pod-util.js";
+import { setConditions } from "../api/pod-util.js";
 import type { Condition, ContainerStatus, Lease, Node, Pod } from "../api/types.js";
 import { objectKey } from "../api/types.js";
 import type { Context, EventId } from "../engine/simulation.js";
@@ -210,10 +210,11 @@ export class Kubelet {
       }
       return status;
     });
-    let conditions = pod.status.conditions;
-    conditions = setCondition(conditions, { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now });
-    conditions = setCondition(conditions, notReady("Ready", now));
-    conditions = setCondition(conditions, notReady("ContainersReady", now));
+    const conditions = setConditions(pod.status.conditions, [
+      { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now },
+      notReady("Ready", now),
+      notReady("ContainersReady", now),
+    ]);
     const hostIP = this.node.status.addresses?.[0]?.address;
     // getPhase (pkg/kubelet/kubelet_pods.go): containers waiting to restart count as stopped, and a stopped pod
     // with restartPolicy Always is Running; only a pod that never ran is Pending.
@@ -244,9 +245,10 @@ export class Kubelet {
       started: true,
       state: { running: { startedAt: now } },
     }));
-    let conditions = pod.status.conditions;
-    conditions = setCondition(conditions, { type: "ContainersReady", status: "True", lastProbeTime: null, lastTransitionTime: now });
-    conditions = setCondition(conditions, { type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: now });
+    const conditions = setConditions(pod.status.conditions, [
+      { type: "ContainersReady", status: "True", lastProbeTime: null, lastTransitionTime: now },
+      { type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: now },
+    ]);
     const podIP = pod.status.podIP ?? `10.244.${this.index}.${(this.ipCounter++ % 250) + 2}`;
     this.writeStatus(pod, { ...pod.status, phase: "Running", conditions, podIP, containerStatuses: statuses });
   }
@@ -261,7 +263,7 @@ export class Kubelet {
   }
 
   private writeStatus(pod: Pod, status: Pod["status"]): void {
-    this.cp.api.updateStatus({ ...pod, metadata: { ...pod.metadata, resourceVersion: undefined }, status });
+    this.cp.api.updateStatus({ ...pod, status }, { force: true });
   }
 }
 

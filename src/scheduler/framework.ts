@@ -290,6 +290,12 @@ export interface PreScorePlugin extends Plugin {
  */
 export interface ScorePlugin extends Plugin {
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number;
+  /**
+   * Optional batch form of `score`: writes score(nodes[i]) into out[i] for i < n. Must equal calling `score` per
+   * node; it exists so a plugin's loop is one monomorphic function, which the scheduler's hot path needs (k8sim
+   * extension, not upstream API).
+   */
+  scoreAll?(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], n: number, out: number[]): void;
   normalizeScore?(state: CycleState, pod: Pod, scores: number[]): void;
 }
 

@@ -258,11 +258,9 @@ export function prioritizeNodes(fwk: Framework, state: CycleState, pod: Pod, fea
     const scores = (scratch.pluginScores[p] ??= []);
     // Grow by push and shrink by length, so the array stays packed (a length increase would make it holey).
     if (scores.length > n) scores.length = n;
-    for (let i = 0; i < n; i++) {
-      const s = plugin.score(state, pod, feasible[i]);
-      if (i < scores.length) scores[i] = s;
-      else scores.push(s);
-    }
+    while (scores.length < n) scores.push(0);
+    if (plugin.scoreAll !== undefined) plugin.scoreAll(state, pod, feasible, n, scores);
+    else for (let i = 0; i < n; i++) scores[i] = plugin.score(state, pod, feasible[i]);
     plugin.normalizeScore?.(state, pod, scores);
     for (let i = 0; i < n; i++) {
       const s = scores[i];

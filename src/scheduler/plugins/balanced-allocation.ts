@@ -69,4 +69,15 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin {
     const alloc = nodeInfo.allocatable;
     return balancedResourceScore(used.cpuMilli + r.cpuMilli, used.memory + r.memory, alloc.cpuMilli, alloc.memory);
   }
+
+  /** `score` over nodes[0..n). */
+  scoreAll(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], n: number, out: number[]): void {
+    const r = state.read<PodResources>(PRE_SCORE_KEY) ?? podRequests(pod);
+    for (let i = 0; i < n; i++) {
+      const ni = nodes[i];
+      const used = ni.requested;
+      const alloc = ni.allocatable;
+      out[i] = balancedResourceScore(used.cpuMilli + r.cpuMilli, used.memory + r.memory, alloc.cpuMilli, alloc.memory);
+    }
+  }
 }

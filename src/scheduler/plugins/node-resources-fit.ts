@@ -154,7 +154,12 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
       if (!Number.isInteger(r.weight) || r.weight < 1 || r.weight > 100) throw new Error(`NodeResourcesFit: resource weight of ${r.name} must be an integer in 1..100, got ${r.weight}`);
     }
     this.strategy = s;
+    const weight = (name: string) => s.resources.filter((r) => r.name === name).reduce((w, r) => w + r.weight, 0);
+    this.weights = { most: s.type === "MostAllocated", wCpu: weight("cpu"), wMem: weight("memory") };
   }
+
+  /** The strategy folded for `scoreAll`: a resource listed twice counts with the sum of its weights. */
+  private readonly weights: { most: boolean; wCpu: number; wMem: number };
 
   // Memo of the cycle state's entries, keyed by CycleState.cycle, so the per-node calls skip the map lookup.
   private filterCycle = -1;
@@ -193,5 +198,34 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     const nz = nodeInfo.nonZeroRequested;
     const alloc = nodeInfo.allocatable;
     return resourceAllocationScore(this.strategy, nz.cpuMilli + req.cpuMilli, nz.memory + req.memory, alloc.cpuMilli, alloc.memory);
+  }
+
+  /**
+   * `score` over nodes[0..n). The strategy's resource list is folded into two weights (0 when a resource is not
+   * listed) so the per-node work is plain arithmetic; the result is `resourceAllocationScore`'s, term for term.
+   */
+  scoreAll(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], n: number, out: number[]): void {
+    const req = state.read<PodResources>(PRE_SCORE_KEY) ?? nonZeroPodRequests(pod);
+    const { most, wCpu, wMem } = this.weights;
+    for (let i = 0; i < n; i++) {
+      const ni = nodes[i];
+      const nz = ni.nonZeroRequested;
+      const alloc = ni.allocatable;
+      const cpuCap = alloc.cpuMilli;
+      const memCap = alloc.memory;
+      let sum = 0;
+      let wsum = 0;
+      if (wCpu !== 0 && cpuCap !== 0) {
+        const r = nz.cpuMilli + req.cpuMilli;
+        sum += (most ? mostRequestedScore(r, cpuCap) : leastRequestedScore(r, cpuCap)) * wCpu;
+        wsum += wCpu;
+      }
+      if (wMem !== 0 && memCap !== 0) {
+        const r = nz.memory + req.memory;
+        sum += (most ? mostRequestedScore(r, memCap) : leastRequestedScore(r, memCap)) * wMem;
+        wsum += wMem;
+      }
+      out[i] = wsum === 0 ? 0 : Math.trunc(sum / wsum);
+    }
   }
 }

@@ -81,6 +81,20 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
     return countIntolerableTaintsPreferNoSchedule(taints, this.memo);
   }
 
+  /** `score` over nodes[0..n). */
+  scoreAll(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], n: number, out: number[]): void {
+    let tolerations: Toleration[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const taints = nodes[i].node?.spec.taints;
+      if (taints === undefined || taints.length === 0) {
+        out[i] = 0;
+        continue;
+      }
+      tolerations ??= state.read<Toleration[]>(PRE_SCORE_KEY) ?? tolerationsPreferNoSchedule(pod.spec.tolerations);
+      out[i] = countIntolerableTaintsPreferNoSchedule(taints, tolerations);
+    }
+  }
+
   /** DefaultNormalizeScore(MaxNodeScore, reverse=true): fewest intolerable taints get 100. */
   normalizeScore(_state: CycleState, _pod: Pod, scores: number[]): void {
     defaultNormalizeScore(MaxNodeScore, true, scores);

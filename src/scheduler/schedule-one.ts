@@ -206,8 +206,12 @@ export function findNodesThatFit(
   const nf = filters.length;
   let found = 0;
   let i = 0;
+  // nodes[(startIndex + i) % n], with the index wrapped by hand: an integer modulo per node costs more than the
+  // filters of a healthy node.
+  let idx = startIndex;
   for (; i < n && found < numNodesToFind; i++) {
-    const ni = nodes[(startIndex + i) % n];
+    const ni = nodes[idx];
+    if (++idx === n) idx = 0;
     let rejected: Status | null = null;
     let by = "";
     for (let f = 0; f < nf; f++) {

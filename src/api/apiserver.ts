@@ -3,6 +3,7 @@ import type { Settings } from "../settings.js";
 import { defaultPodSpec } from "./admission.js";
 import type { ApiClock } from "./clock.js";
 import type { EventRecorder } from "./events.js";
+import { withFields } from "./copy.js";
 import { SAFE_ALPHANUMS } from "./names.js";
 import type { Store } from "./store.js";
 import type { KubeObject, Namespace, ObjectMeta, Pod } from "./types.js";
@@ -73,7 +74,7 @@ export class ApiServer {
   /** Creates an object (a fresh copy is stored; the argument is not modified). */
   create<T extends KubeObject>(input: T): ApiResult<T> {
     const namespaced = NAMESPACED_KINDS.has(input.kind);
-    const meta = { ...input.metadata };
+    const meta = withFields(input.metadata, {});
     if (namespaced) meta.namespace = meta.namespace ?? "default";
     else delete meta.namespace;
     if (namespaced) {
@@ -95,7 +96,7 @@ export class ApiServer {
     meta.generation = 1;
     delete meta.deletionTimestamp;
     delete meta.resourceVersion;
-    const obj = { ...input, metadata: meta } as T;
+    const obj = withFields(input, { metadata: meta } as Partial<T>);
     if (obj.kind === "Pod") {
       const pod = obj as unknown as Pod;
       pod.spec = defaultPodSpec(pod, this.settings);
@@ -121,11 +122,11 @@ export class ApiServer {
     if (GENERATION_KINDS.has(input.kind) && JSON.stringify((input as any).spec) !== JSON.stringify((cur as any).spec)) generation++;
     // Server-owned fields come from the stored object. Assigned only when set: deleting keys would push the object
     // into V8's slow dictionary mode, and leases make this the hottest write path.
-    const meta: ObjectMeta = { ...input.metadata, uid: cur.metadata.uid, creationTimestamp: cur.metadata.creationTimestamp, generation };
+    const meta: ObjectMeta = withFields(input.metadata, { uid: cur.metadata.uid, creationTimestamp: cur.metadata.creationTimestamp, generation });
     if (cur.metadata.deletionTimestamp !== undefined) meta.deletionTimestamp = cur.metadata.deletionTimestamp;
     else if (meta.deletionTimestamp !== undefined) meta.deletionTimestamp = undefined;
     if (cur.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
-    const obj = { ...input, metadata: meta } as T;
+    const obj = withFields(input, { metadata: meta } as Partial<T>);
     return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
   }
 
@@ -137,7 +138,7 @@ export class ApiServer {
     if (!opts.force && rv !== undefined && rv !== cur.metadata.resourceVersion) {
       return fail(409, "Conflict", `Operation cannot be fulfilled on ${input.kind.toLowerCase()}s "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
     }
-    const obj = { ...cur, metadata: { ...cur.metadata }, status: input.status } as T;
+    const obj = withFields(cur, { metadata: withFields(cur.metadata, {}), status: input.status } as Partial<T>);
     return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
   }
 
@@ -149,7 +150,7 @@ export class ApiServer {
     if (cur.metadata.deletionTimestamp) return fail(409, "Conflict", `pod ${name} is being deleted, cannot be assigned to a host`);
     const t = this.clock.time();
     const conditions = [...(cur.status.conditions ?? []).filter((c) => c.type !== "PodScheduled"), { type: "PodScheduled", status: "True" as const, lastProbeTime: null, lastTransitionTime: t }];
-    const obj: Pod = { ...cur, metadata: { ...cur.metadata }, spec: { ...cur.spec, nodeName }, status: { ...cur.status, conditions } };
+    const obj: Pod = withFields(cur, { metadata: withFields(cur.metadata, {}), spec: withFields(cur.spec, { nodeName }), status: withFields(cur.status, { conditions }) });
     return { ok: true, object: this.store.put("MODIFIED", obj, cur) as Pod };
   }
 

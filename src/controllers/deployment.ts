@@ -1,3 +1,4 @@
+import { withFields } from "../api/copy.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { controllerRef, setCondition } from "../api/pod-util.js";
 import type { Deployment, ReplicaSet } from "../api/types.js";
@@ -203,7 +204,7 @@ export class DeploymentController {
       s.unavailableReplicas === status.unavailableReplicas &&
       sameConditions(s.conditions, conditions);
     if (same) return;
-    const r = this.cp.api.updateStatus<Deployment>({ ...d, status }, { force: true });
+    const r = this.cp.api.updateStatus<Deployment>(withFields(d, { status }), { force: true });
     if (!r.ok && r.reason !== "NotFound") return { error: r.message };
   }
 

@@ -1,3 +1,4 @@
+import { withFields } from "../api/copy.js";
 import { TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE } from "../api/admission.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { getCondition, setCondition } from "../api/pod-util.js";
@@ -295,7 +296,7 @@ export class NodeLifecycleController {
       const ready = getCondition(pod.status.conditions, "Ready");
       if (!ready || ready.status === "False") continue;
       const conditions = setCondition(pod.status.conditions, { ...ready, status: "False", lastTransitionTime: t });
-      this.cp.api.updateStatus({ ...pod, status: { ...pod.status, conditions } });
+      this.cp.api.updateStatus(withFields(pod, { status: withFields(pod.status, { conditions }) }));
       this.cp.events.record(pod, "Warning", "NodeNotReady", "Node is not ready", "node-controller");
     }
   }

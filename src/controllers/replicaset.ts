@@ -1,3 +1,4 @@
+import { withFields } from "../api/copy.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { controllerRef, isPodActive, isPodAvailable, isPodReady } from "../api/pod-util.js";
 import { matchesSelector } from "../api/selectors.js";
@@ -228,10 +229,8 @@ export class ReplicaSetController {
       (s.availableReplicas ?? 0) !== available ||
       s.observedGeneration !== gen
     ) {
-      const r = this.cp.api.updateStatus<ReplicaSet>({
-        ...rs,
-        status: { replicas, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available, observedGeneration: gen },
-      }, { force: true });
+      const status = { replicas, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available, observedGeneration: gen };
+      const r = this.cp.api.updateStatus<ReplicaSet>(withFields(rs, { status }), { force: true });
       if (!r.ok && r.reason !== "NotFound") return { error: r.message };
     }
     if (minReady > 0 && ready > available) return { requeueAfter: minReady * 1000 };

@@ -1,3 +1,4 @@
+import { withFields } from "../api/copy.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { setConditions } from "../api/pod-util.js";
 import type { Condition, ContainerStatus, Lease, Node, Pod } from "../api/types.js";
@@ -183,7 +184,7 @@ export class Kubelet {
   private postStatus(): void {
     const cur = this.cp.api.get<Node>("Node", undefined, this.nodeName);
     if (!cur) return;
-    this.cp.api.updateStatus({ ...cur, status: { ...cur.status, conditions: healthyConditions(this.cp.clock, cur.status.conditions) } });
+    this.cp.api.updateStatus(withFields(cur, { status: withFields(cur.status, { conditions: healthyConditions(this.cp.clock, cur.status.conditions) }) }));
     this.lastStatusReport = this.ctx.now;
   }
 
@@ -219,7 +220,7 @@ export class Kubelet {
     // getPhase (pkg/kubelet/kubelet_pods.go): containers waiting to restart count as stopped, and a stopped pod
     // with restartPolicy Always is Running; only a pod that never ran is Pending.
     const phase = ranBefore && pod.spec.restartPolicy !== "Never" && pod.spec.restartPolicy !== "OnFailure" ? "Running" : "Pending";
-    this.writeStatus(pod, { ...pod.status, phase, conditions, hostIP, startTime: pod.status.startTime ?? now, containerStatuses: statuses });
+    this.writeStatus(pod, withFields(pod.status, { phase, conditions, hostIP, startTime: pod.status.startTime ?? now, containerStatuses: statuses }));
     const ev: KubeletEvent = { t: "started", key, uid: pod.metadata.uid! };
     this.pods.set(key, { uid: pod.metadata.uid!, state: "starting", timer: this.ctx.schedule(this.cp.settings.podStartLatency, ev) });
   }
@@ -250,7 +251,7 @@ export class Kubelet {
       { type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: now },
     ]);
     const podIP = pod.status.podIP ?? `10.244.${this.index}.${(this.ipCounter++ % 250) + 2}`;
-    this.writeStatus(pod, { ...pod.status, phase: "Running", conditions, podIP, containerStatuses: statuses });
+    this.writeStatus(pod, withFields(pod.status, { phase: "Running", conditions, podIP, containerStatuses: statuses }));
   }
 
   private containersStopped(key: string, uid: string): void {
@@ -263,7 +264,7 @@ export class Kubelet {
   }
 
   private writeStatus(pod: Pod, status: Pod["status"]): void {
-    this.cp.api.updateStatus({ ...pod, status }, { force: true });
+    this.cp.api.updateStatus(withFields(pod, { status }), { force: true });
   }
 }
 

@@ -10,6 +10,7 @@
  * before the bind completes); k8sim binds within the cycle, in zero virtual time. The observable order (assume,
  * then bind, then informer update) is the same; API latency is not modelled.
  */
+import { withFields } from "../api/copy.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import type { Condition, Node, Pod, Taint } from "../api/types.js";
 import type { Context } from "../engine/simulation.js";
@@ -260,7 +261,7 @@ export class Scheduler {
     };
     const next = old ? conditions.map((c) => (c === old ? cond : c)) : [...conditions, cond];
     // A conflict cannot happen: cur is the stored object read in this same event.
-    this.cp.api.updateStatus<Pod>({ ...cur, status: { ...cur.status, conditions: next } });
+    this.cp.api.updateStatus<Pod>(withFields(cur, { status: withFields(cur.status, { conditions: next }) }));
   }
 }
 

@@ -131,6 +131,26 @@ export const DURATION_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Sett
 ]);
 
 /**
+ * Settings that are periods of a loop or a rate: 0 would make a component reschedule itself forever at the same
+ * instant (or divide by zero), so a scenario may not set them to 0.
+ */
+export const POSITIVE_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Settings>([
+  "nodeStatusUpdateFrequency",
+  "nodeStatusReportFrequency",
+  "nodeLeaseDuration",
+  "nodeLeaseRenewInterval",
+  "nodeMonitorPeriod",
+  "nodeMonitorGracePeriod",
+  "nodeStartupGracePeriod",
+  "nodeEvictionPeriod",
+  "podInitialBackoff",
+  "podMaxBackoff",
+  "podMaxInUnschedulablePodsDuration",
+  "unschedulableFlushInterval",
+  "backoffFlushInterval",
+]);
+
+/**
  * Resolves scenario overrides against the defaults, applying the upstream coupling rules: the lease renew interval
  * follows 0.25 x lease duration, and the status report frequency follows an explicitly set update frequency
  * (pkg/kubelet/apis/config/v1beta1/defaults.go), unless those are themselves set.

@@ -60,9 +60,9 @@ const CONDITION_NOSCHEDULE_TAINTS: readonly [string, Condition["status"], string
  *
  * Every nodeMonitorPeriod it checks each node: a new lease renewTime or status heartbeat refreshes the node's
  * probe time; once now - probe time reaches the grace period (nodeStartupGracePeriod for a node that never
- * reported Ready) the node's conditions become Unknown ("Kubelet stopped posting node status."), its pods are
- * marked not ready, and the node is queued for the `node.kubernetes.io/unreachable:NoExecute` taint (or
- * not-ready when Ready=False). Taints are applied by a pass every nodeEvictionPeriod, rate-limited per zone by the
+ * reported Ready) the node's conditions become Unknown ("Kubelet stopped posting node status.") and its pods are
+ * marked not ready; the next pass, which observes the Unknown condition, queues the node for the
+ * `node.kubernetes.io/unreachable:NoExecute` taint (or not-ready when Ready=False). Taints are applied by a pass every nodeEvictionPeriod, rate-limited per zone by the
  * zone's state; when every zone is fully disrupted the controller removes the taints and evicts nothing. A node
  * that is Ready again loses its taints. NoSchedule taints follow the conditions on every node change.
  *
@@ -127,7 +127,9 @@ export class NodeLifecycleController {
       }
       if (current?.status === "True") counts.ready++;
       else counts.notReady++;
-      if (current) this.processTaintBaseEviction(updated, current, zone);
+      // Upstream hands the taint logic the Ready condition as observed *before* this pass's update: the pass that
+      // turns a node Unknown queues no taint, the next pass (nodeMonitorPeriod later) does.
+      if (current && h.observedReady) this.processTaintBaseEviction(updated, h.observedReady, zone);
       if (current && current.status !== "True" && h.observedReady?.status === "True") {
         this.cp.events.record(updated, "Normal", "NodeNotReady", `Node ${updated.metadata.name} status is now: NodeNotReady`, "node-controller");
         this.markPodsNotReady(updated.metadata.name);

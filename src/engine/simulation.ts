@@ -18,7 +18,8 @@ export interface Context<E> {
   schedule(delay: number, event: E): EventId;
   /** Delivers `event` at absolute virtual time `time` (>= now); throws if `time` is in the past. */
   scheduleAt(time: number, event: E): EventId;
-  /** Drops a pending event; a no-op for one already delivered or cancelled. */
+  /** Drops a pending event. Only pass the id of an event still pending: ids of delivered events are not
+   *  tracked, so cancelling one would leave it in the cancelled set for the rest of the run. */
   cancel(id: EventId): void;
   /** The component's seeded stream, `"<seed>/<name>"`. */
   readonly random: Rng;
@@ -91,11 +92,11 @@ export class Simulation {
         return sim.clock;
       },
       schedule(delay: number, event: E): EventId {
-        if (!(delay >= 0)) throw new RangeError(`${name}: cannot schedule ${delay} ms from now (negative or NaN delay)`);
+        if (!(delay >= 0) || delay === Infinity) throw new RangeError(`${name}: cannot schedule ${delay} ms from now (negative, infinite or NaN delay)`);
         return sim.queue.push(sim.clock + delay, owner, event);
       },
       scheduleAt(time: number, event: E): EventId {
-        if (!(time >= sim.clock)) throw new RangeError(`${name}: cannot schedule at ${time} ms, now is ${sim.clock} ms`);
+        if (!(time >= sim.clock) || time === Infinity) throw new RangeError(`${name}: cannot schedule at ${time} ms, now is ${sim.clock} ms`);
         return sim.queue.push(time, owner, event);
       },
       cancel(id: EventId): void {

@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { DEFAULT_SETTINGS, DURATION_SETTINGS, type Settings } from "../settings.js";
-import { parseDuration } from "./duration.js";
+import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings, type Settings } from "../settings.js";
+import { formatDuration, parseDuration } from "./duration.js";
 import { Diagnostics } from "./errors.js";
 import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
 import { applyOverrides } from "./overrides.js";
@@ -140,6 +140,13 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     const k = key as keyof Settings;
     const n = DURATION_SETTINGS.has(k) ? duration(v) : typeof v === "number" ? v : undefined;
     if (n !== undefined) settings[k] = n;
+    if (n === 0 && POSITIVE_SETTINGS.has(k)) {
+      diags.error(src.where(["spec", "settings", key]), `spec.settings.${key}: must be greater than 0 (it is a period); expected a duration such as ${formatDuration(DEFAULT_SETTINGS[k])}`);
+    }
+  }
+  // The renew interval follows the lease duration (a quarter of it) unless set: it must not round down to 0.
+  if (settings.nodeLeaseDuration !== undefined && settings.nodeLeaseRenewInterval === undefined && resolveSettings(settings).nodeLeaseRenewInterval === 0) {
+    diags.error(src.where(["spec", "settings", "nodeLeaseDuration"]), "spec.settings.nodeLeaseDuration: must be at least 4ms, so that the renew interval (a quarter of it) is not 0");
   }
 
   const pools: NodePool[] = [];

@@ -5,7 +5,8 @@ import type { EventRecord } from "./api/events.js";
 import { TimelinePlayer, type ActionProblem } from "./scenario/actions.js";
 import { formatDuration } from "./scenario/duration.js";
 import { ExpectationChecker, type ExpectationResult } from "./scenario/expectations.js";
-import type { Scenario } from "./scenario/types.js";
+import type { Scenario, SourcePos } from "./scenario/types.js";
+import { basename, dirname, relative, sep } from "node:path";
 import { resolveSettings } from "./settings.js";
 import { K8SIM_VERSION } from "./version.js";
 
@@ -60,6 +61,7 @@ export function availabilityOf(
 
 /** summary.json: everything here is a function of (scenario, seed, k8sim version), so reruns are byte-identical. */
 export interface Summary {
+  /** `file` is the scenario's file name only: summary.json must not depend on where it was run from. */
   scenario: { name: string; file: string; sha256: string };
   seed: number;
   k8simVersion: string;
@@ -79,8 +81,10 @@ export interface Summary {
   };
   latencyMs: { scheduling: Percentiles; podStartup: Percentiles };
   availability: Record<string, Availability>;
-  expectations: ExpectationResult[];
-  problems: ActionProblem[];
+  /** Each expectation; `source` is "file:line:col" relative to the scenario's folder. */
+  expectations: (Omit<ExpectationResult, "source"> & { source: string })[];
+  /** Refused actions, as "file:line:col: message" relative to the scenario's folder. */
+  problems: { at: number; message: string }[];
   ignoredObjects: string[];
 }
 
@@ -91,6 +95,8 @@ export interface RunOutcome {
   metricsHeader: string[];
   metricsRows: (string | number)[][];
   events: EventRecord[];
+  /** Refused actions with their positions as given (for the terminal). */
+  problems: ActionProblem[];
   /** Renders one event as its events.jsonl line. */
   eventLine: (e: EventRecord) => string;
   /** Whether every expectation held. */
@@ -117,10 +123,6 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOut
   const timeline = new TimelinePlayer(cluster, scenario.timeline);
   timeline.apply(scenario.workloads);
   const checker = new ExpectationChecker(cluster, scenario.expect);
-  let podsCreated = 0;
-  cp.store.watch("Pod", (type) => {
-    if (type === "ADDED") podsCreated++;
-  });
   sim.run(scenario.duration);
   metrics.finish();
 
@@ -129,8 +131,12 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOut
   const sampleSeconds = metrics.rows.map((r) => r[1] as number);
   for (const key of deployments) availability[key] = availabilityOf(metrics.deployments.get(key)!, metrics.desired.get(key)!, sampleSeconds);
   const stats = cluster.scheduler.stats;
+  // Positions in the report are relative to the scenario's folder, so the same file gives the same bytes from
+  // any working directory; the terminal gets the paths as typed (RunOutcome.problems).
+  const base = dirname(scenario.file);
+  const at = (p: SourcePos) => `${relative(base, p.file).split(sep).join("/")}:${p.line}:${p.col}`;
   const summary: Summary = {
-    scenario: { name: scenario.name, file: scenario.file, sha256: scenario.hash },
+    scenario: { name: scenario.name, file: basename(scenario.file), sha256: scenario.hash },
     seed: scenario.seed,
     k8simVersion: K8SIM_VERSION,
     digest: sim.digest.hex(),
@@ -140,7 +146,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOut
     events: sim.eventsProcessed,
     totals: {
       nodes: cluster.kubelets.size,
-      podsCreated,
+      podsCreated: metrics.podsCreated,
       podsScheduled: stats.scheduled,
       schedulingAttempts: stats.attempts,
       failedSchedulingAttempts: stats.failedAttempts,
@@ -149,9 +155,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOut
     },
     latencyMs: { scheduling: percentiles(stats.schedulingLatencies), podStartup: percentiles(metrics.startupLatencies) },
     availability,
-    expectations: checker.results,
-    problems: timeline.problems,
-    ignoredObjects: scenario.ignored.map((i) => `${i.source.file}:${i.source.line}:${i.source.col}: ${i.kind}/${i.name}`),
+    expectations: checker.results.map((r) => ({ ...r, source: at(r.source) })),
+    problems: timeline.problems.map((p) => ({ at: p.at, message: `${at(p.source)}: ${p.message}` })),
+    ignoredObjects: scenario.ignored.map((i) => `${at(i.source)}: ${i.kind}/${i.name}`),
   };
   const metricsRows = metrics.rows.map((row, i) => [...row, ...deployments.map((k) => metrics.deployments.get(k)![i] ?? "")]);
   return {
@@ -159,6 +165,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOut
     metricsHeader: [...METRIC_COLUMNS, ...deployments.map((k) => `deployment_available_replicas:${k}`)],
     metricsRows,
     events: cp.events.records,
+    problems: timeline.problems,
     eventLine: (e) => cp.events.line(e),
     passed: checker.results.every((r) => r.passed),
   };

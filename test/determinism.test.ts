@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "./helpers/cli.js";
 
@@ -31,4 +31,15 @@ describe("same scenario + same seed => identical bytes", () => {
       expect(summary.digest).toMatch(/^[0-9a-f]{16}$/);
     });
   }
+});
+
+describe("the report does not depend on how the scenario's path is written", () => {
+  it("scenarios/scale-up.yaml and its absolute path give identical summary.json", async () => {
+    const a = mkdtempSync(join(tmpdir(), "k8sim-rel-"));
+    const b = mkdtempSync(join(tmpdir(), "k8sim-abs-"));
+    await cli("run", "scenarios/scale-up.yaml", "--out", a);
+    await cli("run", resolve("scenarios/scale-up.yaml"), "--out", b);
+    for (const f of FILES) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    expect(JSON.parse(readFileSync(join(a, "summary.json"), "utf8")).scenario.file).toBe("scale-up.yaml");
+  });
 });

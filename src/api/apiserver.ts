@@ -3,6 +3,7 @@ import type { Settings } from "../settings.js";
 import { defaultPodSpec } from "./admission.js";
 import type { ApiClock } from "./clock.js";
 import type { EventRecorder } from "./events.js";
+import { canonicalJson } from "./canonical-json.js";
 import { withFields } from "./copy.js";
 import { SAFE_ALPHANUMS } from "./names.js";
 import type { Store } from "./store.js";
@@ -40,6 +41,24 @@ export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube
 
 /** Length of a generateName suffix (k8s.io/apiserver/pkg/storage/names/generate.go randomLength). */
 const NAME_SUFFIX_LENGTH = 5;
+/** Kinds with a status subresource: an update of the object keeps the stored status. */
+const STATUS_KINDS: ReadonlySet<string> = new Set(["Pod", "Node", "Deployment", "ReplicaSet", "Namespace"]);
+
+/**
+ * Pod spec fields are immutable but for container images (ValidatePodUpdate, pkg/apis/core/validation); returns the
+ * upstream message when `next` changes anything else, including spec.nodeName (binding is its own subresource).
+ */
+export function podUpdateProblem(cur: Pod, next: Pod): string | undefined {
+  const strip = (spec: Pod["spec"]) =>
+    canonicalJson({
+      ...spec,
+      containers: spec.containers.map((c) => ({ ...c, image: "" })),
+      initContainers: spec.initContainers?.map((c) => ({ ...c, image: "" })),
+    });
+  if (strip(cur.spec) === strip(next.spec)) return undefined;
+  return `Pod "${next.metadata.name}" is invalid: spec: Forbidden: pod updates may not change fields other than \`spec.containers[*].image\`,\`spec.initContainers[*].image\`,\`spec.activeDeadlineSeconds\`,\`spec.tolerations\` (only additions to existing tolerations),\`spec.terminationGracePeriodSeconds\` (allow it to be set to 1 if it was previously negative)`;
+}
+
 /** Kinds whose metadata.generation tracks spec changes. */
 const GENERATION_KINDS: ReadonlySet<string> = new Set(["Deployment", "ReplicaSet"]);
 
@@ -126,7 +145,14 @@ export class ApiServer {
     if (cur.metadata.deletionTimestamp !== undefined) meta.deletionTimestamp = cur.metadata.deletionTimestamp;
     else if (meta.deletionTimestamp !== undefined) meta.deletionTimestamp = undefined;
     if (cur.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
-    const obj = withFields(input, { metadata: meta } as Partial<T>);
+    const patch = { metadata: meta } as Partial<T> & { status?: unknown };
+    // The main resource does not write status (it has its own subresource): PrepareForUpdate keeps the old one.
+    if (STATUS_KINDS.has(input.kind)) patch.status = (cur as KubeObject & { status?: unknown }).status;
+    if (input.kind === "Pod") {
+      const problem = podUpdateProblem(cur as unknown as Pod, input as unknown as Pod);
+      if (problem) return fail(422, "Invalid", problem);
+    }
+    const obj = withFields(input, patch);
     return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
   }
 

@@ -134,7 +134,7 @@ function printSummary(o: RunOutcome, wall: number, dir: string, files: number, i
     const since = a.firstFullyAvailableSeconds === null ? "never fully available" : `lowest ${a.minAvailableReplicas} and fully available ${(a.fullyAvailableFraction * 100).toFixed(1)}% of the time after ${a.firstFullyAvailableSeconds}s`;
     io.out(`  deployment ${k}: ${a.availableReplicasAtEnd}/${a.desiredReplicas} available at end (${since})\n`);
   }
-  for (const p of s.problems) io.err(`warning: ${p.message}\n`);
+  for (const p of o.problems) io.err(`warning: ${p.source.file}:${p.source.line}:${p.source.col}: ${p.message}\n`);
   for (const e of s.expectations) {
     io.out(`  expect ${e.passed ? "PASS" : "FAIL"}  ${e.expect} (actual ${JSON.stringify(e.actual)})\n`);
   }

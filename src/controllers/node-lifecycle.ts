@@ -276,7 +276,9 @@ export class NodeLifecycleController {
   }
 
   /** Sets the node's lifecycle NoExecute taint to `key` (or removes both when undefined). */
-  private setNoExecuteTaint(node: Node, key: string | undefined): void {
+  private setNoExecuteTaint(cached: Node, key: string | undefined): void {
+    // Taints are written from the latest stored node, not the informer's copy, so no other taint is lost.
+    const node = this.cp.api.get<Node>("Node", undefined, cached.metadata.name) ?? cached;
     const kept = (node.spec.taints ?? []).filter((t) => !(t.effect === "NoExecute" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY)));
     if (key === undefined && kept.length === (node.spec.taints ?? []).length) return;
     const taints: Taint[] = key ? [...kept, { key, effect: "NoExecute", timeAdded: this.cp.clock.time() }] : kept;

@@ -1,3 +1,4 @@
+import { canonicalJson } from "../api/canonical-json.js";
 import { SAFE_ALPHANUMS } from "../api/names.js";
 import type { PodTemplateSpec } from "../api/types.js";
 
@@ -19,16 +20,4 @@ export function computeHash(template: PodTemplateSpec, collisionCount?: number):
   let out = "";
   for (let i = 0; i < decimal.length; i++) out += SAFE_ALPHANUMS[decimal.charCodeAt(i) % SAFE_ALPHANUMS.length];
   return out;
-}
-
-/** JSON with object keys sorted at every level, so equal values give equal text. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-    .join(",")}}`;
 }

@@ -67,6 +67,8 @@ export class MetricsCollector {
   private cpuAllocatable = 0;
   private memAllocatable = 0;
   private readonly createdAt = new Map<string, number>();
+  /** Pods the API server created (replacements included). */
+  podsCreated = 0;
   /** Pod startup latencies (ms): creation to all containers running, as the pod startup SLI. */
   readonly startupLatencies: number[] = [];
   /** Rows of fixed columns, one per sample. */
@@ -141,7 +143,10 @@ export class MetricsCollector {
     const mark = this.markOf(pod);
     this.apply(mark, +1);
     this.marks.set(key, mark);
-    if (type === "ADDED") this.createdAt.set(key, this.ctx.now);
+    if (type === "ADDED") {
+      this.podsCreated++;
+      this.createdAt.set(key, this.ctx.now);
+    }
     else if (pod.status.phase === "Running" && old?.status.phase !== "Running") {
       const created = this.createdAt.get(key);
       if (created !== undefined) {

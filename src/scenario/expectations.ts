@@ -1,6 +1,6 @@
 import type { KubeObject } from "../api/types.js";
 import type { Cluster } from "../cluster.js";
-import type { ExpectOp, Expectation } from "./types.js";
+import type { ExpectOp, Expectation, SourcePos } from "./types.js";
 
 /** The outcome of one expectation, as summary.json reports it. */
 export interface ExpectationResult {
@@ -10,7 +10,8 @@ export interface ExpectationResult {
   /** The field's value then (null when the object or field did not exist). */
   actual: unknown;
   passed: boolean;
-  source: string;
+  /** Where the expectation is written. */
+  source: SourcePos;
 }
 
 /** Reads a dotted path ("status.availableReplicas", "spec.taints.0.key") from an object. */
@@ -61,7 +62,7 @@ export class ExpectationChecker {
       at: e.at,
       actual: actual === undefined ? null : actual,
       passed: compare(actual, e.op, e.value),
-      source: `${e.source.file}:${e.source.line}:${e.source.col}`,
+      source: e.source,
     });
   }
 }

@@ -15,9 +15,12 @@ import { K8SIM_VERSION } from "./version.js";
  * sample at which the Deployment was fully available, so the initial rollout does not read as an outage.
  */
 export interface Availability {
-  /** spec.replicas at the end. */
+  /** spec.replicas at the end (at its last sample if it was deleted). */
   desiredReplicas: number;
-  availableReplicasAtEnd: number;
+  /** availableReplicas at the end; null if the Deployment no longer exists then. */
+  availableReplicasAtEnd: number | null;
+  /** Virtual seconds of the first sample at which it no longer existed (null if it exists at the end). */
+  deletedAtSeconds: number | null;
   /** Virtual seconds of the first sample with availableReplicas >= spec.replicas (null if never). */
   firstFullyAvailableSeconds: number | null;
   /** Lowest availableReplicas from that sample on (null if never fully available). */
@@ -50,9 +53,14 @@ export function availabilityOf(
     min = Math.min(min, a);
     if (a >= w) full++;
   }
+  const lastIndex = seconds.length - 1;
+  const existsAtEnd = avail[lastIndex] !== undefined;
+  let deletedAt: number | null = null;
+  if (!existsAtEnd) for (let i = avail.length; i <= lastIndex && deletedAt === null; i++) if (avail[i] === undefined) deletedAt = seconds[i];
   return {
     desiredReplicas: lastWant,
-    availableReplicasAtEnd: last,
+    availableReplicasAtEnd: existsAtEnd ? last : null,
+    deletedAtSeconds: deletedAt,
     firstFullyAvailableSeconds: first < 0 ? null : seconds[first],
     minAvailableReplicas: first < 0 ? null : min,
     fullyAvailableFraction: samples ? Math.round((full / samples) * 10000) / 10000 : 0,

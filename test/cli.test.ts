@@ -58,6 +58,17 @@ describe("k8sim run", () => {
   });
 });
 
+describe("k8sim run: the report folder", () => {
+  it("exits 2 with a clear message, not an internal error, when --out cannot be a folder", async () => {
+    const file = join(tmp(), "not-a-dir");
+    writeFileSync(file, "x");
+    const r = await cli("run", "scenarios/scale-up.yaml", "--out", file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^k8sim: cannot write the report to .*not-a-dir: EEXIST/m);
+    expect(r.err).not.toMatch(/internal error/);
+  });
+});
+
 describe("k8sim validate", () => {
   it("accepts the bundled scenarios", async () => {
     const r = await cli("validate", "scenarios/node-failure.yaml", "scenarios/scale-up.yaml");

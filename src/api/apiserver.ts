@@ -41,6 +41,11 @@ export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube
 
 /** Length of a generateName suffix (k8s.io/apiserver/pkg/storage/names/generate.go randomLength). */
 const NAME_SUFFIX_LENGTH = 5;
+/** Namespaces the API server refuses to delete (pkg/registry/core/namespace/storage: immortal namespaces). */
+const UNDELETABLE_NAMESPACES: ReadonlySet<string> = new Set(["default", "kube-system", "kube-public"]);
+/** Kinds whose objects own others through ownerReferences in k8sim (Deployment -> ReplicaSet -> Pod). */
+const OWNER_KINDS: ReadonlySet<string> = new Set(["Deployment", "ReplicaSet"]);
+
 /** Kinds with a status subresource: an update of the object keeps the stored status. */
 const STATUS_KINDS: ReadonlySet<string> = new Set(["Pod", "Node", "Deployment", "ReplicaSet", "Namespace"]);
 
@@ -193,15 +198,24 @@ export class ApiServer {
       const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? this.settings.terminationGracePeriodSeconds;
       if (pod.spec.nodeName && grace > 0) {
         const prevGrace = pod.metadata.deletionGracePeriodSeconds;
-        // A repeated delete may shorten the grace period, never lengthen it (pkg/registry/core/pod/strategy.go).
+        // A repeated delete may shorten the grace period, never lengthen it, and moves the deadline by the
+        // difference: old deletionTimestamp - old grace + new grace (k8s.io/apiserver rest/delete.go BeforeDelete).
         if (pod.metadata.deletionTimestamp && prevGrace !== undefined && prevGrace <= grace) return { ok: true, object: pod };
-        const meta = { ...pod.metadata, deletionTimestamp: this.clock.time(this.clock.ms + grace * 1000), deletionGracePeriodSeconds: grace };
-        return { ok: true, object: this.store.put("MODIFIED", { ...pod, metadata: meta }, pod) };
+        const deadline =
+          pod.metadata.deletionTimestamp && prevGrace !== undefined
+            ? this.clock.parse(pod.metadata.deletionTimestamp) - prevGrace * 1000 + grace * 1000
+            : this.clock.ms + grace * 1000;
+        const meta = withFields(pod.metadata, { deletionTimestamp: this.clock.time(deadline), deletionGracePeriodSeconds: grace });
+        return { ok: true, object: this.store.put("MODIFIED", withFields(pod, { metadata: meta }), pod) };
       }
     }
-    if (kind === "Namespace") return this.deleteNamespace(cur as Namespace);
+    if (kind === "Namespace") {
+      if (UNDELETABLE_NAMESPACES.has(name)) return fail(403, "Forbidden", `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+      return this.deleteNamespace(cur as Namespace);
+    }
     this.store.remove(cur);
-    this.deleteDependents(cur);
+    // Only Deployments and ReplicaSets own objects here; a pod's removal needs no dependents search.
+    if (OWNER_KINDS.has(kind)) this.deleteDependents(cur);
     return { ok: true, object: cur };
   }
 

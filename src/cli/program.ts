@@ -80,7 +80,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         node: process.version,
         platform: `${process.platform}-${process.arch}`,
       };
-      const written = writeReport(resolve(dir), outcome, info);
+      let written: string[];
+      try {
+        written = writeReport(resolve(dir), outcome, info);
+      } catch (e) {
+        // A folder that cannot be written (a file in the way, no permission, disk full) is the user's to fix.
+        io.err(`k8sim: cannot write the report to ${dir}: ${e instanceof Error ? e.message : String(e)}\n`);
+        throw new Exit(EXIT_INVALID_INPUT);
+      }
       printSummary(outcome, wall, dir, written.length, io);
       if (!outcome.passed) throw new Exit(EXIT_EXPECTATION_FAILED);
     });
@@ -132,7 +139,8 @@ function printSummary(o: RunOutcome, wall: number, dir: string, files: number, i
   io.out(`  pod startup    p50 ${fmtMs(l.podStartup.p50)}  p99 ${fmtMs(l.podStartup.p99)}  max ${fmtMs(l.podStartup.max)}\n`);
   for (const [k, a] of Object.entries(s.availability)) {
     const since = a.firstFullyAvailableSeconds === null ? "never fully available" : `lowest ${a.minAvailableReplicas} and fully available ${(a.fullyAvailableFraction * 100).toFixed(1)}% of the time after ${a.firstFullyAvailableSeconds}s`;
-    io.out(`  deployment ${k}: ${a.availableReplicasAtEnd}/${a.desiredReplicas} available at end (${since})\n`);
+    if (a.availableReplicasAtEnd === null) io.out(`  deployment ${k}: deleted at ${a.deletedAtSeconds}s (${since})\n`);
+    else io.out(`  deployment ${k}: ${a.availableReplicasAtEnd}/${a.desiredReplicas} available at end (${since})\n`);
   }
   for (const p of o.problems) io.err(`warning: ${p.source.file}:${p.source.line}:${p.source.col}: ${p.message}\n`);
   for (const e of s.expectations) {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type { RunOutcome } from "../run.js";
@@ -16,13 +16,14 @@ export interface RunInfo {
 const EVENT_CHUNK = 10_000;
 
 /**
- * Writes a report into `dir` (created if needed). Each file is written under a temporary name and renamed when
- * complete, so an interrupted run never leaves a file that looks whole. Returns the paths written.
+ * Writes a report into `dir` (created if needed). Every file is first written completely under a temporary name;
+ * only then are they renamed into place, one after the other. An interrupted run therefore never leaves a file that
+ * looks whole, and a failure while writing leaves the previous report untouched. Returns the paths written.
  */
 export function writeReport(dir: string, outcome: RunOutcome, info: RunInfo): string[] {
   mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  const atomically = (name: string, write: (fd: number) => void) => {
+  const staged: [tmp: string, path: string][] = [];
+  const stage = (name: string, write: (fd: number) => void) => {
     const path = join(dir, name);
     const tmp = `${path}.tmp-${process.pid}`;
     const fd = openSync(tmp, "w");
@@ -31,20 +32,25 @@ export function writeReport(dir: string, outcome: RunOutcome, info: RunInfo): st
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
-    written.push(path);
+    staged.push([tmp, path]);
   };
-  atomically("summary.json", (fd) => writeSync(fd, JSON.stringify(outcome.summary, null, 2) + "\n"));
-  atomically("metrics.csv", (fd) => writeSync(fd, stringify([outcome.metricsHeader, ...outcome.metricsRows])));
-  atomically("events.jsonl", (fd) => {
-    const ev = outcome.events;
-    for (let i = 0; i < ev.length; i += EVENT_CHUNK) {
-      const end = Math.min(ev.length, i + EVENT_CHUNK);
-      let chunk = "";
-      for (let j = i; j < end; j++) chunk += outcome.eventLine(ev[j]) + "\n";
-      writeSync(fd, chunk);
-    }
-  });
-  atomically("run-info.json", (fd) => writeSync(fd, JSON.stringify(info, null, 2) + "\n"));
-  return written;
+  try {
+    stage("summary.json", (fd) => writeSync(fd, JSON.stringify(outcome.summary, null, 2) + "\n"));
+    stage("metrics.csv", (fd) => writeSync(fd, stringify([outcome.metricsHeader, ...outcome.metricsRows])));
+    stage("events.jsonl", (fd) => {
+      const ev = outcome.events;
+      for (let i = 0; i < ev.length; i += EVENT_CHUNK) {
+        const end = Math.min(ev.length, i + EVENT_CHUNK);
+        let chunk = "";
+        for (let j = i; j < end; j++) chunk += outcome.eventLine(ev[j]) + "\n";
+        writeSync(fd, chunk);
+      }
+    });
+    stage("run-info.json", (fd) => writeSync(fd, JSON.stringify(info, null, 2) + "\n"));
+  } catch (e) {
+    for (const [tmp] of staged) rmSync(tmp, { force: true });
+    throw e;
+  }
+  for (const [tmp, path] of staged) renameSync(tmp, path);
+  return staged.map(([, path]) => path);
 }

@@ -130,6 +130,8 @@ class ClusterState {
     this.brokenPools = new Set(init.brokenPools);
     this.objectsComplete = init.workloadsComplete;
     for (const p of init.pools) this.addPool(p);
+    // The cluster starts with the built-in namespaces, as the API server creates them.
+    for (const ns of BUILTIN_NAMESPACES) this.objects.add(`Namespace//${ns}`);
     for (const m of init.workloads) this.objects.add(objectKey(m));
   }
 

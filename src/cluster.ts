@@ -28,9 +28,9 @@ export class Cluster {
     const podsByNode = new PodsByNode(this.cp.informers.pods);
     this.nodeLifecycle = new NodeLifecycleController(this.cp, podsByNode);
     new TaintEvictionController(this.cp, podsByNode);
-    new ReplicaSetController(this.cp);
-    new DeploymentController(this.cp);
+    const replicaSets = new ReplicaSetController(this.cp);
+    new DeploymentController(this.cp, replicaSets);
     this.scheduler = new Scheduler(this.cp);
-    this.kubelets = new KubeletFleet(this.cp);
+    this.kubelets = new KubeletFleet(this.cp, podsByNode);
   }
 }

@@ -45,3 +45,13 @@ export function newRSNewReplicas(replicas: number, maxSurge: number, currentPodC
   const scaleUp = Math.min(maxTotal - currentPodCount, replicas - newRSReplicas);
   return newRSReplicas + scaleUp;
 }
+
+/**
+ * MaxUnavailable (deployment_util.go): the unavailability the Available condition tolerates: 0 for Recreate or
+ * zero replicas, else the rolling maxUnavailable capped at replicas.
+ */
+export function maxUnavailable(d: Deployment): number {
+  const replicas = d.spec.replicas ?? DEPLOYMENT_DEFAULTS.replicas;
+  if (d.spec.strategy?.type === "Recreate" || replicas === 0) return 0;
+  return Math.min(resolveFenceposts(d).maxUnavailable, replicas);
+}

@@ -1,9 +1,9 @@
 import { withFields } from "../api/copy.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { controllerRef, setCondition } from "../api/pod-util.js";
-import type { Deployment, ReplicaSet } from "../api/types.js";
+import type { Deployment, Pod, ReplicaSet } from "../api/types.js";
 import { objectKey } from "../api/types.js";
-import { DEPLOYMENT_DEFAULTS, newRSNewReplicas, resolveFenceposts } from "./deployment-util.js";
+import { DEPLOYMENT_DEFAULTS, maxUnavailable, newRSNewReplicas, resolveFenceposts } from "./deployment-util.js";
 import { computeHash } from "./pod-template-hash.js";
 import { WorkQueue, type ReconcileResult } from "./runtime.js";
 
@@ -24,7 +24,11 @@ export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 export class DeploymentController {
   private readonly queue: WorkQueue;
 
-  constructor(private readonly cp: ControlPlane) {
+  /** @param pods the ReplicaSet controller's index of pods by owner, which the Recreate strategy consults. */
+  constructor(
+    private readonly cp: ControlPlane,
+    private readonly pods: { podsOwnedBy(uid: string): Iterable<Pod> },
+  ) {
     this.queue = new WorkQueue(cp.sim, "deployment-controller", (key) => this.reconcile(key));
     const key = (d: Deployment) => objectKey(d.metadata.namespace, d.metadata.name);
     cp.informers.deployments.addHandlers({ onAdd: (d) => this.queue.add(key(d)), onUpdate: (_o, d) => this.queue.add(key(d)) });
@@ -33,6 +37,18 @@ export class DeploymentController {
       if (ref?.kind === "Deployment") this.queue.add(objectKey(rs.metadata.namespace, ref.name));
     };
     cp.informers.replicaSets.addHandlers({ onAdd: owner, onUpdate: (_o, rs) => owner(rs), onDelete: owner });
+    // deletePod (deployment_controller.go): a Recreate rollout waits for the last old pod to go away, which no
+    // ReplicaSet status change announces.
+    cp.informers.pods.addHandlers({
+      onDelete: (p) => {
+        const ref = controllerRef(p);
+        const rs = ref?.kind === "ReplicaSet" ? cp.informers.replicaSets.get(p.metadata.namespace, ref.name) : undefined;
+        const dref = rs && controllerRef(rs);
+        if (!dref || dref.kind !== "Deployment") return;
+        const d = cp.informers.deployments.get(p.metadata.namespace, dref.name);
+        if (d?.spec.strategy?.type === "Recreate") this.queue.add(objectKey(p.metadata.namespace, dref.name));
+      },
+    });
   }
 
   private reconcile(key: string): ReconcileResult | void {
@@ -53,7 +69,12 @@ export class DeploymentController {
       const recreate = d.spec.strategy?.type === "Recreate";
       if (recreate) {
         for (const rs of old) if ((rs.spec.replicas ?? 0) > 0) this.scale(d, rs, 0);
-        const oldRunning = old.some((rs) => (rs.status?.replicas ?? 0) > 0);
+        // oldPodsRunning (recreate.go): any pod of an old ReplicaSet that has not finished, terminating ones
+        // included, holds the new ReplicaSet back.
+        const oldRunning = old.some((rs) => {
+          for (const p of this.pods.podsOwnedBy(rs.metadata.uid!)) if (p.status.phase !== "Succeeded" && p.status.phase !== "Failed") return true;
+          return false;
+        });
         if (oldRunning) return this.syncStatus(d, all, newRS);
         if (!newRS) newRS = this.createRS(d, hash, replicas, all);
         else if ((newRS.spec.replicas ?? 0) !== replicas) newRS = this.scale(d, newRS, replicas);
@@ -165,9 +186,8 @@ export class DeploymentController {
     const ready = sum((rs) => rs.status?.readyReplicas ?? 0);
     const updated = newRS?.status?.replicas ?? 0;
     const specTotal = sum((rs) => rs.spec.replicas ?? 0);
-    const { maxUnavailable } = resolveFenceposts(d);
     const t = this.cp.clock.time();
-    const isAvailable = available >= replicas - maxUnavailable;
+    const isAvailable = available >= replicas - maxUnavailable(d);
     let conditions = setCondition(d.status?.conditions, {
       type: "Available",
       status: isAvailable ? "True" : "False",

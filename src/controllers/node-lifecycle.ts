@@ -333,6 +333,9 @@ export class NodeLifecycleController {
         t.limiter = new TokenBucket(0, 1, now);
       }
     } else if (!allAreFully && allWasFully) {
+      // Leaving master disruption mode: every node gets a fresh grace period (upstream updates the probe
+      // timestamps of all nodes), so nodes are not tainted for the silence of the disruption itself.
+      for (const h of this.health.values()) h.probeTimestamp = h.readyTransitionTimestamp = now;
       for (const [zone, st] of next) this.swapLimiter(zone, zoneTaintRate(st, size(zone), s));
     } else if (!allAreFully) {
       for (const [zone, st] of next) {

@@ -72,6 +72,11 @@ export class ReplicaSetController {
     });
   }
 
+  /** The pods (terminating ones included) whose controller is the ReplicaSet with this uid, as the informer sees them. */
+  podsOwnedBy(uid: string): Iterable<Pod> {
+    return this.podsByOwner.get(uid)?.pods.values() ?? [];
+  }
+
   private ownerKey(p: Pod): string | undefined {
     const ref = controllerRef(p);
     return ref && ref.kind === "ReplicaSet" ? objectKey(p.metadata.namespace, ref.name) : undefined;

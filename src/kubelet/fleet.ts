@@ -1,5 +1,6 @@
 import type { ControlPlane } from "../api/control-plane.js";
 import type { Node, Pod } from "../api/types.js";
+import type { PodsByNode } from "../controllers/pods-by-node.js";
 import type { NodePool } from "../scenario/types.js";
 import { Kubelet } from "./kubelet.js";
 import { nodeFromPool } from "./node-object.js";
@@ -13,7 +14,10 @@ export class KubeletFleet {
   private readonly byNode = new Map<string, Kubelet>();
   private readonly poolSizes = new Map<string, number>();
 
-  constructor(private readonly cp: ControlPlane) {
+  constructor(
+    private readonly cp: ControlPlane,
+    private readonly podsByNode: PodsByNode,
+  ) {
     cp.informers.pods.addHandlers({
       onAdd: (p) => this.route(p),
       onUpdate: (_old, p) => this.route(p),
@@ -48,7 +52,7 @@ export class KubeletFleet {
     for (let i = first; i < first + pool.count; i++) {
       const name = `${pool.name}-${i}`;
       const node: Node = nodeFromPool(name, this.byNode.size, pool, this.cp.settings.maxPods, this.cp.clock);
-      const k = new Kubelet(this.cp, name, node, this.byNode.size);
+      const k = new Kubelet(this.cp, name, node, this.byNode.size, (n) => this.podsByNode.pods(n));
       this.byNode.set(name, k);
       names.push(name);
       k.start();

@@ -58,6 +58,8 @@ export class Kubelet {
     readonly nodeName: string,
     private readonly node: Node,
     private readonly index: number,
+    /** The pods bound to a node, from the pod informer (an index, so a restart does not scan every pod). */
+    private readonly podsOnNode: (nodeName: string) => Iterable<Pod>,
   ) {
     this.ctx = cp.sim.register<KubeletEvent>(`kubelet/${nodeName}`, (e) => this.on(e));
   }
@@ -86,7 +88,7 @@ export class Kubelet {
     this.lastStatusReport = this.ctx.now;
     this.renewLease();
     this.scheduleStatus();
-    for (const pod of this.cp.informers.pods.list()) if (pod.spec.nodeName === this.nodeName) this.syncPod(pod);
+    for (const pod of [...this.podsOnNode(this.nodeName)]) this.syncPod(pod);
   }
 
   /** Stops the kubelet (node failure): no more heartbeats, status or pod work until `start`. */

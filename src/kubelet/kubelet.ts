@@ -23,6 +23,8 @@ interface PodWork {
   uid: string;
   state: "starting" | "running" | "stopping";
   timer: EventId | undefined;
+  /** While stopping: when the containers will have stopped (virtual ms). */
+  stopAt?: number;
 }
 
 /** The namespace of node leases (kube-node-lease). */
@@ -109,14 +111,23 @@ export class Kubelet {
     const key = objectKey(pod.metadata.namespace, pod.metadata.name);
     const work = this.pods.get(key);
     if (pod.metadata.deletionTimestamp !== undefined) {
-      if (work?.state === "stopping") return;
-      if (work?.timer !== undefined) this.ctx.cancel(work.timer);
       const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+      const stopAt = this.ctx.now + Math.min(this.cp.settings.podStopLatency, graceMs);
+      if (work?.state === "stopping") {
+        // A shorter grace period (a second delete) can only bring the end of the stop forward.
+        if (work.stopAt !== undefined && stopAt < work.stopAt && work.timer !== undefined) {
+          this.ctx.cancel(work.timer);
+          work.stopAt = stopAt;
+          work.timer = this.ctx.scheduleAt(stopAt, { t: "stopped", key, uid: work.uid });
+        }
+        return;
+      }
+      if (work?.timer !== undefined) this.ctx.cancel(work.timer);
       for (const c of pod.spec.containers) {
         this.cp.events.record(pod, "Normal", "Killing", `Stopping container ${c.name}`, "kubelet", this.nodeName);
       }
       const ev: KubeletEvent = { t: "stopped", key, uid: pod.metadata.uid! };
-      this.pods.set(key, { uid: pod.metadata.uid!, state: "stopping", timer: this.ctx.schedule(Math.min(this.cp.settings.podStopLatency, graceMs), ev) });
+      this.pods.set(key, { uid: pod.metadata.uid!, state: "stopping", timer: this.ctx.scheduleAt(stopAt, ev), stopAt });
       return;
     }
     if (work && work.uid === pod.metadata.uid) return;

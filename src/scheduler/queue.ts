@@ -111,6 +111,8 @@ export interface SchedulingQueueOptions {
   /** The cluster events each plugin registered (EventsToRegister), by plugin name. A pod rejected by a plugin not
    *  listed here is moved by every event, as upstream does for plugins without EnqueueExtensions. */
   pluginEvents?: ReadonlyMap<string, ActionTypes>;
+  /** The union of the events any plugin is interested in (isEventOfInterest); undefined means every event. */
+  interestedEvents?: ActionTypes;
 }
 
 /**
@@ -277,6 +279,9 @@ export class SchedulingQueue {
    * request, so pods in flight now go to backoffQ if they fail.
    */
   moveAllToActiveOrBackoffQueue(events: ActionTypes): void {
+    // An event no plugin registered for changes nothing, not even the move-request cycle (isEventOfInterest).
+    const interested = this.opts.interestedEvents;
+    if (interested !== undefined && (interested & events) === 0) return;
     this.moveRequestCycle = this.schedulingCycle;
     if (this.unschedulablePods.size === 0) return;
     const pluginEvents = this.opts.pluginEvents;

@@ -139,6 +139,9 @@ export class FitError {
   }
 }
 
+/** A plugin broke its contract (an Error status, a score out of range): the cycle fails with this message. */
+export class PluginError extends Error {}
+
 /** Reusable buffers of the algorithm, one per scheduler, so the per-node loops allocate nothing. */
 export class ScheduleScratch {
   /** Feasible nodes of the current cycle (valid up to the returned length). */
@@ -239,7 +242,7 @@ export function findNodesThatFit(
  * Scores the feasible nodes (prioritizeNodes): PreScore (a Skip drops that plugin for this pod), then per Score
  * plugin the raw scores, its NormalizeScore, a range check, and total += score x weight. Returns
  * `scratch.totals`, aligned with `feasible`. With no score plugin every node scores 1, as upstream.
- * Throws if a plugin leaves a score outside 0..MaxNodeScore (a broken plugin, an Error status upstream).
+ * Throws PluginError if a plugin fails PreScore or leaves a score outside 0..MaxNodeScore (an Error status upstream).
  */
 export function prioritizeNodes(fwk: Framework, state: CycleState, pod: Pod, feasible: readonly NodeInfo[], scratch: ScheduleScratch = new ScheduleScratch()): number[] {
   const n = feasible.length;
@@ -254,7 +257,7 @@ export function prioritizeNodes(fwk: Framework, state: CycleState, pod: Pod, fea
   for (const pl of fwk.preScorePlugins) {
     const s = pl.preScore(state, pod, feasible);
     if (s !== null && s.code === Code.Skip) state.skipScorePlugins.add(pl.name);
-    else if (s !== null && s.code !== Code.Success) throw new Error(`running PreScore plugin "${pl.name}": ${s.message()}`);
+    else if (s !== null && s.code !== Code.Success) throw new PluginError(`running PreScore plugin "${pl.name}": ${s.message()}`);
   }
   for (let p = 0; p < fwk.scorePlugins.length; p++) {
     const { plugin, weight } = fwk.scorePlugins[p];
@@ -269,7 +272,7 @@ export function prioritizeNodes(fwk: Framework, state: CycleState, pod: Pod, fea
     for (let i = 0; i < n; i++) {
       const s = scores[i];
       if (!(s >= MinNodeScore && s <= MaxNodeScore)) {
-        throw new Error(`plugin "${plugin.name}" returns an invalid score ${s}, it should in the range of [${MinNodeScore}, ${MaxNodeScore}] after normalizing`);
+        throw new PluginError(`plugin "${plugin.name}" returns an invalid score ${s}, it should in the range of [${MinNodeScore}, ${MaxNodeScore}] after normalizing`);
       }
       totals[i] += s * weight;
     }
@@ -353,7 +356,14 @@ export function schedulePod(
     };
   }
   if (feasible.length === 1) return { kind: "scheduled", node: feasible[0], evaluatedNodes: 1 + r.diagnosis.count, feasibleNodes: 1 };
-  const totals = prioritizeNodes(fwk, state, pod, feasible, scratch);
+  let totals: number[];
+  try {
+    totals = prioritizeNodes(fwk, state, pod, feasible, scratch);
+  } catch (e) {
+    // A failing or misbehaving score plugin is an Error status upstream: this pod backs off, the run goes on.
+    if (e instanceof PluginError) return { kind: "error", message: e.message };
+    throw e;
+  }
   const i = selectHost(totals, rng, feasible.length);
   return { kind: "scheduled", node: feasible[i], evaluatedNodes: feasible.length + r.diagnosis.count, feasibleNodes: feasible.length };
 }

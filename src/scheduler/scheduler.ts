@@ -86,8 +86,17 @@ export class Scheduler {
     this.ctx = cp.sim.register<SchedulerEvent>(opts.name ?? "scheduler", (e) => this.handle(e));
     const pluginEvents = new Map<string, ActionTypes>();
     const fwk = this.framework;
-    for (const pl of [...fwk.preFilterPlugins, ...fwk.filterPlugins]) if (pl.events !== undefined) pluginEvents.set(pl.name, pl.events);
-    this.queue = new SchedulingQueue(cp.settings, this.ctx, { onActivate: () => this.ensureCycle(), pluginEvents });
+    // A plugin without registered events is interested in every event, as upstream's default.
+    let interestedEvents: ActionTypes | undefined = 0;
+    for (const pl of [...fwk.preFilterPlugins, ...fwk.filterPlugins]) {
+      if (pl.events !== undefined) {
+        pluginEvents.set(pl.name, pl.events);
+        if (interestedEvents !== undefined) interestedEvents |= pl.events;
+      } else {
+        interestedEvents = undefined;
+      }
+    }
+    this.queue = new SchedulingQueue(cp.settings, this.ctx, { onActivate: () => this.ensureCycle(), pluginEvents, interestedEvents });
 
     cp.informers.nodes.addHandlers({
       onAdd: (n) => this.addNode(n),

@@ -50,3 +50,27 @@ describe("batch scoring equals per-node scoring", () => {
     });
   }
 });
+
+describe("filters that declare passesPlainNodes pass every plain node", () => {
+  const rng = stream(2, "test/plain-filters");
+  it("for random pods against schedulable, untainted nodes of any size and load", () => {
+    const fwk = defaultProfile();
+    const declared = fwk.filterPlugins.filter((f) => f.passesPlainNodes);
+    expect(declared.map((f) => f.name).sort()).toEqual(["NodeUnschedulable", "TaintToleration"]);
+    for (let i = 0; i < 200; i++) {
+      const ni = new NodeInfo(
+        node(`n${i}`).capacity({ cpu: rng() < 0.5 ? "1" : "8", memory: "2Gi" }).build(),
+        ...Array.from({ length: Math.floor(rng() * 3) }, (_, k) => pod(`p${i}-${k}`).requests({ cpu: "500m" }).on(`n${i}`).build()),
+      );
+      expect(ni.plain).toBe(true);
+      const p = pod("x").requests({ cpu: rng() < 0.5 ? "100m" : "16" });
+      if (rng() < 0.5) p.toleration({ key: "k", operator: "Exists", effect: "NoSchedule" });
+      const built = p.build();
+      const state = new CycleState();
+      for (const f of declared) expect(f.filter(state, built, ni), f.name).toBeNull();
+    }
+    const tainted = new NodeInfo(node("t").taint("k", "v", "NoSchedule").build());
+    const cordoned = new NodeInfo(node("c").unschedulable().build());
+    expect([tainted.plain, cordoned.plain]).toEqual([false, false]);
+  });
+});

@@ -101,6 +101,8 @@ export class NodeInfo {
   readonly nonZeroRequested: Resource = { cpuMilli: 0, memory: 0, pods: 0 };
   /** Pods on the node by "namespace/name", in the order they were added. */
   readonly pods = new Map<string, Pod>();
+  /** A known Node that is schedulable and has no taints: filters marked `passesPlainNodes` pass it. */
+  plain = false;
   /** Bumped by every change, so snapshots and tests can tell whether the node changed (NodeInfo.Generation). */
   generation = 0;
 
@@ -119,12 +121,14 @@ export class NodeInfo {
   setNode(node: Node): void {
     this.node = node;
     this.allocatable = nodeAllocatable(node);
+    this.plain = node.spec.unschedulable !== true && (node.spec.taints === undefined || node.spec.taints.length === 0);
     this.generation++;
   }
 
   /** Forgets the Node object, keeping its pods (NodeInfo.RemoveNode). */
   removeNode(): void {
     this.node = undefined;
+    this.plain = false;
     this.allocatable = ZERO_NODE;
     this.generation++;
   }
@@ -277,6 +281,12 @@ export interface PreFilterPlugin extends Plugin {
 /** Filter (framework.FilterPlugin): can the pod run on this node? null means yes. Must not allocate on success. */
 export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | null;
+  /**
+   * Declares that `filter` passes every node that is `plain` (a known Node, schedulable, without taints), so the
+   * framework may skip the call for such nodes (k8sim extension: most nodes of a healthy cluster are plain, and the
+   * filter loop runs for hundreds of nodes per pod).
+   */
+  readonly passesPlainNodes?: boolean;
 }
 
 /** PreScore (framework.PreScorePlugin): once per cycle before scoring, over the feasible nodes; may return Skip. */

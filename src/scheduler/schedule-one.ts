@@ -152,6 +152,8 @@ export class ScheduleScratch {
   readonly pluginScores: number[][] = [];
   /** Filter plugins not skipped by PreFilter in this cycle. */
   readonly activeFilters: FilterPlugin[] = [];
+  /** Of those, the ones that may reject a plain node (no `passesPlainNodes`). */
+  readonly plainFilters: FilterPlugin[] = [];
   readonly diagnosis = new Diagnosis();
 }
 
@@ -204,9 +206,12 @@ export function findNodesThatFit(
     return { feasible, processed: nodes.length, diagnosis };
   }
   for (const pl of fwk.filterPlugins) if (!state.skipFilterPlugins.has(pl.name)) filters.push(pl);
+  // For plain nodes (schedulable, untainted) only the filters that do not declare passesPlainNodes can reject.
+  const plainFilters = scratch.plainFilters;
+  plainFilters.length = 0;
+  for (const pl of filters) if (!pl.passesPlainNodes) plainFilters.push(pl);
 
   const n = nodes.length;
-  const nf = filters.length;
   let found = 0;
   let i = 0;
   // nodes[(startIndex + i) % n], with the index wrapped by hand: an integer modulo per node costs more than the
@@ -217,11 +222,12 @@ export function findNodesThatFit(
     if (++idx === n) idx = 0;
     let rejected: Status | null = null;
     let by = "";
-    for (let f = 0; f < nf; f++) {
-      const s = filters[f].filter(state, pod, ni);
+    const run = ni.plain ? plainFilters : filters;
+    for (let f = 0; f < run.length; f++) {
+      const s = run[f].filter(state, pod, ni);
       if (s !== null && s.code !== Code.Success) {
         rejected = s;
-        by = filters[f].name;
+        by = run[f].name;
         break;
       }
     }

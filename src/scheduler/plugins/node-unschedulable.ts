@@ -19,6 +19,8 @@ const REJECT = new Status(Code.UnschedulableAndUnresolvable, [ErrReasonUnschedul
 /** The NodeUnschedulable filter. Rejections are UnschedulableAndUnresolvable: preemption cannot uncordon a node. */
 export class NodeUnschedulable implements FilterPlugin {
   readonly name = NodeUnschedulableName;
+  /** A schedulable node without taints passes: nothing to tolerate. */
+  readonly passesPlainNodes = true;
   /** Uncordoning is a node update of spec.unschedulable, which upstream classifies as UpdateNodeTaint. */
   readonly events = ActionType.NodeAdd | ActionType.UpdateNodeTaint;
 

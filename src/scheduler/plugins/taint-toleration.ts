@@ -51,6 +51,8 @@ export function tolerationsPreferNoSchedule(tolerations: readonly Toleration[] |
 /** The TaintToleration plugin. */
 export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin {
   readonly name = TaintTolerationName;
+  /** A schedulable node without taints passes: nothing to tolerate. */
+  readonly passesPlainNodes = true;
   /** A new node, or a node whose taints changed (pre-QueueingHints registration: Add|UpdateNodeTaint). */
   readonly events = ActionType.NodeAdd | ActionType.UpdateNodeTaint;
 

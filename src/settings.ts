@@ -131,24 +131,12 @@ export const DURATION_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Sett
 ]);
 
 /**
- * Settings that are periods of a loop or a rate: 0 would make a component reschedule itself forever at the same
- * instant (or divide by zero), so a scenario may not set them to 0.
+ * Duration settings that are periods of a loop or timeouts: 0 would make a component reschedule itself forever at
+ * the same instant (or divide by zero), so a scenario may not set them to 0. Only the model latencies may be 0.
  */
-export const POSITIVE_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Settings>([
-  "nodeStatusUpdateFrequency",
-  "nodeStatusReportFrequency",
-  "nodeLeaseDuration",
-  "nodeLeaseRenewInterval",
-  "nodeMonitorPeriod",
-  "nodeMonitorGracePeriod",
-  "nodeStartupGracePeriod",
-  "nodeEvictionPeriod",
-  "podInitialBackoff",
-  "podMaxBackoff",
-  "podMaxInUnschedulablePodsDuration",
-  "unschedulableFlushInterval",
-  "backoffFlushInterval",
-]);
+export const POSITIVE_SETTINGS: ReadonlySet<keyof Settings> = new Set(
+  [...DURATION_SETTINGS].filter((k) => k !== "informerLatency" && k !== "podStartLatency" && k !== "podStopLatency"),
+);
 
 /**
  * Resolves scenario overrides against the defaults, applying the upstream coupling rules: the lease renew interval

@@ -48,6 +48,16 @@ describe("k8sim run", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("refuses a zero period, which would stall the simulation, with exit 2", async () => {
+    const out = join(tmp(), "r");
+    for (const key of ["nodeMonitorPeriod", "nodeLeaseRenewInterval", "nodeStatusUpdateFrequency", "nodeEvictionPeriod", "backoffFlushInterval"]) {
+      const r = await cli("run", "scenarios/node-failure.yaml", "--set", `spec.settings.${key}=0s`, "--out", out);
+      expect(r.code, key).toBe(2);
+      expect(r.err).toContain(`--set spec.settings.${key}=0s: spec.settings.${key}: must be greater than 0`);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("exits 2 for a missing scenario file and for a bad --seed", async () => {
     const a = await cli("run", "does-not-exist.yaml");
     expect(a.code).toBe(2);

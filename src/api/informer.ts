@@ -52,6 +52,11 @@ export class Informer<T extends KubeObject> {
     this.catchUp();
     this.handlers.push(h);
     if (h.onAdd) for (const o of this.cache.values()) h.onAdd(o);
+    // Writes still in flight were queued while nobody listened: now they need a delivery event.
+    if (this.head < this.dueAt.length && !this.flushScheduled) {
+      this.flushScheduled = true;
+      this.ctx.scheduleAt(this.dueAt[this.head], null);
+    }
   }
 
   /** The cached object (the informer's possibly stale view). */

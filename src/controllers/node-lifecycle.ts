@@ -23,6 +23,10 @@ interface NodeHealth {
   renewTime: string | undefined;
   /** The node object last examined: an unchanged object has an unchanged heartbeat. */
   node: Node | undefined;
+  /** The labels object the zone was computed from, the zone, and its counters in `zoneCounts`. */
+  labels: Record<string, string> | undefined;
+  zone: string;
+  counts: ZoneCount | undefined;
   /** Ready condition before and after the last pass's update (upstream observedReadyCondition / currentReadyCondition). */
   observedReady: Condition | undefined;
   currentReady: Condition | undefined;
@@ -119,10 +123,17 @@ export class NodeLifecycleController {
       const h = this.healthOf(node);
       const updated = this.tryUpdateNodeHealth(node, h);
       const current = h.currentReady;
-      const zone = zoneKey(updated);
-      let counts = zones.get(zone);
-      if (!counts) {
-        zones.set(zone, (counts = { ready: 0, notReady: 0 }));
+      // The zone (and its counters) follow the node's labels object, which status writes keep.
+      if (h.labels !== updated.metadata.labels || h.counts === undefined) {
+        h.labels = updated.metadata.labels;
+        h.zone = zoneKey(updated);
+        h.counts = undefined;
+      }
+      const zone = h.zone;
+      let counts = h.counts ?? zones.get(zone);
+      if (!counts) zones.set(zone, (counts = { ready: 0, notReady: 0 }));
+      h.counts = counts;
+      if (!this.tainters.has(zone)) {
         this.tainters.set(zone, { queue: new Map(), limiter: new TokenBucket(this.cp.settings.nodeEvictionRate, 1, this.ctx.now) });
       }
       if (current?.status === "True") counts.ready++;
@@ -135,7 +146,6 @@ export class NodeLifecycleController {
         this.markPodsNotReady(updated.metadata.name);
       }
     }
-    for (const [zone, z] of zones) if (z.ready + z.notReady === 0) zones.delete(zone);
     this.handleDisruption(zones);
   }
 
@@ -145,7 +155,7 @@ export class NodeLifecycleController {
     if (!h) {
       const now = this.ctx.now;
       const ready = getCondition(node.status.conditions, "Ready");
-      h = { probeTimestamp: now, readyTransitionTimestamp: now, heartbeat: ready?.lastHeartbeatTime, lease: undefined, renewTime: undefined, node, observedReady: ready, currentReady: ready };
+      h = { probeTimestamp: now, readyTransitionTimestamp: now, heartbeat: ready?.lastHeartbeatTime, lease: undefined, renewTime: undefined, node, observedReady: ready, currentReady: ready, labels: undefined, zone: "", counts: undefined };
       this.health.set(name, h);
     }
     return h;
@@ -309,8 +319,10 @@ export class NodeLifecycleController {
   private handleDisruption(zones: Map<string, ZoneCount>): void {
     const s = this.cp.settings;
     const next = new Map<string, ZoneState>();
-    let allAreFully = zones.size > 0;
+    let allAreFully = false;
+    for (const z of zones.values()) if (z.ready + z.notReady > 0) allAreFully = true;
     for (const [zone, z] of zones) {
+      if (z.ready + z.notReady === 0) continue; // a zone whose nodes are all gone
       const st = computeZoneState(z.ready, z.notReady, s.unhealthyZoneThreshold);
       next.set(zone, st);
       if (st !== "FullDisruption") allAreFully = false;

@@ -12,7 +12,7 @@ describe("version", () => {
   it("`npx k8sim`, as the README runs it, starts the built CLI (npm ci builds it and marks it executable)", () => {
     const out = execFileSync("npx", ["--no-install", "k8sim", "--version"], { encoding: "utf8" });
     expect(out.trim()).toBe(K8SIM_VERSION);
-  });
+  }, 30_000);
 
   it("the README opens with the two commands a newcomer runs, and CI runs the README's test command", () => {
     const readme = readFileSync("README.md", "utf8");

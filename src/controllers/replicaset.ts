@@ -24,6 +24,10 @@ interface OwnedPods {
   pods: Map<string, Pod>;
   active: number;
   ready: number;
+  /** Active pods carrying every label of `labels` (fullyLabeledReplicas). */
+  fullyLabeled: number;
+  /** The template labels `fullyLabeled` was counted against (the RS's own object: recounted when it changes). */
+  labels: Record<string, string> | undefined;
 }
 
 /**
@@ -86,7 +90,7 @@ export class ReplicaSetController {
     const ref = controllerRef(p);
     if (!ref) return;
     let o = this.podsByOwner.get(ref.uid);
-    if (!o) this.podsByOwner.set(ref.uid, (o = { pods: new Map(), active: 0, ready: 0 }));
+    if (!o) this.podsByOwner.set(ref.uid, (o = { pods: new Map(), active: 0, ready: 0, fullyLabeled: 0, labels: undefined }));
     const key = objectKey(p.metadata.namespace, p.metadata.name);
     const prev = o.pods.get(key);
     if (prev) count(o, prev, -1);
@@ -210,20 +214,19 @@ export class ReplicaSetController {
     const now = this.cp.sim.now;
     const replicas = owned?.active ?? 0;
     const ready = owned?.ready ?? 0;
-    let fullyLabeled = replicas;
     let available = ready;
-    const templLabels = rs.spec.template.metadata?.labels ?? {};
-    // Pods match the selector, so they carry the template's labels that the selector names; only extra template
-    // labels (or minReadySeconds) need a pass over the pods.
-    const extraLabels = Object.keys(templLabels).some((k) => rs.spec.selector.matchLabels?.[k] !== templLabels[k]);
-    if (owned && (extraLabels || minReady > 0)) {
-      fullyLabeled = 0;
+    const templLabels = rs.spec.template.metadata?.labels ?? EMPTY_LABELS;
+    if (owned && owned.labels !== templLabels) {
+      // First sync, or a new template: count once against these labels; pod events keep the count after that.
+      owned.labels = templLabels;
+      owned.fullyLabeled = 0;
+      for (const p of owned.pods.values()) if (isPodActive(p) && hasLabels(p, templLabels)) owned.fullyLabeled++;
+    }
+    const fullyLabeled = owned?.fullyLabeled ?? 0;
+    if (owned && minReady > 0) {
+      // Availability depends on how long each pod has been ready, so it is counted at the time of the sync.
       available = 0;
-      for (const p of owned.pods.values()) {
-        if (!isPodActive(p)) continue;
-        if (matchesSelector({ matchLabels: templLabels }, p.metadata.labels)) fullyLabeled++;
-        if (isPodReady(p) && isPodAvailable(p, minReady, now, this.cp.clock)) available++;
-      }
+      for (const p of owned.pods.values()) if (isPodActive(p) && isPodAvailable(p, minReady, now, this.cp.clock)) available++;
     }
     const s = rs.status ?? { replicas: 0 };
     const gen = rs.metadata.generation;
@@ -247,4 +250,12 @@ function count(o: OwnedPods, p: Pod, sign: 1 | -1): void {
   if (!isPodActive(p)) return;
   o.active += sign;
   if (isPodReady(p)) o.ready += sign;
+  if (o.labels === undefined || hasLabels(p, o.labels)) o.fullyLabeled += sign;
+}
+
+const EMPTY_LABELS: Record<string, string> = {};
+
+/** Whether the pod carries every label of `labels` (fullyLabeledReplicas counts these). */
+function hasLabels(p: Pod, labels: Record<string, string>): boolean {
+  return matchesSelector({ matchLabels: labels }, p.metadata.labels);
 }

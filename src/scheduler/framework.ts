@@ -99,7 +99,7 @@ export class NodeInfo {
   readonly requested: Resource = { cpuMilli: 0, memory: 0, pods: 0 };
   /** Sum of the pods' non-zero requests (NodeInfo.NonZeroRequested), which scoring uses; `pods` = number of pods. */
   readonly nonZeroRequested: Resource = { cpuMilli: 0, memory: 0, pods: 0 };
-  /** Pods on the node by "namespace/name", in the order they were added. */
+  /** Pods on the node by `podKey` (UID), in the order they were added. */
   readonly pods = new Map<string, Pod>();
   /** A known Node that is schedulable and has no taints: filters marked `passesPlainNodes` pass it. */
   plain = false;
@@ -190,9 +190,13 @@ export class NodeInfo {
 
 const ZERO_NODE: NodeResources = Object.freeze({ cpuMilli: 0, memory: 0, pods: 0 });
 
-/** The key the scheduler uses for a pod: "namespace/name" (cache keys by UID upstream; names are unique here). */
+/**
+ * The key the scheduler uses for a pod: its UID, as upstream's cache (so a pod re-created under the same name is a
+ * different pod), or "namespace/name" for a pod built without one (tests). The UID is an existing string, where a
+ * "namespace/name" key would be built for every pod event.
+ */
 export function podKey(pod: Pod): string {
-  return `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`;
+  return pod.metadata.uid ?? `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`;
 }
 
 let cycleCounter = 0;

@@ -1,3 +1,4 @@
+import { basename, dirname, relative, sep } from "node:path";
 import { Cluster } from "./cluster.js";
 import { METRIC_COLUMNS, MetricsCollector } from "./metrics/collector.js";
 import { percentiles, type Percentiles } from "./metrics/percentiles.js";
@@ -5,8 +6,8 @@ import type { EventRecord } from "./api/events.js";
 import { TimelinePlayer, type ActionProblem } from "./scenario/actions.js";
 import { formatDuration } from "./scenario/duration.js";
 import { ExpectationChecker, type ExpectationResult } from "./scenario/expectations.js";
+import { formatPos } from "./scenario/errors.js";
 import type { Scenario, SourcePos } from "./scenario/types.js";
-import { basename, dirname, relative, sep } from "node:path";
 import { resolveSettings } from "./settings.js";
 import { K8SIM_VERSION } from "./version.js";
 
@@ -142,7 +143,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOut
   // Positions in the report are relative to the scenario's folder, so the same file gives the same bytes from
   // any working directory; the terminal gets the paths as typed (RunOutcome.problems).
   const base = dirname(scenario.file);
-  const at = (p: SourcePos) => `${relative(base, p.file).split(sep).join("/")}:${p.line}:${p.col}`;
+  const at = (p: SourcePos) => formatPos(p, relative(base, p.file).split(sep).join("/"));
   const summary: Summary = {
     scenario: { name: scenario.name, file: basename(scenario.file), sha256: scenario.hash },
     seed: scenario.seed,

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { stream } from "../src/engine/rng.js";
 import { CycleState, NodeInfo, type PreScorePlugin, type ScorePlugin } from "../src/scheduler/framework.js";
 import { defaultProfile } from "../src/scheduler/profile.js";
+import { NodeResourcesFit } from "../src/scheduler/plugins/node-resources-fit.js";
+import { nonZeroPodRequests } from "../src/api/resources.js";
 import { node, pod } from "./fixtures/builders.js";
 
 /**
@@ -45,6 +47,24 @@ describe("batch scoring equals per-node scoring", () => {
         const all = new Array<number>(nodes.length).fill(-1);
         pl.scoreAll(state, p, nodes, nodes.length, all);
         expect(all, pl.name).toEqual(one);
+        if (pl instanceof NodeResourcesFit) {
+          // And the folded arithmetic equals the upstream sum over the strategy's entries, written out here.
+          const ref = nodes.map((ni) => {
+            const req = nonZeroPodRequests(p);
+            let sum = 0;
+            let w = 0;
+            for (const r of pl.strategy.resources) {
+              const cap = r.name === "cpu" ? ni.allocatable.cpuMilli : ni.allocatable.memory;
+              if (cap === 0) continue;
+              const used = (r.name === "cpu" ? ni.nonZeroRequested.cpuMilli + req.cpuMilli : ni.nonZeroRequested.memory + req.memory);
+              const s = pl.strategy.type === "MostAllocated" ? Math.trunc((Math.min(used, cap) * 100) / cap) : used > cap ? 0 : Math.trunc(((cap - used) * 100) / cap);
+              sum += s * r.weight;
+              w += r.weight;
+            }
+            return w === 0 ? 0 : Math.trunc(sum / w);
+          });
+          expect(one, "NodeResourcesFit vs the per-entry sum").toEqual(ref);
+        }
       }
       expect(batched).toBeGreaterThanOrEqual(3);
     });

@@ -136,12 +136,8 @@ export class ApiServer {
    * object; generation increments when the spec changed.
    */
   update<T extends KubeObject>(input: T, opts: UpdateOptions = {}): ApiResult<T> {
-    const cur = this.store.get<T>(input.kind, input.metadata.namespace, input.metadata.name);
-    if (!cur) return fail(404, "NotFound", `${input.kind.toLowerCase()}s "${input.metadata.name}" not found`);
-    const rv = input.metadata.resourceVersion;
-    if (!opts.force && rv !== undefined && rv !== cur.metadata.resourceVersion) {
-      return fail(409, "Conflict", `Operation cannot be fulfilled on ${input.kind.toLowerCase()}s "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
-    }
+    const cur = this.current(input, opts);
+    if ("ok" in cur) return cur;
     let generation = cur.metadata.generation ?? 1;
     if (GENERATION_KINDS.has(input.kind) && JSON.stringify((input as any).spec) !== JSON.stringify((cur as any).spec)) generation++;
     // Server-owned fields come from the stored object. Assigned only when set: deleting keys would push the object
@@ -163,14 +159,24 @@ export class ApiServer {
 
   /** Replaces only `status` (the /status subresource): spec and metadata stay as stored. */
   updateStatus<T extends KubeObject & { status?: unknown }>(input: T, opts: UpdateOptions = {}): ApiResult<T> {
+    const cur = this.current(input, opts);
+    if ("ok" in cur) return cur;
+    const obj = withFields(cur, { metadata: withFields(cur.metadata, {}), status: input.status } as Partial<T>);
+    return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
+  }
+
+  /**
+   * The stored object an update replaces, or the failure: 404 if it does not exist, 409 if the update carries a
+   * resourceVersion other than the stored one (etcd's compare-and-swap) and is not forced.
+   */
+  private current<T extends KubeObject>(input: T, opts: UpdateOptions): T | ApiFailure {
     const cur = this.store.get<T>(input.kind, input.metadata.namespace, input.metadata.name);
     if (!cur) return fail(404, "NotFound", `${input.kind.toLowerCase()}s "${input.metadata.name}" not found`);
     const rv = input.metadata.resourceVersion;
     if (!opts.force && rv !== undefined && rv !== cur.metadata.resourceVersion) {
       return fail(409, "Conflict", `Operation cannot be fulfilled on ${input.kind.toLowerCase()}s "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
     }
-    const obj = withFields(cur, { metadata: withFields(cur.metadata, {}), status: input.status } as Partial<T>);
-    return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
+    return cur;
   }
 
   /** The pods/binding subresource: sets spec.nodeName of an unbound pod (409 if it is already bound). */

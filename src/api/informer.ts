@@ -53,10 +53,7 @@ export class Informer<T extends KubeObject> {
     this.handlers.push(h);
     if (h.onAdd) for (const o of this.cache.values()) h.onAdd(o);
     // Writes still in flight were queued while nobody listened: now they need a delivery event.
-    if (this.head < this.dueAt.length && !this.flushScheduled) {
-      this.flushScheduled = true;
-      this.ctx.scheduleAt(this.dueAt[this.head], null);
-    }
+    this.scheduleFlush();
   }
 
   /** The cached object (the informer's possibly stale view). */
@@ -87,10 +84,14 @@ export class Informer<T extends KubeObject> {
       if (this.dueAt.length - this.head > 4096) this.catchUp();
       return;
     }
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      this.ctx.schedule(this.latency, null);
-    }
+    this.scheduleFlush();
+  }
+
+  /** Schedules a delivery event for the oldest pending write, unless one is scheduled or nobody listens. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.handlers.length === 0 || this.head === this.dueAt.length) return;
+    this.flushScheduled = true;
+    this.ctx.scheduleAt(this.dueAt[this.head], null);
   }
 
   /** Applies every pending write due by now (handlers, if any, are called as in a flush). */
@@ -101,10 +102,7 @@ export class Informer<T extends KubeObject> {
   private flush(): void {
     this.flushScheduled = false;
     this.drainDue();
-    if (this.head < this.dueAt.length && !this.flushScheduled && this.handlers.length > 0) {
-      this.flushScheduled = true;
-      this.ctx.scheduleAt(this.dueAt[this.head], null);
-    }
+    this.scheduleFlush();
   }
 
   private drainDue(): void {

@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { resolve } from "node:path";
+import { formatPos } from "../scenario/errors.js";
 import { loadScenario, validateFiles } from "../scenario/load.js";
 import { simulate, type RunOutcome } from "../run.js";
 import { writeReport } from "../metrics/write.js";
@@ -142,7 +143,7 @@ function printSummary(o: RunOutcome, wall: number, dir: string, files: number, i
     if (a.availableReplicasAtEnd === null) io.out(`  deployment ${k}: deleted at ${a.deletedAtSeconds}s (${since})\n`);
     else io.out(`  deployment ${k}: ${a.availableReplicasAtEnd}/${a.desiredReplicas} available at end (${since})\n`);
   }
-  for (const p of o.problems) io.err(`warning: ${p.source.file}:${p.source.line}:${p.source.col}: ${p.message}\n`);
+  for (const p of o.problems) io.err(`warning: ${formatPos(p.source)}: ${p.message}\n`);
   for (const e of s.expectations) {
     io.out(`  expect ${e.passed ? "PASS" : "FAIL"}  ${e.expect} (actual ${JSON.stringify(e.actual)})\n`);
   }

@@ -207,7 +207,7 @@ export class NodeLifecycleController {
       });
     }
     if (!changed) return node;
-    const r = this.cp.api.updateStatus({ ...node, status: { ...node.status, conditions: conds } });
+    const r = this.cp.api.updateStatus(withFields(node, { status: withFields(node.status, { conditions: conds }) }));
     if (!r.ok) return node;
     h.heartbeat = getCondition(conds, "Ready")?.lastHeartbeatTime;
     h.readyTransitionTimestamp = now;
@@ -296,9 +296,8 @@ export class NodeLifecycleController {
   }
 
   private writeTaints(node: Node, taints: Taint[]): void {
-    const spec: Node["spec"] = { ...node.spec, taints };
-    if (taints.length === 0) delete spec.taints;
-    this.cp.api.update({ ...node, spec }, { force: true });
+    // An empty list is written as no list, as the API serialises it.
+    this.cp.api.update(withFields(node, { spec: withFields(node.spec, { taints: taints.length > 0 ? taints : undefined }) }), { force: true });
   }
 
   /** MarkPodsNotReady (pkg/controller/util/node/controller_utils.go): Ready=False on every pod of the node. */
@@ -319,14 +318,12 @@ export class NodeLifecycleController {
   private handleDisruption(zones: Map<string, ZoneCount>): void {
     const s = this.cp.settings;
     const next = new Map<string, ZoneState>();
-    let allAreFully = false;
-    for (const z of zones.values()) if (z.ready + z.notReady > 0) allAreFully = true;
     for (const [zone, z] of zones) {
       if (z.ready + z.notReady === 0) continue; // a zone whose nodes are all gone
-      const st = computeZoneState(z.ready, z.notReady, s.unhealthyZoneThreshold);
-      next.set(zone, st);
-      if (st !== "FullDisruption") allAreFully = false;
+      next.set(zone, computeZoneState(z.ready, z.notReady, s.unhealthyZoneThreshold));
     }
+    let allAreFully = next.size > 0;
+    for (const st of next.values()) if (st !== "FullDisruption") allAreFully = false;
     let allWasFully = this.zoneStates.size > 0;
     for (const st of this.zoneStates.values()) if (st !== "FullDisruption") allWasFully = false;
     const now = this.ctx.now;
@@ -336,10 +333,7 @@ export class NodeLifecycleController {
     };
     if (allAreFully && !allWasFully) {
       // Entering master disruption mode: the control plane is more likely cut off than every node dead.
-      for (const n of [...this.cp.informers.nodes.list()]) {
-        const cur = this.cp.api.get<Node>("Node", undefined, n.metadata.name);
-        if (cur) this.setNoExecuteTaint(cur, undefined);
-      }
+      for (const n of [...this.cp.informers.nodes.list()]) this.setNoExecuteTaint(n, undefined);
       for (const t of this.tainters.values()) {
         t.queue.clear();
         t.limiter = new TokenBucket(0, 1, now);

@@ -66,21 +66,25 @@ export class Diagnostics {
     const sorted = list
       .map((p, i) => ({ p, i, k: key(p) }))
       .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2] || a.i - b.i);
-    // A value checked twice (by the schema, which names the field, and by a later check, which does not) is
-    // reported once, with the field's name.
-    const named = sorted.filter(({ p }) => !sorted.some(({ p: q }) => q !== p && samePlace(q.where, p.where) && q.message.endsWith(`: ${p.message}`)));
-    return [...new Set(named.map(({ p }) => formatProblem(p.where, p.message)))];
+    return [...new Set(sorted.map(({ p }) => formatProblem(p.where, p.message)))];
   }
 }
 
-function samePlace(a: Where, b: Where): boolean {
-  if ("override" in a || "override" in b) return "override" in a && "override" in b && a.override === b.override;
-  return a.file === b.file && a.line === b.line && a.col === b.col;
+/** "spec.cluster.nodePools[0].count" for ["spec", "cluster", "nodePools", "0", "count"]. */
+export function fieldPath(path: readonly string[]): string {
+  let out = "";
+  for (const p of path) out += /^\d+$/.test(p) ? `[${p}]` : out === "" ? p : `.${p}`;
+  return out;
+}
+
+/** `file:line:column`, as every message prints a position (`file` defaults to the position's own). */
+export function formatPos(p: { file: string; line: number; col: number }, file: string = p.file): string {
+  return `${file}:${p.line}:${p.col}`;
 }
 
 /** Formats one problem: `file:line:column: message`, or `--set path=value: message` for an override. */
 export function formatProblem(where: Where, message: string): string {
-  return "override" in where ? `${where.override}: ${message}` : `${where.file}:${where.line}:${where.col}: ${message}`;
+  return "override" in where ? `${where.override}: ${message}` : `${formatPos(where)}: ${message}`;
 }
 
 /** Describes a YAML/JSON value for "got ..." in messages: `string "abc"`, `number 3`, `a list`, `nothing`. */

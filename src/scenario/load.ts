@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings, type Settings } from "../settings.js";
 import { formatDuration, parseDuration } from "./duration.js";
-import { Diagnostics } from "./errors.js";
+import { Diagnostics, formatPos } from "./errors.js";
 import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
 import { applyOverrides } from "./overrides.js";
 import { buildPool } from "./pools.js";
@@ -124,7 +124,7 @@ function duration(v: unknown): number | undefined {
 function build(src: YamlSource, file: string, hash: string, root: unknown, diags: Diagnostics): Scenario | undefined {
   const spec = rec(rec(root).spec);
   const runFor = duration(spec.duration);
-  if (runFor === 0) diags.error(src.where(["spec", "duration"]), "must be greater than 0; expected a duration such as 30m");
+  if (runFor === 0) diags.error(src.where(["spec", "duration"]), "spec.duration: must be greater than 0; expected a duration such as 30m");
 
   const startTime = parseRfc3339(typeof spec.startTime === "string" ? spec.startTime : DEFAULT_START_TIME);
   if (startTime === undefined && typeof spec.startTime === "string") {
@@ -132,7 +132,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
   }
 
   const metricsInterval = spec.metrics !== undefined ? duration(rec(spec.metrics).interval) : DEFAULT_METRICS_INTERVAL;
-  if (metricsInterval === 0) diags.error(src.where(["spec", "metrics", "interval"]), "must be greater than 0; expected a duration such as 10s");
+  if (metricsInterval === 0) diags.error(src.where(["spec", "metrics", "interval"]), "spec.metrics.interval: must be greater than 0; expected a duration such as 10s");
 
   const settings: Partial<Settings> = {};
   for (const [key, v] of Object.entries(rec(spec.settings))) {
@@ -222,7 +222,7 @@ function checkDuplicates(manifests: readonly LoadedManifest[], diags: Diagnostic
     const key = `${o.kind}/${ns}${o.metadata.name}`;
     const first = seen.get(key);
     if (first) {
-      diags.error(m.source, `duplicate ${o.kind} ${ns}${o.metadata.name}: already defined at ${first.source.file}:${first.source.line}:${first.source.col}; expected each object once in spec.workloads (use an apply action to change it later)`);
+      diags.error(m.source, `duplicate ${o.kind} ${ns}${o.metadata.name}: already defined at ${formatPos(first.source)}; expected each object once in spec.workloads (use an apply action to change it later)`);
     } else {
       seen.set(key, m);
     }

@@ -2,7 +2,7 @@
  * Node pools of a scenario (spec.cluster.nodePools and timeline addNodes), checked and converted to `NodePool`.
  */
 import { parseResourceList } from "../api/quantity.js";
-import type { Diagnostics } from "./errors.js";
+import { fieldPath, type Diagnostics } from "./errors.js";
 import type { NodePool, TaintSpec } from "./types.js";
 import type { Path, YamlSource } from "./yaml-source.js";
 
@@ -28,7 +28,8 @@ export function buildPool(
     const r = parseResourceList(rec);
     if (!r.ok) {
       ok = false;
-      for (const e of r.errors) diags.error(src.where([...path, key, e.resource]), e.error);
+      // Named like the schema's message for the same value, so the two checks report it once.
+      for (const e of r.errors) diags.error(src.where([...path, key, e.resource]), `${fieldPath([...path, key, e.resource].map(String))}: ${e.error}`);
     }
     return Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, String(v)]));
   };

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseResourceList } from "../api/quantity.js";
 import { parseDuration } from "./duration.js";
-import { describeValue, unknownKeyMessage, type Diagnostics } from "./errors.js";
+import { describeValue, fieldPath, unknownKeyMessage, type Diagnostics } from "./errors.js";
 import type { YamlSource } from "./yaml-source.js";
 
 /** A JSON Schema node, loosely typed: the parts of draft-07 this project uses. */
@@ -116,12 +116,6 @@ export function validateAgainstSchema(value: unknown, src: YamlSource, diags: Di
   return false;
 }
 
-/** "spec.cluster.nodePools[0].count" for ["spec", "cluster", "nodePools", "0", "count"]. */
-export function fieldPath(path: readonly string[]): string {
-  let out = "";
-  for (const p of path) out += /^\d+$/.test(p) ? `[${p}]` : out === "" ? p : `.${p}`;
-  return out;
-}
 
 function pointerToPath(p: string): string[] {
   return p === "" ? [] : p.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));

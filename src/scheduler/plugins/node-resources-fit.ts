@@ -63,6 +63,19 @@ export function mostRequestedScore(requested: number, capacity: number): number 
   return Math.trunc((requested * MaxNodeScore) / capacity);
 }
 
+/** A scoring strategy reduced to what the arithmetic needs: the formula and one weight per resource (0 if absent). */
+export interface FoldedStrategy {
+  most: boolean;
+  wCpu: number;
+  wMem: number;
+}
+
+/** Folds a strategy; a resource listed twice counts with the sum of its weights, as the sum over entries does. */
+export function foldStrategy(s: ScoringStrategy): FoldedStrategy {
+  const weight = (name: string) => s.resources.filter((r) => r.name === name).reduce((w, r) => w + r.weight, 0);
+  return { most: s.type === "MostAllocated", wCpu: weight("cpu"), wMem: weight("memory") };
+}
+
 /**
  * The weighted node score of a strategy: sum(score(resource) x weight) / sum(weight), integer division, skipping
  * resources the node does not offer (leastResourceScorer / mostResourceScorer over resourceAllocationScorer.score).
@@ -75,20 +88,22 @@ export function resourceAllocationScore(
   allocCpu: number,
   allocMemory: number,
 ): number {
-  const most = strategy.type === "MostAllocated";
-  const resources = strategy.resources;
-  let nodeScore = 0;
-  let weightSum = 0;
-  for (let i = 0; i < resources.length; i++) {
-    const r = resources[i];
-    const cpu = r.name === "cpu";
-    const alloc = cpu ? allocCpu : allocMemory;
-    if (alloc === 0) continue;
-    const req = cpu ? requestedCpu : requestedMemory;
-    nodeScore += (most ? mostRequestedScore(req, alloc) : leastRequestedScore(req, alloc)) * r.weight;
-    weightSum += r.weight;
+  return foldedScore(foldStrategy(strategy), requestedCpu, requestedMemory, allocCpu, allocMemory);
+}
+
+/** `resourceAllocationScore` on a folded strategy: plain arithmetic, for the per-node loop. */
+export function foldedScore(f: FoldedStrategy, requestedCpu: number, requestedMemory: number, allocCpu: number, allocMemory: number): number {
+  let sum = 0;
+  let wsum = 0;
+  if (f.wCpu !== 0 && allocCpu !== 0) {
+    sum += (f.most ? mostRequestedScore(requestedCpu, allocCpu) : leastRequestedScore(requestedCpu, allocCpu)) * f.wCpu;
+    wsum += f.wCpu;
   }
-  return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
+  if (f.wMem !== 0 && allocMemory !== 0) {
+    sum += (f.most ? mostRequestedScore(requestedMemory, allocMemory) : leastRequestedScore(requestedMemory, allocMemory)) * f.wMem;
+    wsum += f.wMem;
+  }
+  return wsum === 0 ? 0 : Math.trunc(sum / wsum);
 }
 
 const ZERO: PodResources = Object.freeze({ cpuMilli: 0, memory: 0 });
@@ -154,12 +169,11 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
       if (!Number.isInteger(r.weight) || r.weight < 1 || r.weight > 100) throw new Error(`NodeResourcesFit: resource weight of ${r.name} must be an integer in 1..100, got ${r.weight}`);
     }
     this.strategy = s;
-    const weight = (name: string) => s.resources.filter((r) => r.name === name).reduce((w, r) => w + r.weight, 0);
-    this.weights = { most: s.type === "MostAllocated", wCpu: weight("cpu"), wMem: weight("memory") };
+    this.folded = foldStrategy(s);
   }
 
-  /** The strategy folded for `scoreAll`: a resource listed twice counts with the sum of its weights. */
-  private readonly weights: { most: boolean; wCpu: number; wMem: number };
+  /** `strategy` folded once, for the per-node arithmetic. */
+  private readonly folded: FoldedStrategy;
 
   // Memo of the cycle state's entries, keyed by CycleState.cycle, so the per-node calls skip the map lookup.
   private filterCycle = -1;
@@ -197,35 +211,18 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     const req = this.scoreReq;
     const nz = nodeInfo.nonZeroRequested;
     const alloc = nodeInfo.allocatable;
-    return resourceAllocationScore(this.strategy, nz.cpuMilli + req.cpuMilli, nz.memory + req.memory, alloc.cpuMilli, alloc.memory);
+    return foldedScore(this.folded, nz.cpuMilli + req.cpuMilli, nz.memory + req.memory, alloc.cpuMilli, alloc.memory);
   }
 
-  /**
-   * `score` over nodes[0..n). The strategy's resource list is folded into two weights (0 when a resource is not
-   * listed) so the per-node work is plain arithmetic; the result is `resourceAllocationScore`'s, term for term.
-   */
+  /** `score` over nodes[0..n). */
   scoreAll(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], n: number, out: number[]): void {
     const req = state.read<PodResources>(PRE_SCORE_KEY) ?? nonZeroPodRequests(pod);
-    const { most, wCpu, wMem } = this.weights;
+    const f = this.folded;
     for (let i = 0; i < n; i++) {
       const ni = nodes[i];
       const nz = ni.nonZeroRequested;
       const alloc = ni.allocatable;
-      const cpuCap = alloc.cpuMilli;
-      const memCap = alloc.memory;
-      let sum = 0;
-      let wsum = 0;
-      if (wCpu !== 0 && cpuCap !== 0) {
-        const r = nz.cpuMilli + req.cpuMilli;
-        sum += (most ? mostRequestedScore(r, cpuCap) : leastRequestedScore(r, cpuCap)) * wCpu;
-        wsum += wCpu;
-      }
-      if (wMem !== 0 && memCap !== 0) {
-        const r = nz.memory + req.memory;
-        sum += (most ? mostRequestedScore(r, memCap) : leastRequestedScore(r, memCap)) * wMem;
-        wsum += wMem;
-      }
-      out[i] = wsum === 0 ? 0 : Math.trunc(sum / wsum);
+      out[i] = foldedScore(f, nz.cpuMilli + req.cpuMilli, nz.memory + req.memory, alloc.cpuMilli, alloc.memory);
     }
   }
 }

@@ -2,6 +2,7 @@
  * Whole-cluster benchmark: N nodes and P pods (P / 1000 Deployments of 1,000 replicas) simulated for a duration
  * with default heartbeats, built as a Scenario object so that YAML loading is not timed.
  */
+import { DEFAULT_LIMITS } from "../scenario/limits.js";
 import { simulate } from "../run.js";
 import type { LoadedManifest, Scenario } from "../scenario/types.js";
 
@@ -42,6 +43,7 @@ export function clusterScenario(nodes: number, pods: number, durationMs: number)
     metricsInterval: 10_000,
     expect: [],
     ignored: [],
+    limits: { ...DEFAULT_LIMITS },
   };
 }
 

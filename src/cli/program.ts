@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { resolve } from "node:path";
 import { formatPos } from "../scenario/errors.js";
-import { loadScenario, validateFiles } from "../scenario/load.js";
+import { loadScenario, validateFiles, type LoadOptions } from "../scenario/load.js";
 import { simulate, type RunOutcome } from "../run.js";
 import { writeReport } from "../metrics/write.js";
 import { K8SIM_VERSION } from "../version.js";
@@ -40,6 +40,18 @@ function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
 
+/** The flags `run` and `validate` share: validate loads exactly as run would. */
+interface RunFlags {
+  seed?: number;
+  set: string[];
+  limit: string[];
+  allowOutside?: boolean;
+}
+
+function loadOptions(f: RunFlags): LoadOptions {
+  return { overrides: f.set, seed: f.seed, limits: f.limit, allowOutside: f.allowOutside === true };
+}
+
 /**
  * Runs the k8sim CLI on `argv` (without "node" and the script) and returns its exit code. The commands are a thin
  * layer over the library (loadScenario, simulate, writeReport), so tests drive them in-process.
@@ -61,8 +73,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option("--seed <n>", "run seed (overrides spec.seed)", parseSeed)
     .option("--out <dir>", "report folder (default reports/<scenario>/seed-<seed>)")
     .option("--set <path=value>", "override a scenario field before validation, e.g. spec.duration=1h (repeatable)", collect, [])
-    .action((file: string, opts: { seed?: number; out?: string; set: string[] }) => {
-      const loaded = loadScenario(file, { overrides: opts.set, seed: opts.seed });
+    .option("--limit <name=value>", "raise or lower a size limit, e.g. pods=2000000 or fileSize=256Mi (repeatable; see the README)", collect, [])
+    .option("--allow-outside", "let the scenario read files outside its own folder tree")
+    .action((file: string, opts: RunFlags & { out?: string }) => {
+      const loaded = loadScenario(file, loadOptions(opts));
       if (!loaded.ok) {
         for (const e of loaded.errors) io.err(e + "\n");
         io.err(`k8sim: ${loaded.errors.length} problem(s) in ${file}; nothing was run\n`);
@@ -97,8 +111,12 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .command("validate")
     .description("check scenario or manifest files without running them")
     .argument("<file...>", "scenario or manifest files")
-    .action((files: string[]) => {
-      const r = validateFiles(files);
+    .option("--seed <n>", "run seed (overrides spec.seed)", parseSeed)
+    .option("--set <path=value>", "override a scenario field before validation, as run does (repeatable)", collect, [])
+    .option("--limit <name=value>", "size limits, as run takes them (repeatable)", collect, [])
+    .option("--allow-outside", "let the scenario read files outside its own folder tree")
+    .action((files: string[], opts: RunFlags) => {
+      const r = validateFiles(files, loadOptions(opts));
       for (const w of r.warnings) io.err(`warning: ${w}\n`);
       for (const e of r.errors) io.err(e + "\n");
       if (r.errors.length > 0) {

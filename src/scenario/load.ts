@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings
 import { formatDuration, parseDuration } from "./duration.js";
 import { Diagnostics, formatPos } from "./errors.js";
 import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
+import { DEFAULT_LIMITS } from "./limits.js";
 import { applyOverrides } from "./overrides.js";
 import { buildPool } from "./pools.js";
 import { validateAgainstSchema } from "./schema.js";
@@ -22,6 +23,10 @@ export interface LoadOptions {
   overrides?: readonly string[];
   /** `--seed`: replaces spec.seed. */
   seed?: number;
+  /** `--limit name=value` strings (src/scenario/limits.ts); they win over spec.limits. */
+  limits?: readonly string[];
+  /** `--allow-outside`: files named by the scenario may lie outside the scenario file's folder tree. */
+  allowOutside?: boolean;
 }
 
 /** Outcome of `loadScenario`: the scenario and its warnings, or every error found. */
@@ -52,7 +57,7 @@ export function loadScenario(path: string, opts: LoadOptions = {}): LoadResult {
  * loaded as a scenario; any other file is checked as Kubernetes manifests. Errors and warnings of all files,
  * deduplicated, files in the order of `paths` (manifests a scenario names come right after it).
  */
-export function validateFiles(paths: readonly string[]): { errors: string[]; warnings: string[] } {
+export function validateFiles(paths: readonly string[], opts: LoadOptions = {}): { errors: string[]; warnings: string[] } {
   // One collector for all files: a manifest file named both directly and by a scenario is reported once.
   const diags = new Diagnostics();
   for (const path of paths) {
@@ -62,7 +67,7 @@ export function validateFiles(paths: readonly string[]): { errors: string[]; war
     const probe = new Diagnostics();
     const first = parseYaml(path, text, probe)[0]?.doc.toJS() as Record<string, unknown> | undefined;
     const isScenario = first?.kind === "Scenario" || String(first?.apiVersion ?? "").startsWith("k8sim.dev/");
-    if (isScenario || probe.errorCount > 0) loadInto(path, {}, diags, text);
+    if (isScenario || probe.errorCount > 0) loadInto(path, opts, diags, text);
     else loadManifestFile(path, { file: path, line: 1, col: 1 }, diags);
   }
   return { errors: diags.errors(), warnings: diags.warnings() };
@@ -210,6 +215,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     metricsInterval,
     expect: tl.expect,
     ignored: [...ignored, ...tl.ignored],
+    limits: { ...DEFAULT_LIMITS },
   };
 }
 

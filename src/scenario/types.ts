@@ -3,6 +3,7 @@
  * The YAML form is defined by schemas/scenario.schema.json; this is what the simulation consumes.
  */
 import type { Settings } from "../settings.js";
+import type { Limits } from "./limits.js";
 
 /** A position in a source file, 1-based, as every error message prints it (`file:line:column`). */
 export interface SourcePos {
@@ -86,4 +87,6 @@ export interface Scenario {
   expect: Expectation[];
   /** Manifests of kinds k8sim does not simulate yet: reported, not created. */
   ignored: { kind: string; name: string; source: SourcePos }[];
+  /** Size limits in force (defaults, then spec.limits, then --limit). */
+  limits: Limits;
 }

@@ -48,6 +48,7 @@ export class Simulation {
   private clock = 0;
   private delivered = 0;
   private stopped = false;
+  private observer: ((time: number) => void) | undefined;
   /** Running digest of every delivered event (time, owner) and whatever components mix in. */
   readonly digest = new Digest();
 
@@ -105,6 +106,15 @@ export class Simulation {
     };
   }
 
+  /**
+   * Calls `fn` after every delivered event, with the event's time, before the next one runs: the test suite's
+   * invariant checks hook in here. One observer at a time (a later call replaces it; undefined removes it). It
+   * must not schedule or cancel events. Costs one comparison per event when unset.
+   */
+  observeEvents(fn: ((time: number) => void) | undefined): void {
+    this.observer = fn;
+  }
+
   /** Makes `run` return after the event being handled. */
   stop(): void {
     this.stopped = true;
@@ -132,6 +142,7 @@ export class Simulation {
       digest.number(time);
       digest.number(owner);
       handlers[owner](payload);
+      if (this.observer !== undefined) this.observer(time);
       if (this.stopped) return { events: this.delivered, now: this.clock };
     }
     this.clock = until;

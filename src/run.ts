@@ -7,7 +7,7 @@ import { TimelinePlayer, type ActionProblem } from "./scenario/actions.js";
 import { formatDuration } from "./scenario/duration.js";
 import { ExpectationChecker, type ExpectationResult } from "./scenario/expectations.js";
 import { formatPos } from "./scenario/errors.js";
-import type { Scenario, SourcePos } from "./scenario/types.js";
+import type { Expectation, Scenario, SourcePos } from "./scenario/types.js";
 import { resolveSettings } from "./settings.js";
 import { K8SIM_VERSION } from "./version.js";
 
@@ -76,8 +76,11 @@ export interface Summary {
   k8simVersion: string;
   digest: string;
   startTime: string;
+  /** Virtual time simulated: spec.duration, or where an interrupted run stopped. */
   simulatedDuration: string;
   simulatedMs: number;
+  /** null for a run that reached its duration; otherwise why and at which virtual time it stopped early. */
+  interrupted: Interrupted | null;
   events: number;
   totals: {
     nodes: number;
@@ -90,11 +93,22 @@ export interface Summary {
   };
   latencyMs: { scheduling: Percentiles; podStartup: Percentiles };
   availability: Record<string, Availability>;
-  /** Each expectation; `source` is "file:line:col" relative to the scenario's folder. */
-  expectations: (Omit<ExpectationResult, "source"> & { source: string })[];
+  /** Each expectation; `source` is "file:line:col" relative to the scenario's folder. `passed` is null (and
+   *  `actual` null) for an expectation an interrupted run did not reach: neither passed nor failed. */
+  expectations: (Omit<ExpectationResult, "source" | "passed"> & { passed: boolean | null; source: string })[];
   /** Refused actions, as "file:line:col: message" relative to the scenario's folder. */
   problems: { at: number; message: string }[];
   ignoredObjects: string[];
+}
+
+/** summary.json's `interrupted`: what stopped a run before its duration, and the virtual time it reached. */
+export interface Interrupted {
+  /** The signal that stopped it, e.g. "SIGINT". */
+  signal: string;
+  /** Virtual ms reached (every event at that instant ran). */
+  atMs: number;
+  /** The same as a Go duration ("2m3s"). */
+  at: string;
 }
 
 /** The outcome of a simulated run, before anything is written. */
@@ -108,7 +122,7 @@ export interface RunOutcome {
   problems: ActionProblem[];
   /** Renders one event as its events.jsonl line. */
   eventLine: (e: EventRecord) => string;
-  /** Whether every expectation held. */
+  /** Whether every expectation held (for an interrupted run: every one it reached). */
   passed: boolean;
 }
 
@@ -119,22 +133,101 @@ export interface SimulateOptions {
 }
 
 /**
- * Runs a loaded scenario to its duration and returns the outcome (no I/O: the CLI writes it). Deterministic: the
- * same scenario and seed give the same outcome, digest included.
+ * A run in progress, advanced in slices by its driver (the CLI answers signals and checks memory between slices).
+ * Slicing never changes the outcome: any sequence of `advance` calls that reaches the end gives the same outcome,
+ * byte for byte, as `simulate`.
  */
-export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOutcome {
+export interface RunInProgress {
+  /** Virtual ms reached so far. */
+  readonly now: number;
+  /** Engine events delivered so far. */
+  readonly events: number;
+  /** Whether the run reached the scenario's duration. */
+  readonly done: boolean;
+  /** Runs at most `maxEvents` more events (> 0); returns `done`. */
+  advance(maxEvents: number): boolean;
+  /**
+   * Ends the run early at the current virtual time: the events left at that instant run (at most a bounded number
+   * of them), nothing later does. `finish` then reports it as interrupted; expectations after that time count as
+   * not reached. No effect once the run is done or already interrupted.
+   */
+  interrupt(reason: { signal: string }): void;
+  /** The outcome; call once, after `advance` returned true or after `interrupt`. */
+  finish(): RunOutcome;
+}
+
+/** Events that `interrupt` still runs to complete the current instant, so a stuck instant cannot hold it up. */
+const INSTANT_BUDGET = 1_000_000;
+
+/** Starts a run of a loaded scenario: builds the cluster and schedules everything at time 0, runs no event. */
+export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInProgress {
   const settings = resolveSettings(scenario.settings);
   const cluster = new Cluster(scenario.seed, settings, scenario.startTime);
   opts.observe?.(cluster);
-  const { sim, cp } = cluster;
-  const metrics = new MetricsCollector(cp, scenario.metricsInterval, cluster.scheduler);
+  const { sim } = cluster;
+  const metrics = new MetricsCollector(cluster.cp, scenario.metricsInterval, cluster.scheduler);
   for (const pool of scenario.nodePools) cluster.kubelets.addPool(pool);
   const timeline = new TimelinePlayer(cluster, scenario.timeline);
   timeline.apply(scenario.workloads);
   const checker = new ExpectationChecker(cluster, scenario.expect);
-  sim.run(scenario.duration);
-  metrics.finish();
+  let done = false;
+  let interrupted: Interrupted | null = null;
+  let finished = false;
+  return {
+    get now() {
+      return sim.now;
+    },
+    get events() {
+      return sim.eventsProcessed;
+    },
+    get done() {
+      return done;
+    },
+    advance(maxEvents: number): boolean {
+      if (done || interrupted) return done;
+      done = sim.run(scenario.duration, maxEvents).reached;
+      return done;
+    },
+    interrupt(reason: { signal: string }): void {
+      if (done || interrupted) return;
+      // Completing the instant makes the report a state "at time T", with every expectation at T checked.
+      sim.run(sim.now, INSTANT_BUDGET);
+      interrupted = { signal: reason.signal, atMs: sim.now, at: formatDuration(sim.now) };
+    },
+    finish(): RunOutcome {
+      if (finished) throw new Error("finish() was already called for this run");
+      if (!done && !interrupted) throw new Error("finish() called before the run reached its end or was interrupted");
+      finished = true;
+      metrics.finish();
+      return outcomeOf(scenario, cluster, metrics, timeline, checker, interrupted);
+    },
+  };
+}
 
+/**
+ * Runs a loaded scenario to its duration and returns the outcome (no I/O: the CLI writes it). Deterministic: the
+ * same scenario and seed give the same outcome, digest included.
+ */
+export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOutcome {
+  const run = startRun(scenario, opts);
+  run.advance(Infinity);
+  return run.finish();
+}
+
+/** Expectations in the order the checker runs them: by time, ties in file order (scheduleAt's order). */
+function checkOrder(expect: readonly Expectation[]): Expectation[] {
+  return expect.map((e, i) => [e, i] as const).sort((a, b) => a[0].at - b[0].at || a[1] - b[1]).map(([e]) => e);
+}
+
+function outcomeOf(
+  scenario: Scenario,
+  cluster: Cluster,
+  metrics: MetricsCollector,
+  timeline: TimelinePlayer,
+  checker: ExpectationChecker,
+  interrupted: Interrupted | null,
+): RunOutcome {
+  const { sim, cp } = cluster;
   const deployments = [...metrics.deployments.keys()];
   const availability: Record<string, Availability> = {};
   const sampleSeconds = metrics.rows.map((r) => r[1] as number);
@@ -144,14 +237,18 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOut
   // any working directory; the terminal gets the paths as typed (RunOutcome.problems).
   const base = dirname(scenario.file);
   const at = (p: SourcePos) => formatPos(p, relative(base, p.file).split(sep).join("/"));
+  // The checker records results in check order, so those it has not reached are the rest of that order.
+  const unreached = checkOrder(scenario.expect).slice(checker.results.length);
+  const simulatedMs = interrupted ? interrupted.atMs : scenario.duration;
   const summary: Summary = {
     scenario: { name: scenario.name, file: basename(scenario.file), sha256: scenario.hash },
     seed: scenario.seed,
     k8simVersion: K8SIM_VERSION,
     digest: sim.digest.hex(),
     startTime: cp.clock.time(0),
-    simulatedDuration: formatDuration(scenario.duration),
-    simulatedMs: scenario.duration,
+    simulatedDuration: formatDuration(simulatedMs),
+    simulatedMs,
+    interrupted,
     events: sim.eventsProcessed,
     totals: {
       nodes: cluster.kubelets.size,
@@ -164,7 +261,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): RunOut
     },
     latencyMs: { scheduling: percentiles(stats.schedulingLatencies), podStartup: percentiles(metrics.startupLatencies) },
     availability,
-    expectations: checker.results.map((r) => ({ ...r, source: at(r.source) })),
+    expectations: [
+      ...checker.results.map((r) => ({ ...r, source: at(r.source) })),
+      ...unreached.map((e) => ({ expect: e.text, at: e.at, actual: null, passed: null, source: at(e.source) })),
+    ],
     problems: timeline.problems.map((p) => ({ at: p.at, message: `${at(p.source)}: ${p.message}` })),
     ignoredObjects: scenario.ignored.map((i) => `${at(i.source)}: ${i.kind}/${i.name}`),
   };

@@ -3,7 +3,9 @@
  *
  * A scenario overrides any of them under `spec.settings` (durations as Go strings such as "40s", which the loader
  * turns into milliseconds). Logic never uses a bare literal for one of these: it reads the resolved `Settings`.
- * Durations are integer milliseconds; rates are per second.
+ * Durations are integer milliseconds; rates are per second. The range of each (schemas/scenario.schema.json, and
+ * the loader's coupled checks such as nodeStatusReportFrequency <= 1,000,000 x nodeStatusUpdateFrequency) keeps
+ * every period, delay and product of them finite and exact: test/setting-ranges.test.ts runs each at both ends.
  */
 export interface Settings {
   /** kubelet nodeStatusUpdateFrequency: how often the kubelet computes node status (ms). Upstream 10s;

@@ -50,17 +50,18 @@ export function parseSelector(text: string): { ok: true; matches: (labels: Recor
     let t: RegExpMatchArray | null;
     if ((t = term.match(/^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/))) {
       const [, k, op, v] = t;
-      terms.push(op === "!=" ? (l) => l[k] !== v : (l) => l[k] === v);
+      // Own properties only: a key such as "constructor" must not find Object.prototype's.
+      terms.push(op === "!=" ? (l) => (Object.hasOwn(l, k) ? l[k] : undefined) !== v : (l) => Object.hasOwn(l, k) && l[k] === v);
     } else if ((t = term.match(/^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
       const [, k, op, list] = t;
       const vals = list.split(",").map((s) => s.trim());
-      terms.push(op === "in" ? (l) => k in l && vals.includes(l[k]) : (l) => !(k in l) || !vals.includes(l[k]));
+      terms.push(op === "in" ? (l) => Object.hasOwn(l, k) && vals.includes(l[k]!) : (l) => !Object.hasOwn(l, k) || !vals.includes(l[k]!));
     } else if ((t = term.match(/^!([\w./-]+)$/))) {
       const k = t[1];
-      terms.push((l) => !(k in l));
+      terms.push((l) => !Object.hasOwn(l, k));
     } else if ((t = term.match(/^([\w./-]+)$/))) {
       const k = t[1];
-      terms.push((l) => k in l);
+      terms.push((l) => Object.hasOwn(l, k));
     } else {
       return { ok: false, error: `invalid label selector term "${term}": expected key=value, key!=value, key, !key or key in (a,b)` };
     }

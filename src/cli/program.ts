@@ -1,28 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { resolve } from "node:path";
-import { formatPos } from "../scenario/errors.js";
-import { loadScenario, validateFiles, type LoadOptions } from "../scenario/load.js";
-import { simulate, type RunOutcome } from "../run.js";
-import { writeReport } from "../metrics/write.js";
+import { validateFiles, type LoadOptions } from "../scenario/load.js";
 import { K8SIM_VERSION } from "../version.js";
+import { EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
+import { runCommand } from "./run-command.js";
 
-/** Exit codes of the CLI (DESIGN.md): ran and every expectation held; an expectation failed; invalid input. */
-export const EXIT_OK = 0;
-/** See EXIT_OK. */
-export const EXIT_EXPECTATION_FAILED = 1;
-/** See EXIT_OK. */
-export const EXIT_INVALID_INPUT = 2;
-/** A bug in k8sim itself (not the user's input). */
-export const EXIT_INTERNAL = 3;
-
-/** Where the CLI prints; tests pass buffers, main() passes the process streams. */
-export interface CliIO {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  /** Wall clock in seconds (terminal and run-info.json only, never the report files). */
-  wallClock: () => number;
-  peakRss: () => number;
-}
+export { EXIT_EXPECTATION_FAILED, EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
 
 /** Thrown inside an action to end the command with an exit code (after its message was printed). */
 class Exit extends Error {
@@ -54,7 +36,7 @@ function loadOptions(f: RunFlags): LoadOptions {
 
 /**
  * Runs the k8sim CLI on `argv` (without "node" and the script) and returns its exit code. The commands are a thin
- * layer over the library (loadScenario, simulate, writeReport), so tests drive them in-process.
+ * layer over the library (loadScenario, startRun, the report folder of src/metrics), so tests drive them in-process.
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const program = new Command();
@@ -75,36 +57,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option("--set <path=value>", "override a scenario field before validation, e.g. spec.duration=1h (repeatable)", collect, [])
     .option("--limit <name=value>", "raise or lower a size limit, e.g. pods=2000000 or fileSize=256Mi (repeatable; see the README)", collect, [])
     .option("--allow-outside", "let the scenario read files outside its own folder tree")
-    .action((file: string, opts: RunFlags & { out?: string }) => {
-      const loaded = loadScenario(file, loadOptions(opts));
-      if (!loaded.ok) {
-        for (const e of loaded.errors) io.err(e + "\n");
-        io.err(`k8sim: ${loaded.errors.length} problem(s) in ${file}; nothing was run\n`);
-        throw new Exit(EXIT_INVALID_INPUT);
-      }
-      for (const w of loaded.warnings) io.err(`warning: ${w}\n`);
-      const sc = loaded.scenario;
-      const t0 = io.wallClock();
-      const outcome = simulate(sc);
-      const wall = io.wallClock() - t0;
-      const dir = opts.out ?? `reports/${sc.name}/seed-${sc.seed}`;
-      const info = {
-        wallSeconds: Math.round(wall * 1000) / 1000,
-        eventsPerSecond: wall > 0 ? Math.round(outcome.summary.events / wall) : 0,
-        peakRssBytes: io.peakRss(),
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-      };
-      let written: string[];
-      try {
-        written = writeReport(resolve(dir), outcome, info);
-      } catch (e) {
-        // A folder that cannot be written (a file in the way, no permission, disk full) is the user's to fix.
-        io.err(`k8sim: cannot write the report to ${dir}: ${e instanceof Error ? e.message : String(e)}\n`);
-        throw new Exit(EXIT_INVALID_INPUT);
-      }
-      printSummary(outcome, wall, dir, written.length, io);
-      if (!outcome.passed) throw new Exit(EXIT_EXPECTATION_FAILED);
+    .action(async (file: string, opts: RunFlags & { out?: string }) => {
+      const code = await runCommand(file, { load: loadOptions(opts), out: opts.out }, io);
+      if (code !== EXIT_OK) throw new Exit(code);
     });
 
   program
@@ -140,30 +95,4 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (process.env.K8SIM_DEBUG && e instanceof Error && e.stack) io.err(e.stack + "\n");
     return EXIT_INTERNAL;
   }
-}
-
-function fmtMs(v: number | null): string {
-  if (v === null) return "-";
-  return v >= 1000 ? `${(v / 1000).toFixed(v % 1000 === 0 ? 0 : 1)}s` : `${v}ms`;
-}
-
-function printSummary(o: RunOutcome, wall: number, dir: string, files: number, io: CliIO): void {
-  const s = o.summary;
-  const rate = wall > 0 ? Math.round(s.events / wall).toLocaleString("en-US") : "-";
-  io.out(`k8sim ${s.k8simVersion}: ${s.scenario.name} (seed ${s.seed}): ${s.simulatedDuration} simulated in ${wall.toFixed(2)}s, ${s.events.toLocaleString("en-US")} events (${rate}/s)\n`);
-  io.out(`  digest         ${s.digest}\n`);
-  io.out(`  nodes          ${s.totals.nodes}; pods created ${s.totals.podsCreated}, scheduled ${s.totals.podsScheduled}, evicted ${s.totals.evictions}\n`);
-  const l = s.latencyMs;
-  io.out(`  scheduling     p50 ${fmtMs(l.scheduling.p50)}  p99 ${fmtMs(l.scheduling.p99)}  max ${fmtMs(l.scheduling.max)}\n`);
-  io.out(`  pod startup    p50 ${fmtMs(l.podStartup.p50)}  p99 ${fmtMs(l.podStartup.p99)}  max ${fmtMs(l.podStartup.max)}\n`);
-  for (const [k, a] of Object.entries(s.availability)) {
-    const since = a.firstFullyAvailableSeconds === null ? "never fully available" : `lowest ${a.minAvailableReplicas} and fully available ${(a.fullyAvailableFraction * 100).toFixed(1)}% of the time after ${a.firstFullyAvailableSeconds}s`;
-    if (a.availableReplicasAtEnd === null) io.out(`  deployment ${k}: deleted at ${a.deletedAtSeconds}s (${since})\n`);
-    else io.out(`  deployment ${k}: ${a.availableReplicasAtEnd}/${a.desiredReplicas} available at end (${since})\n`);
-  }
-  for (const p of o.problems) io.err(`warning: ${formatPos(p.source)}: ${p.message}\n`);
-  for (const e of s.expectations) {
-    io.out(`  expect ${e.passed ? "PASS" : "FAIL"}  ${e.expect} (actual ${JSON.stringify(e.actual)})\n`);
-  }
-  io.out(`  wrote ${files} files to ${dir}/\n`);
 }

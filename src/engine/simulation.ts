@@ -31,6 +31,8 @@ export interface RunStats {
   events: number;
   /** Virtual time reached (ms). */
   now: number;
+  /** Whether the run reached `until` (false when it returned early: `maxEvents` delivered, or `stop` called). */
+  reached: boolean;
 }
 
 /**
@@ -47,7 +49,8 @@ export class Simulation {
   private readonly cancelled = new Set<number>();
   private clock = 0;
   private delivered = 0;
-  private stopped = false;
+  /** `run` returns once `delivered` reaches this: its maxEvents budget, or 0 after `stop` (one check per event). */
+  private stopAt = Infinity;
   private observer: ((time: number) => void) | undefined;
   /** Running digest of every delivered event (time, owner) and whatever components mix in. */
   readonly digest = new Digest();
@@ -117,20 +120,24 @@ export class Simulation {
 
   /** Makes `run` return after the event being handled. */
   stop(): void {
-    this.stopped = true;
+    this.stopAt = 0;
   }
 
   /**
-   * Delivers every event with time <= `until`, then leaves the clock at `until` (or where `stop` was called).
-   * Events scheduled for exactly `until` do run.
+   * Delivers every event with time <= `until`, then leaves the clock at `until`; events scheduled for exactly
+   * `until` do run. Returns early, with `reached: false` and the clock at the last delivered event, once
+   * `maxEvents` events were delivered in this call or `stop` was called; calling again with the same `until`
+   * continues exactly where it left off. So a run cut into slices processes the same events in the same order,
+   * with the same digest, as one call: the CLI slices a run to answer signals and check memory between slices.
    */
-  run(until: number): RunStats {
+  run(until: number, maxEvents = Infinity): RunStats {
     if (until < this.clock) throw new RangeError(`cannot run until ${until} ms, now is ${this.clock} ms`);
+    if (!(maxEvents > 0)) throw new RangeError(`maxEvents must be positive, got ${maxEvents}`);
     const q = this.queue;
     const handlers = this.handlers;
     const cancelled = this.cancelled;
     const digest = this.digest;
-    this.stopped = false;
+    this.stopAt = this.delivered + maxEvents;
     while (q.size > 0 && q.peekTime() <= until) {
       const slot = q.pop();
       const time = q.timeOf(slot);
@@ -143,9 +150,9 @@ export class Simulation {
       digest.number(owner);
       handlers[owner](payload);
       if (this.observer !== undefined) this.observer(time);
-      if (this.stopped) return { events: this.delivered, now: this.clock };
+      if (this.delivered >= this.stopAt) return { events: this.delivered, now: this.clock, reached: false };
     }
     this.clock = until;
-    return { events: this.delivered, now: this.clock };
+    return { events: this.delivered, now: this.clock, reached: true };
   }
 }

@@ -82,9 +82,23 @@ export function formatPos(p: { file: string; line: number; col: number }, file: 
   return `${file}:${p.line}:${p.col}`;
 }
 
-/** Formats one problem: `file:line:column: message`, or `--set path=value: message` for an override. */
+/** Formats one problem: `file:line:column: message`, or `--set path=value: message` for an override. Control
+ *  characters (from the file, a file name or a flag) are escaped, so a message can never drive the terminal. */
 export function formatProblem(where: Where, message: string): string {
-  return "override" in where ? `${where.override}: ${message}` : `${formatPos(where)}: ${message}`;
+  return escapeControl("override" in where ? `${where.override}: ${message}` : `${formatPos(where)}: ${message}`);
+}
+
+/** C0 controls but tab, DEL, C1 controls, and the bidirectional overrides that reorder what a terminal shows. */
+const CONTROL_RE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Writes control characters as visible escapes (`\x1b`, `\r`, `\u202e`); everything else is left as it is. */
+export function escapeControl(s: string): string {
+  return s.replace(CONTROL_RE, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** Describes a YAML/JSON value for "got ..." in messages: `string "abc"`, `number 3`, `a list`, `nothing`. */

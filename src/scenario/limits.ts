@@ -67,28 +67,55 @@ export function parseLimitValue(name: keyof Limits, raw: unknown): LimitValue {
     const r = parseDuration(String(raw));
     return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
   }
+  const badBytes: LimitValue = { ok: false, error: `expected a whole number of bytes >= 0 such as 67108864, 64Mi or 2Gi, got ${JSON.stringify(raw)}` };
+  if (typeof raw !== "string" && typeof raw !== "number") return badBytes;
   const q = parseQuantity(String(raw));
-  if (!q.ok) return { ok: false, error: `expected a size in bytes such as 64Mi or 2Gi, got ${JSON.stringify(raw)}` };
+  // A fraction of a byte would be rounded silently: refuse it instead ("1.5", "100m").
+  if (!q.ok || q.value.nanos < 0n || q.value.nanos % 1_000_000_000n !== 0n) return badBytes;
   const bytes = Number(q.value.nanos / 1_000_000_000n);
-  return q.value.nanos < 0n || !Number.isSafeInteger(bytes) ? { ok: false, error: `expected a size in bytes such as 64Mi or 2Gi, got ${JSON.stringify(raw)}` } : { ok: true, value: bytes };
+  return Number.isSafeInteger(bytes) ? { ok: true, value: bytes } : badBytes;
 }
 
-/** Splits `--limit name=value` strings; returns the parsed overrides, or the problems (as `--limit text: ...`). */
-export function parseLimitFlags(flags: readonly string[]): { limits: Partial<Limits>; errors: string[] } {
+/** One bad `--limit` flag: the flag as given (`--limit text`) and what is wrong with it. */
+export interface LimitFlagProblem {
+  flag: string;
+  message: string;
+}
+
+/**
+ * Splits `--limit name=value` strings; returns the parsed overrides (a later flag for the same name wins, as with
+ * --set), and the problems: `errors` as printed (`--limit text: ...`), `problems` as data for Diagnostics.
+ */
+export function parseLimitFlags(flags: readonly string[]): { limits: Partial<Limits>; errors: string[]; problems: LimitFlagProblem[] } {
   const limits: Partial<Limits> = {};
-  const errors: string[] = [];
+  const problems: LimitFlagProblem[] = [];
   for (const text of flags) {
+    const flag = `--limit ${text}`;
     const eq = text.indexOf("=");
     const name = text.slice(0, Math.max(0, eq));
     if (eq <= 0 || !Object.hasOwn(DEFAULT_LIMITS, name)) {
-      errors.push(`--limit ${text}: expected name=value with a name among ${Object.keys(DEFAULT_LIMITS).join(", ")}`);
+      problems.push({ flag, message: `expected name=value with a name among ${Object.keys(DEFAULT_LIMITS).join(", ")}` });
       continue;
     }
     const v = parseLimitValue(name as keyof Limits, text.slice(eq + 1));
     if (v.ok) limits[name as keyof Limits] = v.value;
-    else errors.push(`--limit ${text}: ${v.error}`);
+    else problems.push({ flag, message: v.error });
   }
-  return { limits, errors };
+  return { limits, errors: problems.map((p) => `${p.flag}: ${p.message}`), problems };
+}
+
+/** The limits in force: the defaults, then the scenario's spec.limits, then the command line's --limit flags. */
+export function resolveLimits(spec: Partial<Limits>, flags: Partial<Limits>): Limits {
+  return { ...DEFAULT_LIMITS, ...spec, ...flags };
+}
+
+/**
+ * The fileSize limit for reading the scenario file itself: only --limit can set it, since spec.limits is inside the
+ * file (bad flags count as absent here; they are reported once the file is loaded). Manifest files use
+ * `Scenario.limits.fileSize` (spec.limits.fileSize counts for them).
+ */
+export function scenarioFileSizeLimit(flags: readonly string[] = []): number {
+  return parseLimitFlags(flags).limits.fileSize ?? DEFAULT_LIMITS.fileSize;
 }
 
 /** Writes a limit's value as a user would type it back (50000, 366d as 8784h, 64Mi). */

@@ -4,15 +4,17 @@
  * `Scenario` the simulation runs. Every problem of the file is reported at once, as `file:line:column: message`.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings, type Settings } from "../settings.js";
-import { formatDuration, parseDuration } from "./duration.js";
-import { Diagnostics, formatPos } from "./errors.js";
-import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
-import { DEFAULT_LIMITS } from "./limits.js";
+import { formatDuration } from "./duration.js";
+import { Diagnostics, fieldPath, formatPos, type Where } from "./errors.js";
+import { checkManifest, loadManifestFile, loadManifestText, manifestFileName, type IgnoredManifest } from "./manifests.js";
+import { readInputFile, readPolicy, type ReadPolicy } from "./input-file.js";
+import { parseLimitFlags, scenarioFileSizeLimit } from "./limits.js";
 import { applyOverrides } from "./overrides.js";
 import { buildPool } from "./pools.js";
-import { validateAgainstSchema } from "./schema.js";
+import { checkNodeLimit, checkPodAndObjectLimits, checkRunLimits, resolveScenarioLimits } from "./limit-checks.js";
+import { checkedDuration, numberProblem, scenarioSchema, timeProblem, validateAgainstSchema } from "./schema.js";
+import { formatRfc3339, MAX_TIME, parseRfc3339Time, TIME_RANGE_TEXT } from "./time.js";
 import { buildTimeline, checkNamespaces } from "./timeline.js";
 import type { LoadedManifest, NodePool, Scenario } from "./types.js";
 import { parseYaml, type YamlSource } from "./yaml-source.js";
@@ -46,55 +48,73 @@ export const DEFAULT_METRICS_INTERVAL = 10_000;
  */
 export function loadScenario(path: string, opts: LoadOptions = {}): LoadResult {
   const diags = new Diagnostics();
-  const scenario = loadInto(path, opts, diags);
-  const errors = diags.errors();
-  if (!scenario || errors.length) return { ok: false, errors: errors.length ? errors : [`${path}:1:1: could not load the scenario`] };
+  const scenario = loadScenarioInto(path, opts, diags);
+  if (!scenario) return { ok: false, errors: diags.errors() };
   return { ok: true, scenario, warnings: diags.warnings() };
 }
 
 /**
- * `k8sim validate`: checks each file without running it. A file whose (first) document is a k8sim Scenario is
- * loaded as a scenario; any other file is checked as Kubernetes manifests. Errors and warnings of all files,
- * deduplicated, files in the order of `paths` (manifests a scenario names come right after it).
+ * The one loading path of `run` and `validate`: loads the scenario at `path` into `diags` (which must hold nothing
+ * else, so that what it says is exactly what `loadScenario` says), never returning nothing without an error.
+ */
+function loadScenarioInto(path: string, opts: LoadOptions, diags: Diagnostics, preRead?: { text: string; bytes: Buffer }): Scenario | undefined {
+  const scenario = loadInto(path, opts, diags, preRead);
+  if (diags.errorCount > 0) return undefined;
+  if (!scenario) diags.error({ file: path, line: 1, col: 1 }, "could not load the scenario");
+  return scenario;
+}
+
+/**
+ * `k8sim validate`: checks each file without running it. A file whose first document is a Kubernetes object
+ * (a mapping with a kind) other than a k8sim Scenario is checked as Kubernetes manifests; every other file is
+ * loaded exactly as `run` loads a scenario (same options, same code, so it says exactly what `loadScenario` says). Errors and
+ * warnings of all files, files in the order of `paths` (manifests a scenario names come right after it), each
+ * line once: a manifest file named both directly and by a scenario is reported once.
  */
 export function validateFiles(paths: readonly string[], opts: LoadOptions = {}): { errors: string[]; warnings: string[] } {
-  // One collector for all files: a manifest file named both directly and by a scenario is reported once.
-  const diags = new Diagnostics();
+  const errors = new Set<string>();
+  const warnings = new Set<string>();
+  const maxBytes = scenarioFileSizeLimit(opts.limits);
   for (const path of paths) {
+    // One collector per file: a scenario's problems are then exactly its loadScenario errors (an earlier file's
+    // errors cannot cut its checks short), and lines are deduplicated across files below.
+    const diags = new Diagnostics();
     diags.noteFile(path);
-    const text = readText(path, diags);
-    if (text === undefined) continue;
-    const probe = new Diagnostics();
-    const first = parseYaml(path, text, probe)[0]?.doc.toJS() as Record<string, unknown> | undefined;
-    const isScenario = first?.kind === "Scenario" || String(first?.apiVersion ?? "").startsWith("k8sim.dev/");
-    if (isScenario || probe.errorCount > 0) loadInto(path, opts, diags, text);
-    else loadManifestFile(path, { file: path, line: 1, col: 1 }, diags);
+    const read = readInputFile(path, { maxBytes, root: undefined });
+    if (!read.ok) {
+      diags.error({ file: path, line: 1, col: 1 }, `cannot read file ${path}: ${read.error}`);
+    } else {
+      const probe = new Diagnostics();
+      const docs = parseYaml(path, read.text, probe);
+      const first = docs[0]?.value(probe)?.value;
+      // Manifests are files whose first document is a Kubernetes object (a mapping with a kind) other than a k8sim
+      // Scenario. Everything else (a scenario, an empty file, YAML that does not parse, a scalar, a list, a mapping
+      // without a kind) is what run would be handed, so it is loaded exactly as run loads it.
+      const o = typeof first === "object" && first !== null && !Array.isArray(first) ? (first as Record<string, unknown>) : undefined;
+      const isManifest = o !== undefined && typeof o.kind === "string" && o.kind !== "Scenario" && !String(o.apiVersion ?? "").startsWith("k8sim.dev/");
+      if (isManifest && probe.errorCount === 0) loadManifestText(path, read.text, diags);
+      else loadScenarioInto(path, opts, diags, read);
+    }
+    for (const e of diags.errors()) errors.add(e);
+    for (const w of diags.warnings()) warnings.add(w);
   }
-  return { errors: diags.errors(), warnings: diags.warnings() };
+  // A bad --limit is an error even when no file was a scenario (only scenarios resolve limits); when one was, the
+  // same line is in the set already, where run prints it.
+  for (const e of parseLimitFlags(opts.limits ?? []).errors) errors.add(e);
+  return { errors: [...errors], warnings: [...warnings] };
 }
 
-function readText(path: string, diags: Diagnostics): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    diags.error({ file: path, line: 1, col: 1 }, `cannot read file: ${code === "ENOENT" ? "no such file" : (code ?? String(e))}`);
-    return undefined;
-  }
-}
-
-function loadInto(path: string, opts: LoadOptions, diags: Diagnostics, text?: string): Scenario | undefined {
+function loadInto(path: string, opts: LoadOptions, diags: Diagnostics, preRead?: { text: string; bytes: Buffer }): Scenario | undefined {
   diags.noteFile(path);
-  let bytes: Buffer;
-  try {
-    bytes = text === undefined ? readFileSync(path) : Buffer.from(text, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    diags.error({ file: path, line: 1, col: 1 }, `cannot read scenario file: ${code === "ENOENT" ? "no such file" : (code ?? String(e))}`);
+  // The scenario file itself is named by the user, so it is not confined; the files it names are (readPolicy).
+  const read = preRead ?? readInputFile(path, { maxBytes: scenarioFileSizeLimit(opts.limits), root: undefined });
+  if ("ok" in read && !read.ok) {
+    diags.error({ file: path, line: 1, col: 1 }, `cannot read file ${path}: ${read.error}`);
     return undefined;
   }
+  const { text, bytes } = read as { text: string; bytes: Buffer };
   const hash = createHash("sha256").update(bytes).digest("hex");
-  const sources = parseYaml(path, bytes.toString("utf8"), diags);
+  const sources = parseYaml(path, text, diags);
   if (diags.errorCount) return undefined;
   if (sources.length !== 1) {
     diags.error({ file: path, line: 1, col: 1 }, sources.length ? "expected one YAML document, found several" : "the file is empty; expected a Scenario");
@@ -106,9 +126,12 @@ function loadInto(path: string, opts: LoadOptions, diags: Diagnostics, text?: st
     src.doc.setIn(["spec", "seed"], src.doc.createNode(opts.seed));
     src.overrides.push({ path: ["spec", "seed"], label: `--seed ${opts.seed}` });
   }
-  const root = src.doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  const converted = src.value(diags);
+  if (!converted) return undefined;
+  const root = converted.value;
   validateAgainstSchema(root, src, diags);
-  return build(src, path, hash, root, diags);
+  const files = readPolicy(path, scenarioFileSizeLimit(opts.limits), opts.allowOutside === true);
+  return build(src, path, hash, root, diags, files, opts);
 }
 
 function rec(v: unknown): Record<string, unknown> {
@@ -119,41 +142,28 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** Parses a duration at `path`; undefined when bad or absent (a bad one was reported by the schema already). */
-function duration(v: unknown): number | undefined {
-  if (typeof v !== "string" && typeof v !== "number") return undefined;
-  const r = parseDuration(String(v));
-  return r.ok ? r.value : undefined;
-}
-
-function build(src: YamlSource, file: string, hash: string, root: unknown, diags: Diagnostics): Scenario | undefined {
+function build(src: YamlSource, file: string, hash: string, root: unknown, diags: Diagnostics, files: ReadPolicy, opts: LoadOptions = {}): Scenario | undefined {
   const spec = rec(rec(root).spec);
-  const runFor = duration(spec.duration);
+  // Limits first: everything below is checked against them before it is built.
+  const limits = resolveScenarioLimits(src, spec.limits, opts.limits ?? [], diags);
+  // spec.limits.fileSize counts for the manifest files the scenario names (the scenario file was read already).
+  files = { ...files, maxBytes: limits.fileSize };
+
+  const runFor = checkedDuration(src, ["spec", "duration"], spec.duration, diags);
   if (runFor === 0) diags.error(src.where(["spec", "duration"]), "spec.duration: must be greater than 0; expected a duration such as 30m");
 
-  const startTime = parseRfc3339(typeof spec.startTime === "string" ? spec.startTime : DEFAULT_START_TIME);
-  if (startTime === undefined && typeof spec.startTime === "string") {
-    diags.error(src.where(["spec", "startTime"]), `invalid time ${JSON.stringify(spec.startTime)}: expected an RFC 3339 time such as ${DEFAULT_START_TIME}`);
-  }
+  const startTime = spec.startTime === undefined ? parseRfc3339(DEFAULT_START_TIME) : checkedTime(src, spec.startTime, diags);
 
-  const metricsInterval = spec.metrics !== undefined ? duration(rec(spec.metrics).interval) : DEFAULT_METRICS_INTERVAL;
+  const metricsInterval = rec(spec.metrics).interval === undefined ? DEFAULT_METRICS_INTERVAL : checkedDuration(src, ["spec", "metrics", "interval"], rec(spec.metrics).interval, diags);
   if (metricsInterval === 0) diags.error(src.where(["spec", "metrics", "interval"]), "spec.metrics.interval: must be greater than 0; expected a duration such as 10s");
 
-  const settings: Partial<Settings> = {};
-  for (const [key, v] of Object.entries(rec(spec.settings))) {
-    if (!(key in DEFAULT_SETTINGS)) continue;
-    const k = key as keyof Settings;
-    const n = DURATION_SETTINGS.has(k) ? duration(v) : typeof v === "number" ? v : undefined;
-    if (n !== undefined) settings[k] = n;
-    if (n === 0 && POSITIVE_SETTINGS.has(k)) {
-      diags.error(src.where(["spec", "settings", key]), `spec.settings.${key}: must be greater than 0 (it is a period); expected a duration such as ${formatDuration(DEFAULT_SETTINGS[k])}`);
-    }
-  }
-  // The renew interval follows the lease duration (a quarter of it) unless set: it must not round down to 0.
-  if (settings.nodeLeaseDuration !== undefined && settings.nodeLeaseRenewInterval === undefined && resolveSettings(settings).nodeLeaseRenewInterval === 0) {
-    diags.error(src.where(["spec", "settings", "nodeLeaseDuration"]), "spec.settings.nodeLeaseDuration: must be at least 4ms, so that the renew interval (a quarter of it) is not 0");
-  }
+  if (runFor !== undefined && runFor > 0 && metricsInterval !== undefined) checkRunLimits(src, spec, runFor, metricsInterval, limits, diags);
+  if (runFor !== undefined && startTime !== undefined) checkRunWithinTimeRange(src, spec, startTime, runFor, diags);
 
+  const settings = readSettings(src, spec.settings, diags);
+
+  // Counts are checked before any pool or timeline is built, so a billion nodes cost nothing.
+  checkNodeLimit(src, spec, limits.nodes, diags);
   const pools: NodePool[] = [];
   const brokenPools: string[] = [];
   const firstPool = new Map<string, number>();
@@ -172,15 +182,17 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
 
   const workloads: LoadedManifest[] = [];
   const ignored: IgnoredManifest[] = [];
+  const replicasAt = new Map<object, Where>();
   let workloadsComplete = true;
   list(spec.workloads).forEach((raw, i) => {
     const item = rec(raw);
     const path = ["spec", "workloads", i];
     let set;
     if (typeof item.file === "string" && item.manifest === undefined) {
-      set = loadManifestFile(manifestFileName(file, item.file), src.where([...path, "file"]), diags);
+      set = loadManifestFile(manifestFileName(file, item.file), src.where([...path, "file"]), diags, files);
     } else if (item.manifest !== undefined && item.file === undefined) {
       set = checkManifest(src, [...path, "manifest"], item.manifest, diags);
+      for (const m of set.manifests) replicasAt.set(m, src.where([...path, "manifest", "spec", "replicas"]));
     } else {
       return;
     }
@@ -196,8 +208,11 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     workloads,
     workloadsComplete,
     duration: runFor ?? Number.MAX_SAFE_INTEGER,
+    files,
   }, diags);
   checkNamespaces([...workloads, ...tl.timeline.flatMap((a) => (a.action === "apply" ? a.manifests : []))], diags);
+  const positionOf = (o: object) => replicasAt.get(o) ?? tl.replicasAt.get(o);
+  checkPodAndObjectLimits(workloads, [...ignored, ...tl.ignored], tl.timeline, limits, positionOf, diags);
 
   const metadata = rec(rec(root).metadata);
   if (diags.errorCount || runFor === undefined || startTime === undefined || metricsInterval === undefined) return undefined;
@@ -215,8 +230,76 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     metricsInterval,
     expect: tl.expect,
     ignored: [...ignored, ...tl.ignored],
-    limits: { ...DEFAULT_LIMITS },
+    limits,
   };
+}
+
+/**
+ * spec.settings as milliseconds and numbers. A value that cannot be used is reported at it in the schema's words
+ * (one line with the schema's report), never dropped: durations by the duration parser, numbers against their
+ * schema node's type and range. Periods may not be 0.
+ */
+function readSettings(src: YamlSource, raw: unknown, diags: Diagnostics): Partial<Settings> {
+  const settings: Partial<Settings> = {};
+  const schemaOf = scenarioSchema().properties?.spec?.properties?.settings?.properties ?? {};
+  for (const [key, v] of Object.entries(rec(raw))) {
+    // Unknown keys were reported by the schema.
+    if (!Object.hasOwn(DEFAULT_SETTINGS, key)) continue;
+    const k = key as keyof Settings;
+    const path = ["spec", "settings", key];
+    let n: number | undefined;
+    if (DURATION_SETTINGS.has(k)) n = checkedDuration(src, path, v, diags);
+    else {
+      const problem = schemaOf[key] ? numberProblem(schemaOf[key], v) : undefined;
+      if (problem) diags.error(src.where(path), `${fieldPath(path)}: ${problem}`);
+      else n = v as number;
+    }
+    if (n !== undefined) settings[k] = n;
+    if (n === 0 && POSITIVE_SETTINGS.has(k)) {
+      diags.error(src.where(path), `spec.settings.${key}: must be greater than 0 (it is a period); expected a duration such as ${formatDuration(DEFAULT_SETTINGS[k])}`);
+    }
+  }
+  // The kubelet draws every status tick between two reports when it schedules the next report (src/kubelet), so
+  // the ratio bounds the work per report; upstream's is 30 (5m / 10s).
+  const resolved = resolveSettings(settings);
+  if (resolved.nodeStatusReportFrequency / resolved.nodeStatusUpdateFrequency > MAX_STATUS_TICKS_PER_REPORT) {
+    const key = settings.nodeStatusReportFrequency !== undefined ? "nodeStatusReportFrequency" : "nodeStatusUpdateFrequency";
+    diags.error(
+      src.where(["spec", "settings", key]),
+      `spec.settings.${key}: nodeStatusReportFrequency (${formatDuration(resolved.nodeStatusReportFrequency)}) may be at most ${MAX_STATUS_TICKS_PER_REPORT.toLocaleString("en-US")} x nodeStatusUpdateFrequency (${formatDuration(resolved.nodeStatusUpdateFrequency)}), that is ${formatDuration(resolved.nodeStatusUpdateFrequency * MAX_STATUS_TICKS_PER_REPORT)}`,
+    );
+  }
+  // The renew interval follows the lease duration (a quarter of it) unless set: it must not round down to 0.
+  if (settings.nodeLeaseDuration !== undefined && settings.nodeLeaseRenewInterval === undefined && resolveSettings(settings).nodeLeaseRenewInterval === 0) {
+    diags.error(src.where(["spec", "settings", "nodeLeaseDuration"]), "spec.settings.nodeLeaseDuration: must be at least 4ms, so that the renew interval (a quarter of it) is not 0");
+  }
+  return settings;
+}
+
+/** Most status-loop ticks between two node status reports (nodeStatusReportFrequency / nodeStatusUpdateFrequency). */
+export const MAX_STATUS_TICKS_PER_REPORT = 1_000_000;
+
+/** spec.startTime as epoch ms; a bad one is reported at it with the time parser's words (the schema's too). */
+function checkedTime(src: YamlSource, v: unknown, diags: Diagnostics): number | undefined {
+  const problem = timeProblem(v);
+  if (problem !== undefined) {
+    diags.error(src.where(["spec", "startTime"]), `spec.startTime: ${problem}`);
+    return undefined;
+  }
+  return parseRfc3339(v as string);
+}
+
+/**
+ * The whole run must be writable as RFC 3339: every timestamp it stamps lies between startTime and startTime +
+ * spec.duration, so that interval must lie within TIME_RANGE_TEXT. Reported at spec.startTime.
+ */
+function checkRunWithinTimeRange(src: YamlSource, spec: Record<string, unknown>, startTime: number, runFor: number, diags: Diagnostics): void {
+  if (startTime + runFor <= MAX_TIME) return;
+  const path = spec.startTime === undefined ? ["spec", "duration"] : ["spec", "startTime"];
+  diags.error(
+    src.where(path),
+    `${fieldPath(path)}: the run would end after 9999-12-31T23:59:59.999Z (startTime ${formatRfc3339(startTime)} + spec.duration ${formatDuration(runFor)}), which RFC 3339 timestamps cannot write; expected the whole run within ${TIME_RANGE_TEXT}: an earlier startTime or a shorter duration`,
+  );
 }
 
 /** Two manifests of the same object at time 0 would make the second create fail with AlreadyExists. */
@@ -236,16 +319,11 @@ function checkDuplicates(manifests: readonly LoadedManifest[], diags: Diagnostic
 }
 
 /**
- * Parses an RFC 3339 time ("2026-01-01T00:00:00Z", "2026-01-01T09:00:00.5+02:00") to epoch milliseconds,
- * rejecting impossible dates (Date.parse would roll Feb 30 over to March). Undefined when invalid.
+ * Parses an RFC 3339 time ("2026-01-01T00:00:00Z", "2026-01-01T09:00:00.5+02:00") to epoch milliseconds, with
+ * parseRfc3339Time (src/scenario/time.ts): impossible dates, sub-millisecond fractions and instants outside
+ * 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z are refused; years 0000-0099 are exact. Undefined when invalid.
  */
 export function parseRfc3339(s: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/.exec(s);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 59) return undefined;
-  const frac = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
-  const offset = m[9] ? (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) * 60_000 : 0;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, frac) - offset;
+  const r = parseRfc3339Time(s);
+  return r.ok ? r.value : undefined;
 }

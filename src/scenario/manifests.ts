@@ -5,7 +5,7 @@
  */
 import { matchesSelector } from "../api/selectors.js";
 import type { LabelSelector } from "../api/types.js";
-import { readFileSync } from "node:fs";
+import { readInputFile, type ReadPolicy } from "./input-file.js";
 import { isAbsolute, join, dirname, normalize } from "node:path";
 import { parseResourceList, parseQuantity } from "../api/quantity.js";
 import { describeValue, type Diagnostics, type Where } from "./errors.js";
@@ -50,23 +50,31 @@ export function manifestFileName(scenarioFile: string, file: string): string {
 }
 
 /**
- * Reads a manifest file named at `ref` (the `file:` value in the scenario) and checks each of its documents.
- * A file that cannot be read is reported at `ref`. Never throws.
+ * Reads a manifest file named at `ref` (the `file:` value in the scenario) under `files` (the scenario's folder
+ * tree and the file size limit) and checks each of its documents. A file that cannot be read is reported at `ref`,
+ * without quoting its content. Never throws.
  */
-export function loadManifestFile(fileName: string, ref: Where, diags: Diagnostics): ManifestSet {
-  let text: string;
-  try {
-    text = readFileSync(fileName, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (code ?? String(e));
-    diags.error(ref, `cannot read manifest file ${fileName}: ${why}; expected a path relative to the scenario file's folder`);
+export function loadManifestFile(fileName: string, ref: Where, diags: Diagnostics, files: ReadPolicy): ManifestSet {
+  const read = readInputFile(fileName, files);
+  if (!read.ok) {
+    const hint = read.error === "no such file" ? "; expected a path relative to the scenario file's folder" : "";
+    diags.error(ref, `cannot read manifest file ${fileName}: ${read.error}${hint}`);
     return { manifests: [], ignored: [], complete: false };
   }
+  return loadManifestText(fileName, read.text, diags);
+}
+
+/** Checks each document of a manifest file already read (`k8sim validate` on a manifest file). Never throws. */
+export function loadManifestText(fileName: string, text: string, diags: Diagnostics): ManifestSet {
   const errorsBefore = diags.errorCount;
   const out: ManifestSet = { manifests: [], ignored: [], complete: true };
   for (const src of parseYaml(fileName, text, diags)) {
-    const r = checkManifest(src, [], src.doc.toJS({ maxAliasCount: 1000 }), diags);
+    const converted = src.value(diags);
+    if (!converted) {
+      out.complete = false;
+      continue;
+    }
+    const r = checkManifest(src, [], converted.value, diags);
     out.manifests.push(...r.manifests);
     out.ignored.push(...r.ignored);
     out.complete &&= r.complete;
@@ -87,7 +95,8 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
   const at = (p: Path, key = false) => src.where([...base, ...p], key);
   const err = (p: Path, msg: string) => diags.error(at(p), msg);
   if (!isRecord(obj)) {
-    err([], `expected a Kubernetes object (a mapping with apiVersion, kind and metadata), got ${describeValue(obj)}`);
+    // The whole document is this one value: name its type only, since it may be a file that is not YAML at all.
+    err([], `expected a Kubernetes object (a mapping with apiVersion, kind and metadata), got ${Array.isArray(obj) ? "a list" : obj === null ? "nothing" : `a ${typeof obj}`}`);
     return none;
   }
   for (const key of ["apiVersion", "kind"] as const) {

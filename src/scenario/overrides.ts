@@ -2,10 +2,10 @@
  * `--set path=value` overrides of a scenario file, applied to the parsed YAML document before validation, so an
  * override is checked exactly like the file and its problems are reported against the flag.
  */
-import { isMap, isSeq, parseDocument, type Node } from "yaml";
-import { unknownKeyMessage, type Diagnostics } from "./errors.js";
+import { isMap, isSeq, type Node } from "yaml";
+import { Diagnostics, unknownKeyMessage } from "./errors.js";
 import { deref, scenarioSchema, type SchemaNode } from "./schema.js";
-import type { YamlSource } from "./yaml-source.js";
+import { parseYaml, type YamlSource } from "./yaml-source.js";
 
 /**
  * Splits an override path on dots; `\.` keeps a dot inside a key, as Helm's --set does
@@ -50,12 +50,16 @@ export function applyOverrides(src: YamlSource, overrides: readonly string[], di
       diags.error({ override: label }, docPath);
       continue;
     }
-    const valueDoc = parseDocument(text.slice(eq + 1), { prettyErrors: false });
-    if (valueDoc.errors.length) {
-      diags.error({ override: label }, `invalid YAML value: ${valueDoc.errors[0]!.message}`);
+    // The value is read like a file (same limits on nesting, aliases and keys); its problems name the flag.
+    const valueDiags = new Diagnostics();
+    const docs = parseYaml(label, text.slice(eq + 1), valueDiags);
+    const value = docs.length === 0 ? { value: null } : docs.length === 1 ? docs[0]!.value(valueDiags) : undefined;
+    if (!value || valueDiags.errorCount > 0) {
+      const first = valueDiags.errors()[0]?.replace(/^.*?:\d+:\d+: /, "") ?? "expected one YAML value";
+      diags.error({ override: label }, `invalid YAML value: ${first}`);
       continue;
     }
-    const node = src.doc.createNode(valueDoc.toJS()) as Node;
+    const node = src.doc.createNode(value.value) as Node;
     src.doc.setIn(docPath, node);
     src.overrides.push({ path, label });
   }

@@ -52,7 +52,9 @@ export function buildPool(
   return pool;
 }
 
-/** Node names of a pool, `<pool>-<first>` .. `<pool>-<first + count - 1>` (first is 1 for a new pool). */
+/** Node names of a pool, `<pool>-<first>` .. `<pool>-<first + count - 1>` (first is 1 for a new pool).
+ *  NOTE: allocates `count` strings: call it only for a pool whose count passed the nodes limit (the loader keeps
+ *  nodes as ranges for that reason). */
 export function nodeNames(pool: string, first: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${pool}-${first + i}`);
 }

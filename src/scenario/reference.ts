@@ -20,6 +20,8 @@ const DEFINITION_TYPES: Readonly<Record<string, string>> = {
   objectRef: "kind/name",
   relativePath: "path",
   manifest: "Kubernetes object",
+  rfc3339: "RFC 3339 time",
+  byteSize: "byte size",
 };
 
 interface Row {

@@ -7,6 +7,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseResourceList } from "../api/quantity.js";
 import { parseDuration } from "./duration.js";
 import { describeValue, fieldPath, unknownKeyMessage, type Diagnostics } from "./errors.js";
+import { parseLimitValue } from "./limits.js";
+import { parseRfc3339Time } from "./time.js";
 import type { YamlSource } from "./yaml-source.js";
 
 /** A JSON Schema node, loosely typed: the parts of draft-07 this project uses. */
@@ -43,12 +45,37 @@ export function scenarioSchema(): SchemaNode {
   return cachedSchema;
 }
 
+/**
+ * The schema keyword that hands a value to k8sim's own parser: `"k8simValue": "duration"` accepts exactly what
+ * `parseDuration` accepts, and so on. The schema and the loader therefore agree by construction: there is no
+ * regular expression to drift from the parser. Other JSON Schema tools ignore the keyword (draft-07 allows
+ * unknown keywords), so for them these definitions only constrain the type.
+ */
+export const VALUE_KEYWORD = "k8simValue";
+
+/** The compiled schema, with the `k8simValue` keyword. */
 function validator(): ValidateFunction {
   if (!cachedValidate) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strictTypes: false, allowUnionTypes: true });
+    // strictNumbers: type number/integer refuses NaN and ±Infinity (YAML .nan, .inf, 1e400).
+    const ajv = new Ajv({ allErrors: true, verbose: true, strictTypes: false, allowUnionTypes: true, strictNumbers: true });
+    ajv.addKeyword({
+      keyword: VALUE_KEYWORD,
+      type: ["string", "number"],
+      schemaType: "string",
+      validate: (kind: string, data: unknown) => {
+        const check = Object.hasOwn(VALUE_CHECKS, kind) ? VALUE_CHECKS[kind] : undefined;
+        if (!check) throw new Error(`schema: unknown ${VALUE_KEYWORD} ${JSON.stringify(kind)}`);
+        return check(data) === undefined;
+      },
+    });
     cachedValidate = ajv.compile(scenarioSchema());
   }
   return cachedValidate;
+}
+
+/** True when the schema accepts `value` (used by tests that compare the schema with the parsers). */
+export function schemaAccepts(value: unknown): boolean {
+  return validator()(value) === true;
 }
 
 /** Follows a `$ref` to `#/definitions/<name>` (the only kind of reference the schema uses). */
@@ -66,6 +93,7 @@ export function deref(node: SchemaNode): SchemaNode {
 
 /** The precise message for a bad Go duration value, or undefined when it is a valid one. */
 export function durationProblem(v: unknown): string | undefined {
+  if (typeof v === "number" && !Number.isFinite(v)) return `expected a duration such as 250ms, 90s, 5m or 1h30m, got ${yamlNonFinite(v)}`;
   if (typeof v !== "string" && typeof v !== "number") {
     return `expected a duration such as 250ms, 90s, 5m or 1h30m, got ${describeValue(v)}`;
   }
@@ -76,14 +104,38 @@ export function durationProblem(v: unknown): string | undefined {
 /** The precise message for a bad resource quantity value (also refusing negatives), or undefined when valid.
  *  Same wording as `parseResourceList`, so a problem found by both the schema and the loader is reported once. */
 export function quantityProblem(v: unknown): string | undefined {
+  if (typeof v === "number" && !Number.isFinite(v)) return `expected a quantity such as "500m", "2" or "16Gi", got ${yamlNonFinite(v)}`;
   const r = parseResourceList({ quantity: v });
   return r.ok ? undefined : r.errors[0]!.error;
 }
+
+/** The precise message for a bad RFC 3339 time (spec.startTime), or undefined when valid. */
+export function timeProblem(v: unknown): string | undefined {
+  if (typeof v !== "string") return `expected an RFC 3339 time such as 2026-01-01T00:00:00Z, got ${describeValue(v)}`;
+  const r = parseRfc3339Time(v);
+  return r.ok ? undefined : r.error;
+}
+
+/** The precise message for a bad byte size (spec.limits.fileSize, memory), or undefined when valid. */
+export function bytesProblem(v: unknown): string | undefined {
+  const r = parseLimitValue("fileSize", v);
+  return r.ok ? undefined : r.error;
+}
+
+/** The parsers behind `k8simValue`, by its value. Each is the function the loader itself uses. */
+const VALUE_CHECKS: Readonly<Record<string, (v: unknown) => string | undefined>> = {
+  duration: durationProblem,
+  quantity: quantityProblem,
+  time: timeProblem,
+  bytes: bytesProblem,
+};
 
 /** Value checks backed by a parser, keyed by schema definition: the parser's message replaces ajv's. */
 const DEFINITION_MESSAGES: Record<string, (v: unknown) => string | undefined> = {
   duration: durationProblem,
   quantity: quantityProblem,
+  rfc3339: timeProblem,
+  byteSize: bytesProblem,
   dnsLabel: (v) =>
     typeof v === "string"
       ? `invalid name ${JSON.stringify(v)}: expected a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`
@@ -91,6 +143,37 @@ const DEFINITION_MESSAGES: Record<string, (v: unknown) => string | undefined> = 
   objectRef: (v) =>
     typeof v === "string" ? `invalid object reference ${JSON.stringify(v)}: expected <kind>/<name>, e.g. deployment/web` : undefined,
 };
+
+/**
+ * What the schema says about a plain number field (`type` integer or number with minimum / maximum) holding `v`,
+ * in the words `validateAgainstSchema` uses, or undefined when the schema accepts it. The loader reports a value
+ * it cannot use with this, so the two reports of one value are the same line.
+ */
+export function numberProblem(node: SchemaNode, v: unknown): string | undefined {
+  const n = deref(node);
+  const type = Array.isArray(n.type) ? n.type.join(",") : (n.type ?? "number");
+  const isNumber = typeof v === "number" && Number.isFinite(v);
+  if (!isNumber || (type === "integer" && !Number.isInteger(v))) return typeMessage(type, v);
+  if (n.minimum !== undefined && v < n.minimum) return `must be at least ${n.minimum}, got ${String(v)}`;
+  if (n.maximum !== undefined && v > n.maximum) return `must be at most ${n.maximum}, got ${String(v)}`;
+  return undefined;
+}
+
+/**
+ * Reads a duration the schema describes at `path` of `src`: its milliseconds, or undefined when absent or bad. A
+ * bad value is reported at its position with the parser's message, the same line the schema reports, so a value
+ * is never dropped without a word even if the schema were to accept it.
+ */
+export function checkedDuration(src: YamlSource, path: readonly (string | number)[], v: unknown, diags: Diagnostics): number | undefined {
+  if (v === undefined) return undefined;
+  const problem = durationProblem(v);
+  if (problem !== undefined) {
+    diags.error(src.where(path), `${fieldPath(path.map(String))}: ${problem}`);
+    return undefined;
+  }
+  const r = parseDuration(String(v));
+  return r.ok ? r.value : undefined;
+}
 
 /** Messages for `oneOf` alternatives, keyed by the schema path of the oneOf. */
 const ONE_OF_MESSAGES: Record<string, string> = {
@@ -138,7 +221,7 @@ function translate(e: ErrorObject): { path: string[]; message: string; atKey?: b
     case "required":
       return { path, message: `missing required key ${JSON.stringify(params.missingProperty)}` };
     case "type":
-      return { path, message: `expected ${typeName(String(params.type))}, got ${describeValue(e.data)}` };
+      return { path, message: typeMessage(String(params.type), e.data) };
     case "const":
       return { path, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describeValue(e.data)}` };
     case "enum":
@@ -163,6 +246,19 @@ function translate(e: ErrorObject): { path: string[]; message: string; atKey?: b
     default:
       return { path, message: e.message ?? `failed ${e.keyword}` };
   }
+}
+
+/** "expected an integer, got string "x"": the message for a value of the wrong JSON type. */
+function typeMessage(type: string, v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) {
+    return `expected ${typeName(type)} (a finite number), got ${yamlNonFinite(v)}`;
+  }
+  return `expected ${typeName(type)}, got ${describeValue(v)}`;
+}
+
+/** NaN and ±Infinity as YAML writes them (describeValue would print JSON's null). */
+function yamlNonFinite(v: number): string {
+  return Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
 }
 
 function typeName(t: string): string {

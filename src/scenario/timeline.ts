@@ -3,10 +3,12 @@
  * exists at each moment (nodes of the pools, objects of the workloads and earlier applies), so an action or a check
  * that names something missing fails at load time, pointing at the name.
  */
-import { formatDuration, parseDuration } from "./duration.js";
-import { closest, type Diagnostics } from "./errors.js";
+import { formatDuration } from "./duration.js";
+import { closest, type Diagnostics, type Where } from "./errors.js";
 import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
-import { buildPool, nodeNames } from "./pools.js";
+import type { ReadPolicy } from "./input-file.js";
+import { buildPool } from "./pools.js";
+import { checkedDuration } from "./schema.js";
 import type { Expectation, ExpectOp, LoadedManifest, NodePool, SourcePos, TimelineAction } from "./types.js";
 import type { Path, YamlSource } from "./yaml-source.js";
 
@@ -43,6 +45,8 @@ export interface InitialState {
   workloadsComplete: boolean;
   /** spec.duration (ms), for actions and checks after the end. */
   duration: number;
+  /** Where manifest files named by apply actions may be read from, and how large they may be. */
+  files: ReadPolicy;
 }
 
 /** Timeline, expectations and the manifests of kinds not simulated that applies named. */
@@ -50,6 +54,9 @@ export interface TimelineResult {
   timeline: TimelineAction[];
   expect: Expectation[];
   ignored: IgnoredManifest[];
+  /** Where each scale action's `replicas` and each inline apply manifest's `spec.replicas` is written, for the
+   *  pods limit's message (file manifests are reported at the object). */
+  replicasAt: Map<object, Where>;
 }
 
 type Pending = { at: number; index: number; raw: Record<string, unknown> };
@@ -68,9 +75,9 @@ export function buildTimeline(
   diags: Diagnostics,
 ): TimelineResult {
   const state = new ClusterState(init);
-  const result: TimelineResult = { timeline: [], expect: [], ignored: [] };
-  const items = timed(rawTimeline, undefined);
-  const checks = timed(rawExpect, init.duration);
+  const result: TimelineResult = { timeline: [], expect: [], ignored: [], replicasAt: new Map() };
+  const items = timed(src, "timeline", rawTimeline, undefined, diags);
+  const checks = timed(src, "expect", rawExpect, init.duration, diags);
   let next = 0;
   const runChecksUntil = (t: number) => {
     while (next < checks.length && checks[next]!.at <= t) {
@@ -87,15 +94,20 @@ export function buildTimeline(
     }
     const a = action(src, scenarioFile, path, item, state, diags, result.ignored);
     if (a) result.timeline.push(a);
+    if (a?.action === "scale") result.replicasAt.set(a, src.where([...path, "replicas"]));
+    if (a?.action === "apply" && item.raw.manifest !== undefined) {
+      for (const m of a.manifests) result.replicasAt.set(m, src.where([...path, "manifest", "spec", "replicas"]));
+    }
   }
   runChecksUntil(Number.POSITIVE_INFINITY);
   result.expect.sort((a, b) => a.source.line - b.source.line || a.source.col - b.source.col);
   return result;
 }
 
-/** Items of a list with a valid `at` (or the default), sorted by it, ties in file order. Items with a bad `at`
- *  are skipped: the schema reported them already. */
-function timed(raw: unknown, defaultAt: number | undefined): Pending[] {
+/** Items of spec.<key> with a valid `at` (or the default), sorted by it, ties in file order. An item with a bad
+ *  `at` is reported at it (with the schema's words, so it is one line) and left out; items that are not mappings
+ *  were reported by the schema. */
+function timed(src: YamlSource, key: "timeline" | "expect", raw: unknown, defaultAt: number | undefined, diags: Diagnostics): Pending[] {
   if (!Array.isArray(raw)) return [];
   const out: Pending[] = [];
   raw.forEach((item, index) => {
@@ -103,9 +115,8 @@ function timed(raw: unknown, defaultAt: number | undefined): Pending[] {
     const rec = item as Record<string, unknown>;
     let at = defaultAt;
     if (rec.at !== undefined) {
-      const d = typeof rec.at === "string" || typeof rec.at === "number" ? parseDuration(String(rec.at)) : undefined;
-      if (!d?.ok) return;
-      at = d.value;
+      at = checkedDuration(src, ["spec", key, index, "at"], rec.at, diags);
+      if (at === undefined) return;
     }
     if (at !== undefined) out.push({ at, index, raw: rec });
   });
@@ -114,8 +125,9 @@ function timed(raw: unknown, defaultAt: number | undefined): Pending[] {
 
 /** Nodes and objects that exist at the current point of the replay. */
 class ClusterState {
-  readonly nodes = new Set<string>();
   readonly failed = new Set<string>();
+  /** Each pool and the number its next node gets: its nodes are `<pool>-1` .. `<pool>-<next - 1>`. Nodes are kept
+   *  as these ranges, never as names, so a pool of a billion nodes costs nothing before the nodes limit says no. */
   readonly pools = new Map<string, { pool: NodePool; next: number }>();
   /** `Kind/namespace/name` of objects that exist. */
   readonly objects = new Set<string>();
@@ -126,7 +138,11 @@ class ClusterState {
   /** False once a manifest could not be identified; missing objects are then not reported. */
   objectsComplete: boolean;
 
+  /** Where apply actions' manifest files may be read from. */
+  readonly files: ReadPolicy;
+
   constructor(init: InitialState) {
+    this.files = init.files;
     this.brokenPools = new Set(init.brokenPools);
     this.objectsComplete = init.workloadsComplete;
     for (const p of init.pools) this.addPool(p);
@@ -135,19 +151,41 @@ class ClusterState {
     for (const m of init.workloads) this.objects.add(objectKey(m));
   }
 
-  /** Adds a pool's nodes, continuing its numbering if it exists; returns the new node names. */
-  addPool(p: NodePool): string[] {
+  /** Adds a pool's nodes, continuing its numbering if it exists. */
+  addPool(p: NodePool): void {
     const prev = this.pools.get(p.name);
     const first = prev?.next ?? 1;
     this.pools.set(p.name, { pool: prev?.pool ?? p, next: first + p.count });
-    const names = nodeNames(p.name, first, p.count);
-    for (const n of names) this.nodes.add(n);
-    return names;
+  }
+
+  /** True when `<pool>-<i>` names a node that exists (i written without leading zeros, as nodes are named). */
+  hasNode(node: string): boolean {
+    const dash = node.lastIndexOf("-");
+    const index = node.slice(dash + 1);
+    if (dash <= 0 || !/^[1-9]\d*$/.test(index)) return false;
+    const p = this.pools.get(node.slice(0, dash));
+    return p !== undefined && Number(index) < p.next;
   }
 
   /** True when the node exists, or may exist but its pool was too broken to tell. */
   mayHaveNode(node: string): boolean {
-    return this.nodes.has(node) || [...this.brokenPools].some((p) => node.startsWith(`${p}-`));
+    return this.hasNode(node) || [...this.brokenPools].some((p) => node.startsWith(`${p}-`));
+  }
+
+  /** Number of nodes. */
+  get nodeCount(): number {
+    let n = 0;
+    for (const { next } of this.pools.values()) n += next - 1;
+    return n;
+  }
+
+  /** The first `max` node names, pool by pool in the order pools appeared, for hints in messages. */
+  someNodeNames(max: number): string[] {
+    const out: string[] = [];
+    for (const [name, { next }] of this.pools) {
+      for (let i = 1; i < next && out.length < max; i++) out.push(`${name}-${i}`);
+    }
+    return out;
   }
 }
 
@@ -232,7 +270,7 @@ function action(
     case "apply": {
       let set;
       if (typeof raw.file === "string") {
-        set = loadManifestFile(manifestFileName(scenarioFile, raw.file), src.where([...path, "file"]), diags);
+        set = loadManifestFile(manifestFileName(scenarioFile, raw.file), src.where([...path, "file"]), diags, state.files);
       } else if (raw.manifest !== undefined) {
         set = checkManifest(src, [...path, "manifest"], raw.manifest, diags);
       } else {
@@ -262,13 +300,17 @@ function action(
   }
 }
 
+/** Candidates for "did you mean": enough for any hand-written cluster, bounded for a generated one. */
+const MAX_NODE_SUGGESTIONS = 1000;
+
 function missingNode(node: string, when: string, state: ClusterState): string {
-  const names = [...state.nodes];
+  const names = state.someNodeNames(MAX_NODE_SUGGESTIONS);
+  const total = state.nodeCount;
   const guess = closest(node, names);
   const hint = guess
     ? `did you mean ${JSON.stringify(guess)}?`
-    : names.length
-      ? `expected one of ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", ..." : ""}`
+    : total
+      ? `expected one of ${names.slice(0, 10).join(", ")}${total > 10 ? ", ..." : ""}`
       : "the cluster has no nodes then";
   return `node ${JSON.stringify(node)} does not exist at ${when}; ${hint}`;
 }

@@ -1,0 +1,133 @@
+/**
+ * `k8sim run`: load, open the report folder (before simulating, so an unusable --out costs nothing), drive the run
+ * in slices (signals and the memory guard are answered between slices), then write the report as one unit.
+ */
+import { constants } from "node:os";
+import { getHeapStatistics } from "node:v8";
+import { openReportDir, type ReportDir } from "../metrics/report-dir.js";
+import { commitReport, type RunInfo } from "../metrics/write.js";
+import { startRun, type RunOutcome } from "../run.js";
+import { formatDuration } from "../scenario/duration.js";
+import { formatLimit, raiseHint } from "../scenario/limits.js";
+import { loadScenario, type LoadOptions } from "../scenario/load.js";
+import type { Scenario } from "../scenario/types.js";
+import { drive, memoryLimitBytes, DEFAULT_MEMORY_SHARE, type DriveOptions } from "./drive.js";
+import { EXIT_EXPECTATION_FAILED, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
+import { printSummary } from "./print.js";
+
+/** Exit code of a run stopped by `signal`: 128 + its number, as shells report it (130 SIGINT, 143 SIGTERM). */
+export function signalExitCode(signal: string): number {
+  return 128 + (constants.signals[signal as keyof typeof constants.signals] ?? 0);
+}
+
+/** Options of runCommand: loading options, --out, and what tests inject into the driver. */
+export interface RunCommandOptions {
+  load: LoadOptions;
+  out?: string;
+  /** Overrides of the driver's slice size and pause (tests). */
+  drive?: Pick<DriveOptions, "sliceEvents" | "pause">;
+}
+
+/** Runs `k8sim run <file>` and returns the exit code; prints everything through `io`. */
+export async function runCommand(file: string, opts: RunCommandOptions, io: CliIO): Promise<number> {
+  let signal: string | undefined;
+  // Subscribed first, so a signal during loading stops the run before its first event instead of killing it.
+  const unsubscribe = io.onSignals?.((s) => {
+    signal ??= s;
+  });
+  try {
+    const loaded = loadScenario(file, opts.load);
+    if (!loaded.ok) {
+      for (const e of loaded.errors) io.err(e + "\n");
+      io.err(`k8sim: ${loaded.errors.length} problem(s) in ${file}; nothing was run\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    for (const w of loaded.warnings) io.err(`warning: ${w}\n`);
+    const sc = loaded.scenario;
+    const dir = opts.out ?? `reports/${sc.name}/seed-${sc.seed}`;
+    const shown = dir === "" ? '""' : dir;
+    let report: ReportDir;
+    try {
+      report = openReportDir(dir, { onStep: io.reportStep });
+    } catch (e) {
+      return cannotWrite(shown, e, false, io);
+    }
+    try {
+      return await runInto(sc, report, shown, () => signal, opts, io);
+    } catch (e) {
+      report.abandon();
+      throw e;
+    }
+  } finally {
+    unsubscribe?.();
+  }
+}
+
+async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () => string | undefined, opts: RunCommandOptions, io: CliIO): Promise<number> {
+  const t0 = io.wallClock();
+  const run = startRun(sc);
+  const limit = memoryLimitBytes(sc.limits.memory);
+  const end = await drive(run, {
+    ...opts.drive,
+    signal,
+    heapUsed: io.heapUsed ?? (() => process.memoryUsage().heapUsed),
+    memoryLimit: limit,
+  });
+  if (end.kind === "memory") {
+    report.abandon();
+    io.err(memoryMessage(end.heapUsed, end.atMs, sc.limits.memory, limit));
+    return EXIT_INVALID_INPUT;
+  }
+  const outcome = run.finish();
+  const wall = io.wallClock() - t0;
+  const info: RunInfo = {
+    wallSeconds: Math.round(wall * 1000) / 1000,
+    eventsPerSecond: wall > 0 ? Math.round(outcome.summary.events / wall) : 0,
+    peakRssBytes: io.peakRss(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+  let written: string[];
+  try {
+    written = commitReport(report, outcome, info);
+  } catch (e) {
+    return cannotWrite(dir, e, true, io);
+  }
+  printSummary(outcome, wall, dir, written.length, io);
+  if (end.kind === "interrupted") {
+    io.err(interruptedMessage(outcome, sc, dir));
+    return signalExitCode(end.signal);
+  }
+  return outcome.passed ? EXIT_OK : EXIT_EXPECTATION_FAILED;
+}
+
+/**
+ * An unusable report folder: the reason on a line of its own that names the flag (as `--set` and `--limit`
+ * errors do), then the summary line. `ran` says whether the simulation had run (a write failing after it).
+ */
+function cannotWrite(dir: string, e: unknown, ran: boolean, io: CliIO): number {
+  // A folder that cannot be written (a file in the way, no permission, disk full) is the user's to fix.
+  const reason = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: unknown }).code;
+  io.err(`--out ${dir}: ${reason}\n`);
+  io.err(`k8sim: cannot write the report to ${dir}${typeof code === "string" ? `: ${code}` : ""}; nothing was ${ran ? "written" : "run"}\n`);
+  return EXIT_INVALID_INPUT;
+}
+
+function interruptedMessage(o: RunOutcome, sc: Scenario, dir: string): string {
+  const i = o.summary.interrupted!;
+  const skipped = o.summary.expectations.filter((e) => e.passed === null).length;
+  const exp = skipped ? `; ${skipped} expectation(s) not reached` : "";
+  return `k8sim: interrupted by ${i.signal} at virtual time ${i.at} of ${formatDuration(sc.duration)}${exp}; the report in ${dir.replace(/\/+$/, "")}/ is marked interrupted\n`;
+}
+
+const MIB = 2 ** 20;
+
+function memoryMessage(used: number, atMs: number, configured: number, limit: number): string {
+  const heapMiB = Math.round(getHeapStatistics().heap_size_limit / MIB);
+  const limitText = configured > 0 ? formatLimit("memory", configured) : `${Math.round(limit / MIB)} MiB (${DEFAULT_MEMORY_SHARE * 100}% of Node's heap of ${heapMiB} MiB)`;
+  return (
+    `k8sim: the run used ${Math.round(used / MIB)} MiB of JavaScript heap at virtual time ${formatDuration(atMs)}, above the memory limit of ${limitText} (limits.memory); nothing was written. ` +
+    `${raiseHint("memory").replace(/^r/, "R")}, and Node's heap (${heapMiB} MiB now) with NODE_OPTIONS=--max-old-space-size=<MiB>\n`
+  );
+}

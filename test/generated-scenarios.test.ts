@@ -1,0 +1,98 @@
+/**
+ * Generated scenarios (test/generators): random clusters, workloads, timelines of every action and expectations.
+ * Each must load without errors, keep every invariant after every event, and give one digest: twice in this process
+ * and, for a batch, in a separate process. A failure is shrunk and written out as a scenario file to run.
+ *
+ * Budget: K8SIM_GEN_RUNS scenarios (default 300) from K8SIM_GEN_SEED (default fixed, so CI is reproducible;
+ * printed either way). K8SIM_GEN_PATH replays one shrunk case. `npm run soak` runs thousands with a random seed.
+ */
+import fc from "fast-check";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { childDigests } from "./helpers/child-digests.js";
+import { describeViolations, simulateChecked } from "./helpers/invariant-run.js";
+import { load, removeScenarios, writeScenario } from "./helpers/scenario-tmp.js";
+import { checkGenerated, type GeneratedRun } from "./generators/property.js";
+import { reportFailure } from "./generators/report-failure.js";
+import { scenarioArb } from "./generators/scenario.js";
+
+const SEED = Number(process.env.K8SIM_GEN_SEED ?? 20_261_201);
+const RUNS = Number(process.env.K8SIM_GEN_RUNS ?? 300);
+const PATH = process.env.K8SIM_GEN_PATH;
+/** How many of the passing scenarios are re-run in a child process. */
+const CROSS_PROCESS = 40;
+
+const kept: GeneratedRun[] = [];
+afterAll(() => {
+  removeScenarios();
+  for (const r of kept) rmSync(dirname(r.file), { recursive: true, force: true });
+});
+
+describe("generated scenarios", () => {
+  it(`load, keep every invariant after every event and replay to one digest (seed ${SEED}, ${RUNS} runs)`, () => {
+    console.log(`generated scenarios: fast-check seed ${SEED}, ${RUNS} runs (K8SIM_GEN_SEED / K8SIM_GEN_RUNS to change)`);
+    let quiescent = 0;
+    const t0 = performance.now();
+    const details = fc.check(
+      fc.property(scenarioArb(), (g) => {
+        // The first passing ones keep their files for the child-process run.
+        const keep = kept.length < CROSS_PROCESS;
+        const r = checkGenerated(g, keep);
+        if (r.quiescent) quiescent++;
+        if (keep) kept.push(r);
+      }),
+      { seed: SEED, numRuns: RUNS, path: PATH, endOnFailure: false },
+    );
+    console.log(`generated scenarios: ${details.numRuns} run in ${((performance.now() - t0) / 1000).toFixed(1)}s, ${quiescent} checked for convergence`);
+    if (details.failed) expect.fail(reportFailure(details, "K8SIM_GEN"));
+  }, 240_000);
+
+  it(`give the same digests in a separate process (${CROSS_PROCESS} of them)`, () => {
+    expect(kept.length).toBeGreaterThan(0);
+    const child = childDigests(kept.map((k) => k.file), 120_000);
+    const mismatches = kept.filter((k) => child.get(k.file) !== k.digest).map((k) => `${k.file}: in-process ${k.digest}, child ${child.get(k.file)}`);
+    expect(mismatches).toEqual([]);
+  }, 150_000);
+});
+
+/**
+ * Found by the soak (seed 855958473, shrunk by hand): a node that recovers still carries
+ * node.kubernetes.io/unreachable:NoExecute until the next monitor pass, but its NoSchedule taint goes at once. Pods
+ * that tolerate the NoExecute taint for 0s (defaultUnreachableTolerationSeconds: 0) are scheduled there, evicted at
+ * once (grace 0), replaced by the ReplicaSet and scheduled there again, all within the same virtual millisecond:
+ * virtual time stops at 3m and `k8sim run` never ends (100,000 pods created in 50 s of wall time).
+ * KNOWN BUG, outside the test suite's files: this test expects the failure; when it is fixed, drop `.fails`.
+ */
+const LIVELOCK = `apiVersion: k8sim.dev/v1alpha1
+kind: Scenario
+metadata: {name: livelock}
+spec:
+  duration: 10m
+  cluster:
+    nodePools:
+      - {name: worker, count: 2, capacity: {cpu: "1", memory: 16Gi}}
+  settings: {defaultUnreachableTolerationSeconds: 0, terminationGracePeriodSeconds: 0}
+  workloads:
+    - manifest:
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: c, image: nginx, resources: {requests: {cpu: 600m}}}]
+  timeline:
+    - {at: 1m, action: nodeFailure, node: worker-1}
+    - {at: 3m, action: nodeRecover, node: worker-1}
+`;
+
+describe("scenarios the soak found", () => {
+  it.fails("a recovered node with a 0s unreachable toleration does not stop virtual time (KNOWN BUG)", () => {
+    const checked = simulateChecked(load(writeScenario(LIVELOCK)), undefined, { instantBudget: 20_000 });
+    expect(describeViolations(checked.violations)).toBe("");
+  }, 60_000);
+});

@@ -1,0 +1,266 @@
+/**
+ * Generated scenarios: a cluster, workloads, a timeline using every action the schema allows at random times, and
+ * expectations, resolved against a model of what exists when, so that every generated file loads without errors.
+ * Timeline entries are generated as intents ("scale the n-th scalable object") and resolved in time order, which
+ * keeps every shrunk case valid too.
+ */
+import fc from "fast-check";
+import { clusterArb, poolBodyArb, type GenPool } from "./cluster.js";
+import { goDuration } from "./durations.js";
+import { manifest, workloadBodyArb, type Manifest, type WorkloadBody } from "./workloads.js";
+
+/** A generated scenario: the scenario object (to be written as YAML) and manifest files to put beside it. */
+export interface GenScenario {
+  /** The scenario document. */
+  doc: Record<string, unknown>;
+  /** Extra files, relative to the scenario's folder: path -> manifests (written as multi-document YAML). */
+  files: Record<string, Manifest[]>;
+}
+
+const ACTIONS = ["nodeFailure", "nodeRecover", "scale", "apply", "delete", "addNodes"] as const;
+/** Fields of Deployments and ReplicaSets that expectations compare (status ones may be absent, e.g. at 0). */
+const REPLICA_FIELDS = ["spec.replicas", "status.replicas", "status.availableReplicas", "status.readyReplicas"];
+
+interface Intent {
+  at: number;
+  action: (typeof ACTIONS)[number];
+  pick: number;
+  replicas: number;
+  body: WorkloadBody;
+  pool: Omit<GenPool, "name">;
+  newPool: boolean;
+  viaFile: boolean;
+  update: boolean;
+}
+
+const intentArb = (horizon: number): fc.Arbitrary<Intent> =>
+  fc.record({
+    // Mostly whole seconds; some odd milliseconds, since durations resolve to the millisecond.
+    at: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: horizon / 1000 }).map((s) => s * 1000) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: horizon }) }),
+    action: fc.constantFrom(...ACTIONS),
+    pick: fc.nat(50),
+    replicas: fc.integer({ min: 0, max: 10 }),
+    body: workloadBodyArb,
+    pool: poolBodyArb,
+    newPool: fc.boolean(),
+    viaFile: fc.boolean(),
+    update: fc.boolean(),
+  });
+
+const settingsArb = fc.record(
+  {
+    nodeMonitorGracePeriod: fc.constantFrom("20s", "40s", "50s"),
+    informerLatency: fc.constantFrom("0s", "5ms", "100ms", "1s"),
+    podStartLatency: fc.constantFrom("0s", "500ms", "1s", "3s"),
+    defaultUnreachableTolerationSeconds: fc.constantFrom(0, 30, 300),
+    defaultNotReadyTolerationSeconds: fc.constantFrom(0, 60, 300),
+    terminationGracePeriodSeconds: fc.constantFrom(0, 5, 30),
+    podMaxBackoff: fc.constantFrom("5s", "10s"),
+    percentageOfNodesToScore: fc.constantFrom(0, 50, 100),
+  },
+  { requiredKeys: [] },
+);
+
+/** Keys of the model: `Kind/namespace/name`. */
+const key = (kind: string, ns: string, name: string) => `${kind}/${ns}/${name}`;
+
+/** Arbitrary of valid scenarios (see the module comment); `horizon` bounds the time of timeline actions (ms). */
+export function scenarioArb(horizon = 10 * 60_000): fc.Arbitrary<GenScenario> {
+  return fc
+    .record({
+      seed: fc.nat(2 ** 31 - 1),
+      pools: clusterArb,
+      workloads: fc.array(workloadBodyArb, { maxLength: 5 }),
+      namespaced: fc.boolean(),
+      workloadsInFile: fc.boolean(),
+      intents: fc.array(intentArb(horizon), { maxLength: 10 }),
+      settle: fc.boolean(),
+      tail: fc.integer({ min: 0, max: 10 * 60 }).map((s) => s * 1000),
+      settings: fc.option(settingsArb, { nil: undefined }),
+      interval: fc.constantFrom("10s", "30s", "1m", "15s"),
+      checks: fc.array(fc.record({ frac: fc.double({ min: 0, max: 1, noNaN: true }), pick: fc.nat(50), op: fc.constantFrom("==", "!=", ">=", "<=", ">", "<"), value: fc.integer({ min: 0, max: 8 }), atEnd: fc.boolean() }), { maxLength: 4 }),
+    })
+    .map((g) => build(g));
+}
+
+interface Raw {
+  seed: number;
+  pools: GenPool[];
+  workloads: WorkloadBody[];
+  namespaced: boolean;
+  workloadsInFile: boolean;
+  intents: Intent[];
+  settle: boolean;
+  tail: number;
+  settings: Record<string, unknown> | undefined;
+  interval: string;
+  checks: { frac: number; pick: number; op: string; value: number; atEnd: boolean }[];
+}
+
+/** What exists at a point of the timeline. */
+class Model {
+  readonly pools = new Map<string, { pool: GenPool; next: number }>();
+  readonly nodes: string[] = [];
+  readonly failed = new Set<string>();
+  /** Objects that exist, by key, with their kind, namespace, name. */
+  readonly objects = new Map<string, { kind: string; ns: string; name: string; body?: WorkloadBody }>();
+  /** Counter behind `fresh`: names are never reused, so an apply after a delete never revives an old object. */
+  private serial = 0;
+
+  /** Adds a pool's nodes, continuing its numbering if it exists (as addNodes does). */
+  addPool(p: GenPool): void {
+    const prev = this.pools.get(p.name);
+    const first = prev?.next ?? 1;
+    this.pools.set(p.name, { pool: prev?.pool ?? p, next: first + p.count });
+    for (let i = first; i < first + p.count; i++) this.nodes.push(`${p.name}-${i}`);
+  }
+
+  /** A name not used before in this scenario. */
+  fresh(prefix: string): string {
+    return `${prefix}-${this.serial++}`;
+  }
+
+  /** Objects of these kinds that exist now. */
+  of(kinds: readonly string[]): { kind: string; ns: string; name: string; body?: WorkloadBody }[] {
+    return [...this.objects.values()].filter((o) => kinds.includes(o.kind));
+  }
+}
+
+function build(g: Raw): GenScenario {
+  const m = new Model();
+  const files: Record<string, Manifest[]> = {};
+  for (const p of g.pools) m.addPool(p);
+  const ns = g.namespaced ? "team-a" : undefined;
+  const initial: Manifest[] = [];
+  if (ns) {
+    initial.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+    m.objects.set(key("Namespace", "", ns), { kind: "Namespace", ns: "", name: ns });
+  }
+  g.workloads.forEach((b, i) => {
+    const name = m.fresh(b.kind === "Pod" ? "pod" : b.kind === "Deployment" ? "web" : "rs");
+    const wns = ns && i % 2 === 0 ? ns : undefined;
+    initial.push(manifest(b, name, wns));
+    m.objects.set(key(b.kind, wns ?? "default", name), { kind: b.kind, ns: wns ?? "default", name, body: b });
+  });
+  const workloads = g.workloadsInFile && initial.length ? [{ file: "manifests/initial.yaml" }] : initial.map((x) => ({ manifest: x }));
+  if (g.workloadsInFile && initial.length) files["manifests/initial.yaml"] = initial;
+
+  const timeline: Record<string, unknown>[] = [];
+  // Resolved in time order (ties in generation order), as the loader replays them.
+  const intents = g.intents.map((x, i) => ({ ...x, i })).sort((a, b) => a.at - b.at || a.i - b.i);
+  const snapshots: { at: number; objects: { kind: string; ns: string; name: string }[]; nodes: string[] }[] = [];
+  const snap = (at: number) => snapshots.push({ at, objects: [...m.objects.values()], nodes: [...m.nodes] });
+  snap(0);
+  for (const it of intents) {
+    const at = goDuration(it.at);
+    const pickFrom = <T>(xs: T[]) => xs[it.pick % xs.length];
+    switch (it.action) {
+      case "nodeFailure":
+      case "nodeRecover": {
+        const candidates = it.action === "nodeRecover" && m.failed.size ? [...m.failed] : m.nodes;
+        if (!candidates.length) continue;
+        const node = pickFrom(candidates);
+        if (it.action === "nodeFailure") m.failed.add(node);
+        else m.failed.delete(node);
+        timeline.push({ at, action: it.action, node });
+        break;
+      }
+      case "scale": {
+        const xs = m.of(["Deployment", "ReplicaSet"]);
+        if (!xs.length) continue;
+        const o = pickFrom(xs);
+        const aliases = o.kind === "Deployment" ? ["deployment", "deploy", "Deployment"] : ["replicaset", "rs"];
+        const entry: Record<string, unknown> = { at, action: "scale", target: `${aliases[it.pick % aliases.length]}/${o.name}`, replicas: it.replicas };
+        // An explicit `namespace: default` now and then, as users write it.
+        if (o.ns !== "default" || it.update) entry.namespace = o.ns;
+        timeline.push(entry);
+        break;
+      }
+      case "delete": {
+        const xs = m.of(["Deployment", "ReplicaSet", "Pod", "Namespace"]).filter((o) => o.kind !== "Namespace" || o.name !== "default");
+        if (!xs.length) continue;
+        const o = pickFrom(xs);
+        const entry: Record<string, unknown> = { at, action: "delete", target: `${o.kind.toLowerCase()}/${o.name}` };
+        if (o.kind !== "Namespace" && o.ns !== "default") entry.namespace = o.ns;
+        m.objects.delete(key(o.kind, o.kind === "Namespace" ? "" : o.ns, o.name));
+        if (o.kind === "Namespace") for (const [k, v] of [...m.objects]) if (v.ns === o.name) m.objects.delete(k);
+        timeline.push(entry);
+        break;
+      }
+      case "apply": {
+        // Either a Deployment's new template (a rollout) or a new object; a changed Pod spec would be refused.
+        const deployments = m.of(["Deployment"]);
+        let man: Manifest;
+        if (it.update && deployments.length) {
+          const o = pickFrom(deployments);
+          const body = { ...it.body, kind: "Deployment" as const };
+          man = manifest(body, o.name, o.ns === "default" ? undefined : o.ns);
+          m.objects.set(key("Deployment", o.ns, o.name), { ...o, body });
+        } else {
+          const name = m.fresh(it.body.kind === "Pod" ? "pod" : it.body.kind === "Deployment" ? "web" : "rs");
+          const nsOk = ns !== undefined && m.objects.has(key("Namespace", "", ns));
+          const wns = nsOk && it.pick % 2 === 0 ? ns : undefined;
+          man = manifest(it.body, name, wns);
+          m.objects.set(key(it.body.kind, wns ?? "default", name), { kind: it.body.kind, ns: wns ?? "default", name, body: it.body });
+        }
+        if (it.viaFile) {
+          const file = `manifests/apply-${timeline.length}.yaml`;
+          files[file] = [man];
+          timeline.push({ at, action: "apply", file });
+        } else {
+          timeline.push({ at, action: "apply", manifest: man });
+        }
+        break;
+      }
+      case "addNodes": {
+        const existing = [...m.pools.keys()];
+        const total = m.nodes.length;
+        const count = Math.max(1, Math.min(it.pool.count, 16 - total));
+        if (total >= 16) continue;
+        if (!it.newPool && existing.length) {
+          const name = pickFrom(existing);
+          timeline.push({ at, action: "addNodes", pool: { name, count } });
+          m.addPool({ ...m.pools.get(name)!.pool, count });
+        } else {
+          const name = `added-${m.pools.size}`;
+          const pool: GenPool = { name, ...it.pool, count };
+          timeline.push({ at, action: "addNodes", pool });
+          m.addPool(pool);
+        }
+        break;
+      }
+    }
+    snap(it.at);
+  }
+
+  const lastAt = intents.length ? intents[intents.length - 1].at : 0;
+  // Long enough to settle (replica-convergence is then checked), or any length at all.
+  const duration = g.settle ? lastAt + 22 * 60_000 + g.tail : Math.max(60_000, lastAt + g.tail);
+  const expect: Record<string, unknown>[] = [];
+  for (const c of g.checks) {
+    const t = c.atEnd ? duration : Math.floor(c.frac * duration / 1000) * 1000;
+    // What exists at t, as the loader sees it: every action at or before t has run.
+    const s = [...snapshots].reverse().find((x) => x.at <= t) ?? snapshots[0];
+    const targets = [
+      ...s.objects
+        .filter((o) => o.kind === "Deployment" || o.kind === "ReplicaSet")
+        .map((o) => ({ object: `${o.kind.toLowerCase()}/${o.name}`, ns: o.ns, field: REPLICA_FIELDS[c.value % REPLICA_FIELDS.length] })),
+      ...s.nodes.map((n) => ({ object: `node/${n}`, ns: "default", field: "metadata.name" })),
+    ];
+    if (!targets.length) continue;
+    const tg = targets[c.pick % targets.length];
+    const value = tg.field === "metadata.name" ? tg.object.slice(5) : c.value;
+    const entry: Record<string, unknown> = { object: tg.object, field: tg.field, [tg.field === "metadata.name" ? (c.op === "!=" ? "!=" : "==") : c.op]: value };
+    if (!c.atEnd) entry.at = goDuration(t);
+    if (tg.ns !== "default") entry.namespace = tg.ns;
+    expect.push(entry);
+  }
+
+  const spec: Record<string, unknown> = { seed: g.seed, duration: goDuration(duration), cluster: { nodePools: g.pools } };
+  if (g.settings && Object.keys(g.settings).length) spec.settings = g.settings;
+  if (workloads.length) spec.workloads = workloads;
+  if (timeline.length) spec.timeline = timeline;
+  spec.metrics = { interval: g.interval };
+  if (expect.length) spec.expect = expect;
+  return { doc: { apiVersion: "k8sim.dev/v1alpha1", kind: "Scenario", metadata: { name: `generated-${g.seed % 100000}` }, spec }, files };
+}

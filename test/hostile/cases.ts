@@ -1,0 +1,386 @@
+/**
+ * The reproductions of issue 5 (items 1-15) as hostile cases, each a CLI invocation on a fresh workspace
+ * (workspace.ts) plus, where the issue states what must happen, the essence of the expected answer. Shared by
+ * test/hostile-input.test.ts and `npm run fuzz`.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CaseResult } from "./result.js";
+import type { Workspace } from "./workspace.js";
+
+/** How a case may be run. */
+export type Isolation =
+  /** Safe in the test process (test/helpers/cli.ts). */
+  | "in-process"
+  /** May hang, exhaust memory or abort today: only in a separate process (isolated runner or real CLI). */
+  | "isolated"
+  /** Needs a real process of its own (its cwd, environment, a closed pipe): the real CLI only. */
+  | "real-process";
+
+/** One hostile input. */
+export interface HostileCase {
+  /** Unique name, starting with the issue item: "1 expect at 4.0001s (run)". */
+  name: string;
+  /** The item of issue 5 it reproduces. */
+  item: number;
+  isolation: Isolation;
+  /** Also run as a real `node dist/cli/main.js` child in CI (the representative subset). */
+  child?: boolean;
+  /** Writes the case's files into the workspace (the bundled scenarios are there already). */
+  setup?: (ws: Workspace) => void;
+  /** The CLI arguments. */
+  argv: (ws: Workspace) => string[];
+  /** Whether the property checks that ws.out is absent after an exit 2 (false for cases about --out itself). */
+  checksOut?: boolean;
+  /** Environment for real processes. */
+  env?: Record<string, string>;
+  /** Run with the workspace as the working directory (real processes). */
+  cwdInWorkspace?: boolean;
+  /** For real processes: close stdout after the first bytes, as `| head -5` does. */
+  closeStdoutEarly?: boolean;
+  /** The essence of what the issue asks for, beyond the general property; returns what is wrong (empty if fine). */
+  expect?: (r: CaseResult, ws: Workspace) => string[];
+}
+
+/** Problems if `r` is not an exit 2 whose stderr matches every pattern. */
+function invalid(...patterns: RegExp[]): (r: CaseResult) => string[] {
+  return (r) => {
+    const p: string[] = [];
+    if (r.code !== 2) p.push(`expected exit 2, got ${r.code}`);
+    for (const re of patterns) if (!re.test(r.err)) p.push(`stderr does not match ${re}`);
+    return p;
+  };
+}
+
+/** Problems if `r` is not a valid run (exit 0/1) — or, when `passes`, exit 0. */
+function runs(passes = false): (r: CaseResult) => string[] {
+  return (r) => (passes ? (r.code === 0 ? [] : [`expected exit 0, got ${r.code}`]) : r.code === 0 || r.code === 1 ? [] : [`expected a run (exit 0 or 1), got ${r.code}`]);
+}
+
+const run = (ws: Workspace, ...rest: string[]) => ["run", ws.scenario, "--out", ws.out, ...rest];
+const validate = (ws: Workspace, ...rest: string[]) => ["validate", ws.scenario, ...rest];
+const file = (ws: Workspace, name: string) => join(ws.dir, name);
+
+/** The node-failure scenario with its `spec.duration` line replaced. */
+function withDuration(ws: Workspace, d: string): void {
+  const text = readFileSync(ws.scenario, "utf8").replace(/^ {2}duration: .*$/m, `  duration: ${d}`);
+  writeFileSync(ws.scenario, text);
+}
+
+/** The node-failure scenario with its workload file replaced by `name`. */
+function withWorkloadFile(ws: Workspace, name: string): void {
+  writeFileSync(ws.scenario, readFileSync(ws.scenario, "utf8").replace("file: manifests/nginx.yaml", `file: ${JSON.stringify(name)}`));
+}
+
+/** A small scenario whose only workload is `manifest` (YAML text), written as manifests/case.yaml. */
+function withManifest(ws: Workspace, manifest: string, extraSpec = ""): void {
+  writeFileSync(join(ws.dir, "manifests", "case.yaml"), manifest);
+  writeFileSync(
+    ws.scenario,
+    [
+      "apiVersion: k8sim.dev/v1alpha1",
+      "kind: Scenario",
+      "metadata: {name: hostile}",
+      "spec:",
+      "  duration: 2m",
+      "  cluster:",
+      "    nodePools:",
+      '      - {name: worker, count: 2, capacity: {cpu: "4", memory: 16Gi}}',
+      "  workloads:",
+      "    - file: manifests/case.yaml",
+      extraSpec,
+      "",
+    ].join("\n"),
+  );
+}
+
+const DEPLOYMENT = (metadata: string, replicas = 2) => `apiVersion: apps/v1
+kind: Deployment
+metadata: ${metadata}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m}}}]
+`;
+
+/** Nested flow sequences `depth` deep, as a value. */
+const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+
+/** A YAML alias bomb: `levels` levels of `width` aliases to the level below. */
+function aliasBomb(levels: number, width: number): string {
+  const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i < levels; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: width }, () => `*a${i - 1}`).join(", ")}]`);
+  return lines.join("\n");
+}
+
+/** The cases, in issue order. */
+export const HOSTILE_CASES: readonly HostileCase[] = [
+  // 1. Durations the schema accepts but the parser drops.
+  { name: "1 expect at 4.0001s (run)", item: 1, isolation: "in-process", child: true, argv: (ws) => run(ws, "--set", "spec.expect.0.at=4.0001s"), expect: invalid(/expect/, /millisecond/i) },
+  { name: "1 expect at 4.0001s (validate)", item: 1, isolation: "in-process", argv: (ws) => validate(ws, "--set", "spec.expect.0.at=4.0001s"), expect: invalid(/expect/, /millisecond/i) },
+  { name: "1 timeline at 1.5ms (run)", item: 1, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.timeline.0.at=1.5ms"), expect: invalid(/timeline/, /millisecond/i) },
+  { name: "1 timeline at 1.5ms (validate)", item: 1, isolation: "in-process", argv: (ws) => validate(ws, "--set", "spec.timeline.0.at=1.5ms"), expect: invalid(/timeline/, /millisecond/i) },
+  { name: "1 nodeMonitorPeriod 1.5ms (run)", item: 1, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.settings.nodeMonitorPeriod=1.5ms"), expect: invalid(/nodeMonitorPeriod/, /millisecond/i) },
+  { name: "1 nodeMonitorPeriod 1.5ms (validate)", item: 1, isolation: "in-process", argv: (ws) => validate(ws, "--set", "spec.settings.nodeMonitorPeriod=1.5ms"), expect: invalid(/nodeMonitorPeriod/, /millisecond/i) },
+  {
+    name: "1 spec.duration 1500us in the file",
+    item: 1,
+    isolation: "in-process",
+    setup: (ws) => withDuration(ws, "1500us"),
+    argv: (ws) => run(ws),
+    expect: (r) => [...invalid(/duration/, /millisecond/i)(r), ...(/:1:1: could not load/.test(r.err) ? ["still only 'could not load the scenario' at 1:1"] : [])],
+  },
+  { name: "1 spec.duration above the parser's maximum", item: 1, isolation: "in-process", setup: (ws) => withDuration(ws, "2562048h"), argv: (ws) => run(ws), expect: invalid(/duration/) },
+
+  // 2. Size bounds.
+  { name: "2 node count 1e9", item: 2, isolation: "isolated", child: true, argv: (ws) => run(ws, "--set", "spec.cluster.nodePools.0.count=1000000000"), expect: invalid(/nodes/) },
+  { name: "2 node count 4294967296", item: 2, isolation: "isolated", argv: (ws) => run(ws, "--set", "spec.cluster.nodePools.0.count=4294967296"), expect: invalid(/nodes/) },
+  { name: "2 replicas 10000000 in a manifest", item: 2, isolation: "isolated", setup: (ws) => withManifest(ws, DEPLOYMENT("{name: web}", 10_000_000)), argv: (ws) => run(ws), expect: invalid(/pods/) },
+  {
+    name: "2 scale action to 10000000 replicas",
+    item: 2,
+    isolation: "isolated",
+    setup: (ws) => withManifest(ws, DEPLOYMENT("{name: web}"), "  timeline:\n    - {at: 1m, action: scale, target: deployment/web, replicas: 10000000}"),
+    argv: (ws) => run(ws),
+    expect: invalid(/pods/),
+  },
+  {
+    name: "2 metrics interval 1ms for 1h",
+    item: 2,
+    isolation: "isolated",
+    
+    argv: (ws) => run(ws, "--set", "spec.metrics.interval=1ms", "--set", "spec.duration=1h"),
+    expect: invalid(/metricsSamples|samples/),
+  },
+
+  // 3. Files outside the scenario's folder.
+  {
+    name: "3 /proc/self/environ as a workload file",
+    item: 3,
+    isolation: "in-process",
+    child: true,
+    env: { K8SIM_HOSTILE_MARKER: "marker-7f3a9c-secret" },
+    argv: (ws) => run(ws, "--set", "spec.workloads.0.file=/proc/self/environ"),
+    expect: (r) => [...invalid(/workloads/)(r), ...(/marker-7f3a9c-secret|PATH=|HOME=/.test(r.err + r.out) ? ["echoes the environment"] : [])],
+  },
+  { name: "3 a parent-folder path", item: 3, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.workloads.0.file=../../../etc/hostname"), expect: invalid(/workloads/) },
+  {
+    name: "3 a symlink leading out of the folder",
+    item: 3,
+    isolation: "in-process",
+    setup: (ws) => {
+      symlinkSync("/etc/hostname", file(ws, "manifests/link.yaml"));
+      withWorkloadFile(ws, "manifests/link.yaml");
+    },
+    argv: (ws) => run(ws),
+    expect: invalid(/outside|allow-outside/),
+  },
+
+  // 4. Hangs and quadratic loading.
+  {
+    name: "4 a FIFO as manifest file",
+    item: 4,
+    isolation: "isolated",
+    child: true,
+    setup: (ws) => {
+      execFileSync("mkfifo", [file(ws, "manifests/fifo.yaml")]);
+      withWorkloadFile(ws, "manifests/fifo.yaml");
+    },
+    argv: (ws) => run(ws),
+    expect: invalid(/regular file|fifo|not a file/i),
+  },
+  {
+    name: "4 /dev/zero as manifest file",
+    item: 4,
+    isolation: "isolated",
+    setup: (ws) => withWorkloadFile(ws, "/dev/zero"),
+    argv: (ws) => run(ws, "--allow-outside"),
+    expect: invalid(/regular file|device|not a file/i),
+  },
+  {
+    name: "4 a ConfigMap with 50,000 keys loads in a few seconds",
+    item: 4,
+    isolation: "isolated",
+    child: true,
+    setup: (ws) => {
+      const keys = Array.from({ length: 50_000 }, (_, i) => `  key-${i}: value-${i}`).join("\n");
+      withManifest(ws, `${DEPLOYMENT("{name: web}")}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${keys}\n`);
+    },
+    argv: (ws) => validate(ws),
+    expect: (r) => [...(r.code === 0 ? [] : [`expected valid, got exit ${r.code}`]), ...(r.ms > 15_000 ? [`took ${r.ms} ms, expected a few seconds (over 60 s when loading was quadratic)`] : [])],
+  },
+
+  // 6. Alias bombs and deep nesting.
+  { name: "6 alias bomb 10x10 (run)", item: 6, isolation: "in-process",  setup: (ws) => writeFileSync(ws.scenario, aliasBomb(10, 10)), argv: (ws) => run(ws), expect: invalid(/alias/i) },
+  { name: "6 alias bomb 10x10 (validate)", item: 6, isolation: "in-process", setup: (ws) => writeFileSync(ws.scenario, aliasBomb(10, 10)), argv: (ws) => validate(ws), expect: invalid(/alias/i) },
+  {
+    name: "6 nesting 10,000 deep",
+    item: 6,
+    isolation: "in-process",
+    child: true,
+    setup: (ws) => writeFileSync(ws.scenario, `apiVersion: k8sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: deep}\nspec:\n  duration: 1m\n  x: ${nested(10_000)}\n`),
+    argv: (ws) => run(ws),
+    expect: (r) => [...invalid(/nest|depth|deep/i)(r), ...(/Maximum call stack/.test(r.err) ? ["still says 'Maximum call stack size exceeded'"] : [])],
+  },
+
+  // 7. Prototype keys are ordinary unknown fields.
+  {
+    name: "7 __proto__ in metadata does not make the Deployment act deleted",
+    item: 7,
+    isolation: "in-process",
+    child: true,
+    setup: (ws) =>
+      withManifest(
+        ws,
+        DEPLOYMENT('{name: web, "__proto__": {deletionTimestamp: "2026-01-01T00:00:00Z"}}'),
+        "  expect:\n    - {object: deployment/web, field: status.availableReplicas, \"==\": 2}",
+      ),
+    argv: (ws) => run(ws),
+    expect: (r) => (r.code === 2 ? (/__proto__/.test(r.err) ? [] : ["refused without naming __proto__"]) : runs(true)(r)),
+  },
+  {
+    name: "7 constructor and prototype keys in metadata",
+    item: 7,
+    isolation: "in-process",
+    setup: (ws) =>
+      withManifest(ws, DEPLOYMENT("{name: web, constructor: {name: x}, prototype: {deletionTimestamp: now}}"), "  expect:\n    - {object: deployment/web, field: status.availableReplicas, \"==\": 2}"),
+    argv: (ws) => run(ws),
+    expect: (r) => (r.code === 2 ? [] : runs(true)(r)),
+  },
+
+  // 8. Settings that keep the simulation finite.
+  { name: "8 heartbeatJitterFactor 1e308", item: 8, isolation: "in-process",  argv: (ws) => run(ws, "--set", "spec.settings.heartbeatJitterFactor=1e308"), expect: invalid(/heartbeatJitterFactor/) },
+
+  // 9. startTime range.
+  { name: "9 startTime near 9999-12-31", item: 9, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.startTime=9999-12-31T23:55:00Z"), expect: invalid(/startTime/) },
+  {
+    name: "9 startTime in year 0050",
+    item: 9,
+    isolation: "in-process",
+    argv: (ws) => run(ws, "--set", "spec.startTime=0050-06-01T00:00:00Z"),
+    expect: (r, ws) => {
+      if (r.code === 2) return /startTime/.test(r.err) ? [] : ["refused without naming startTime"];
+      try {
+        const s = JSON.parse(readFileSync(join(ws.out, "summary.json"), "utf8")) as { startTime: string };
+        return s.startTime.startsWith("0050-") ? [] : [`summary.startTime is ${s.startTime}`];
+      } catch (e) {
+        return [`no readable summary.json: ${(e as Error).message}`];
+      }
+    },
+  },
+  { name: "9 startTime in year 0000", item: 9, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.startTime=0000-01-01T00:00:00Z"), expect: (r) => (r.code === 2 && !/startTime/.test(r.err) ? ["refused without naming startTime"] : []) },
+
+  // 11. validate and run share one loading path.
+  {
+    name: "11 empty file (validate)",
+    item: 11,
+    isolation: "in-process",
+    setup: (ws) => writeFileSync(ws.scenario, ""),
+    argv: (ws) => validate(ws),
+    expect: invalid(/empty|no document|nothing/i),
+  },
+  { name: "11 empty file (run)", item: 11, isolation: "in-process",  setup: (ws) => writeFileSync(ws.scenario, ""), argv: (ws) => run(ws), expect: invalid(/empty|no document|nothing/i) },
+
+  // 12. --out checked before simulating.
+  {
+    name: '12 --out ""',
+    item: 12,
+    isolation: "real-process",
+    child: true,
+    cwdInWorkspace: true,
+    checksOut: false,
+    argv: (ws) => ["run", ws.scenario, "--out", ""],
+    expect: (r) => (/wrote \d+ files to \/\n/.test(r.out) ? ["claims it wrote to /"] : r.code === 2 && !/^--out/m.test(r.err) ? ["refused without naming --out"] : []),
+  },
+  { name: "12 --out /proc/x", item: 12, isolation: "isolated", child: true, checksOut: false, argv: (ws) => ["run", ws.scenario, "--out", "/proc/x"], expect: invalid(/^--out/m) },
+  {
+    name: "12 --out is a file",
+    item: 12,
+    isolation: "in-process",
+    checksOut: false,
+    setup: (ws) => writeFileSync(ws.out, "not a folder"),
+    argv: (ws) => run(ws),
+    expect: (r) => [...invalid(/^--out/m)(r), ...(r.ms > 2000 ? [`found only after ${r.ms} ms (after simulating?)`] : [])],
+  },
+
+  // 13. Control bytes are escaped.
+  {
+    name: "13 control bytes in a YAML error",
+    item: 13,
+    isolation: "in-process",
+    child: true,
+    setup: (ws) => writeFileSync(ws.scenario, "apiVersion: k8sim.dev/v1alpha1\nkind: Scenario\nmetadata: {name: \"a\x1b[31mred\x07\"}\nspec: {duration: \x1b]0;title\x07 5m\r\n  : : :\n"),
+    argv: (ws) => run(ws),
+  },
+  {
+    name: "13 control bytes in a --set value",
+    item: 13,
+    isolation: "in-process",
+    argv: (ws) => run(ws, "--set", "spec.duration=5m\x1b[2J\x07\r"),
+    expect: invalid(/duration/),
+  },
+
+  // 14. A closed stdout ends the output quietly.
+  {
+    name: "14 stdout closed early (| head -5)",
+    item: 14,
+    isolation: "real-process",
+    child: true,
+    closeStdoutEarly: true,
+    argv: (ws) => run(ws),
+    expect: (r, ws) => {
+      const p = r.code === 0 || r.code === 1 || r.code === 141 || r.signal === "SIGPIPE" ? [] : [`exit ${r.code} signal ${r.signal}`];
+      try {
+        readFileSync(join(ws.out, "summary.json"), "utf8");
+      } catch {
+        p.push("the run's files were not written");
+      }
+      return p;
+    },
+  },
+
+  // 15. YAML merge keys in manifests.
+  {
+    name: "15 merge keys in a manifest",
+    item: 15,
+    isolation: "in-process",
+    
+    setup: (ws) =>
+      withManifest(
+        ws,
+        `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - &base {name: a, image: nginx, resources: {requests: {cpu: 100m}}}
+        - <<: *base
+          name: b
+`,
+        '  expect:\n    - {object: deployment/web, field: status.availableReplicas, "==": 2}',
+      ),
+    argv: (ws) => run(ws),
+    expect: runs(true),
+  },
+  {
+    name: "15 merge keys in the scenario",
+    item: 15,
+    isolation: "in-process",
+    setup: (ws) =>
+      writeFileSync(
+        ws.scenario,
+        readFileSync(ws.scenario, "utf8").replace("  cluster:\n    nodePools:\n      - name: worker", "  cluster:\n    nodePools:\n      - &pool {name: other, count: 1, capacity: {cpu: \"1\", memory: 1Gi}}\n      - <<: *pool\n        name: worker"),
+      ),
+    argv: (ws) => run(ws),
+    expect: (r) => (r.code === 2 ? (/merge|<</.test(r.err) ? [] : ["refused without a clear message about merge keys"]) : []),
+  },
+];

@@ -7,7 +7,8 @@ import { TimelinePlayer, type ActionProblem } from "./scenario/actions.js";
 import { formatDuration } from "./scenario/duration.js";
 import { ExpectationChecker, type ExpectationResult } from "./scenario/expectations.js";
 import { formatPos } from "./scenario/errors.js";
-import type { Expectation, Scenario, SourcePos } from "./scenario/types.js";
+import { automaticEventsPerInstant } from "./scenario/limits.js";
+import type { Expectation, LoadedManifest, Scenario, SourcePos } from "./scenario/types.js";
 import { resolveSettings } from "./settings.js";
 import { K8SIM_VERSION } from "./version.js";
 
@@ -159,12 +160,36 @@ export interface RunInProgress {
 /** Events that `interrupt` still runs to complete the current instant, so a stuck instant cannot hold it up. */
 const INSTANT_BUDGET = 1_000_000;
 
+/**
+ * The eventsPerInstant limit in force: the scenario's, or when that is 0 the automatic one, from the nodes and pods
+ * the scenario declares (initial and timeline; a rough count is enough for a guard against a stalled instant).
+ */
+export function eventsPerInstantLimit(scenario: Scenario): number {
+  if (scenario.limits.eventsPerInstant > 0) return scenario.limits.eventsPerInstant;
+  let nodes = 0;
+  let pods = 0;
+  const podsOf = (o: LoadedManifest["object"]) => {
+    if (o.kind === "Pod") return 1;
+    const r = (o.spec as { replicas?: unknown } | undefined)?.replicas;
+    return o.kind === "Deployment" || o.kind === "ReplicaSet" ? (typeof r === "number" ? r : 1) : 0;
+  };
+  for (const p of scenario.nodePools) nodes += p.count;
+  for (const m of scenario.workloads) pods += podsOf(m.object);
+  for (const a of scenario.timeline) {
+    if (a.action === "addNodes") nodes += a.pool.count;
+    else if (a.action === "scale") pods += a.replicas;
+    else if (a.action === "apply") for (const m of a.manifests) pods += podsOf(m.object);
+  }
+  return automaticEventsPerInstant(nodes, pods);
+}
+
 /** Starts a run of a loaded scenario: builds the cluster and schedules everything at time 0, runs no event. */
 export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInProgress {
   const settings = resolveSettings(scenario.settings);
   const cluster = new Cluster(scenario.seed, settings, scenario.startTime);
   opts.observe?.(cluster);
   const { sim } = cluster;
+  sim.setInstantLimit(eventsPerInstantLimit(scenario));
   const metrics = new MetricsCollector(cluster.cp, scenario.metricsInterval, cluster.scheduler);
   for (const pool of scenario.nodePools) cluster.kubelets.addPool(pool);
   const timeline = new TimelinePlayer(cluster, scenario.timeline);

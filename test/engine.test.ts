@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Simulation } from "../src/engine/simulation.js";
+import { Simulation, StalledError } from "../src/engine/simulation.js";
 import { stream } from "../src/engine/rng.js";
 
 describe("event loop ordering", () => {
@@ -111,5 +111,40 @@ describe("random streams and digest", () => {
     const sim = new Simulation(1);
     sim.register("x", () => {});
     expect(() => sim.register("x", () => {})).toThrow(/registered twice/);
+  });
+});
+
+describe("a stalled instant", () => {
+  it("throws StalledError once more events than the limit run at one virtual time, naming the time", () => {
+    const sim = new Simulation(1);
+    // Two components answering each other with zero delay: time can never advance.
+    const ping: { ctx?: ReturnType<typeof sim.register<null>> } = {};
+    const pong = sim.register<null>("pong", () => ping.ctx!.schedule(0, null));
+    ping.ctx = sim.register<null>("ping", () => pong.schedule(0, null));
+    ping.ctx.scheduleAt(5, null);
+    sim.setInstantLimit(1000);
+    let err: unknown;
+    try {
+      sim.run(10);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StalledError);
+    // The first event at t=5 opens the instant; 1000 more are allowed; the 1001st extra one throws.
+    expect(err).toMatchObject({ time: 5, events: 1001 });
+  });
+
+  it("does not fire on many events spread over time, or on a large instant within the limit", () => {
+    const sim = new Simulation(1);
+    let n = 0;
+    const c = sim.register<number>("c", (t) => {
+      n++;
+      if (t < 5000) c.schedule(t % 2 === 0 ? 0 : 1, t + 1);
+    });
+    c.scheduleAt(0, 0);
+    sim.setInstantLimit(3);
+    // Pairs of events share an instant (delay 0 then 1): 2 per instant, under the limit of 3 extra.
+    expect(() => sim.run(10_000)).not.toThrow();
+    expect(n).toBe(5001);
   });
 });

@@ -7,8 +7,9 @@
  * printed either way). K8SIM_GEN_PATH replays one shrunk case. `npm run soak` runs thousands with a random seed.
  */
 import fc from "fast-check";
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { cli } from "./helpers/cli.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { childDigests } from "./helpers/child-digests.js";
 import { describeViolations, simulateChecked } from "./helpers/invariant-run.js";
@@ -62,7 +63,8 @@ describe("generated scenarios", () => {
  * that tolerate the NoExecute taint for 0s (defaultUnreachableTolerationSeconds: 0) are scheduled there, evicted at
  * once (grace 0), replaced by the ReplicaSet and scheduled there again, all within the same virtual millisecond:
  * virtual time stops at 3m and `k8sim run` never ends (100,000 pods created in 50 s of wall time).
- * KNOWN BUG, outside the test suite's files: this test expects the failure; when it is fixed, drop `.fails`.
+ * k8sim now stops such a run with a clear error (the engine's eventsPerInstant guard) instead of hanging; with any
+ * informer latency the loop takes virtual time and ends once the monitor pass removes the taint, as upstream.
  */
 const LIVELOCK = `apiVersion: k8sim.dev/v1alpha1
 kind: Scenario
@@ -91,8 +93,18 @@ spec:
 `;
 
 describe("scenarios the soak found", () => {
-  it.fails("a recovered node with a 0s unreachable toleration does not stop virtual time (KNOWN BUG)", () => {
-    const checked = simulateChecked(load(writeScenario(LIVELOCK)), undefined, { instantBudget: 20_000 });
+  it("a zero-time evict/recreate loop is stopped as stalled with exit 2, naming the instant and the way out", async () => {
+    const file = writeScenario(LIVELOCK);
+    const r = await cli("run", file, "--out", join(dirname(file), "out"), "--limit", "eventsPerInstant=20000");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("k8sim: the run stalled at virtual time 3m: 20,001 events ran at that one instant without virtual time advancing");
+    expect(r.err).toContain("spec.settings.informerLatency");
+    expect(existsSync(join(dirname(file), "out"))).toBe(false);
+  }, 60_000);
+
+  it("with 1ms of informer latency the same loop lets time advance, and the run ends with every invariant held", () => {
+    const checked = simulateChecked(load(writeScenario(LIVELOCK.replace("terminationGracePeriodSeconds: 0}", "terminationGracePeriodSeconds: 0, informerLatency: 1ms}"))));
     expect(describeViolations(checked.violations)).toBe("");
   }, 60_000);
 });
+

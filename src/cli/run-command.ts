@@ -6,7 +6,8 @@ import { constants } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import { openReportDir, type ReportDir } from "../metrics/report-dir.js";
 import { commitReport, type RunInfo } from "../metrics/write.js";
-import { startRun, type RunOutcome } from "../run.js";
+import { StalledError } from "../engine/simulation.js";
+import { eventsPerInstantLimit, startRun, type RunOutcome } from "../run.js";
 import { formatDuration } from "../scenario/duration.js";
 import { formatLimit, raiseHint } from "../scenario/limits.js";
 import { loadScenario, type LoadOptions } from "../scenario/load.js";
@@ -67,12 +68,20 @@ async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () 
   const t0 = io.wallClock();
   const run = startRun(sc);
   const limit = memoryLimitBytes(sc.limits.memory);
-  const end = await drive(run, {
-    ...opts.drive,
-    signal,
-    heapUsed: io.heapUsed ?? (() => process.memoryUsage().heapUsed),
-    memoryLimit: limit,
-  });
+  let end: Awaited<ReturnType<typeof drive>>;
+  try {
+    end = await drive(run, {
+      ...opts.drive,
+      signal,
+      heapUsed: io.heapUsed ?? (() => process.memoryUsage().heapUsed),
+      memoryLimit: limit,
+    });
+  } catch (e) {
+    if (!(e instanceof StalledError)) throw e;
+    report.abandon();
+    io.err(stalledMessage(e, sc));
+    return EXIT_INVALID_INPUT;
+  }
   if (end.kind === "memory") {
     report.abandon();
     io.err(memoryMessage(end.heapUsed, end.atMs, sc.limits.memory, limit));
@@ -119,6 +128,18 @@ function interruptedMessage(o: RunOutcome, sc: Scenario, dir: string): string {
   const skipped = o.summary.expectations.filter((e) => e.passed === null).length;
   const exp = skipped ? `; ${skipped} expectation(s) not reached` : "";
   return `k8sim: interrupted by ${i.signal} at virtual time ${i.at} of ${formatDuration(sc.duration)}${exp}; the report in ${dir.replace(/\/+$/, "")}/ is marked interrupted\n`;
+}
+
+/** A run whose virtual time stopped advancing (engine StalledError): what happened, the likely cause, the ways out. */
+function stalledMessage(e: StalledError, sc: Scenario): string {
+  const limit = sc.limits.eventsPerInstant > 0 ? formatLimit("eventsPerInstant", sc.limits.eventsPerInstant) : `${formatLimit("eventsPerInstant", eventsPerInstantLimit(sc))} (automatic for this cluster)`;
+  return (
+    `k8sim: the run stalled at virtual time ${formatDuration(e.time)}: ${e.events.toLocaleString("en-US")} events ran at that one instant without virtual time advancing, ` +
+    `more than the eventsPerInstant limit of ${limit}; nothing was written. ` +
+    "Components answer each other in zero virtual time, so a cycle among them never lets time move on (for example pods evicted as soon as they are " +
+    "scheduled: a 0s toleration of a NoExecute taint still on a node, with terminationGracePeriodSeconds 0). Give each step time with " +
+    `spec.settings.informerLatency (e.g. 1ms), or, if the instant is only large, ${raiseHint("eventsPerInstant")}\n`
+  );
 }
 
 const MIB = 2 ** 20;

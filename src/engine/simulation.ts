@@ -35,6 +35,18 @@ export interface RunStats {
   reached: boolean;
 }
 
+/** Thrown by `Simulation.run` when more events than the instant limit ran at one virtual time (setInstantLimit). */
+export class StalledError extends Error {
+  constructor(
+    /** The virtual time (ms) that never advanced. */
+    readonly time: number,
+    /** Events run at that instant. */
+    readonly events: number,
+  ) {
+    super(`${events} events at virtual time ${time} ms without time advancing`);
+  }
+}
+
 /**
  * The discrete-event loop: a (time, seq)-ordered queue, virtual time in integer milliseconds, a running digest.
  *
@@ -52,6 +64,10 @@ export class Simulation {
   /** `run` returns once `delivered` reaches this: its maxEvents budget, or 0 after `stop` (one check per event). */
   private stopAt = Infinity;
   private observer: ((time: number) => void) | undefined;
+  /** Events allowed at one virtual instant before `run` throws StalledError; and where the current instant began. */
+  private instantLimit = Infinity;
+  private instantTime = -1;
+  private instantStart = 0;
   /** Running digest of every delivered event (time, owner) and whatever components mix in. */
   readonly digest = new Digest();
 
@@ -110,6 +126,16 @@ export class Simulation {
   }
 
   /**
+   * Makes `run` throw a StalledError once more than `limit` events have run at one virtual instant: a cycle of
+   * components that answer each other with zero delay would otherwise never let time advance, and the run would
+   * never end. Unlimited by default.
+   */
+  setInstantLimit(limit: number): void {
+    if (!(limit > 0)) throw new RangeError(`instant limit must be positive, got ${limit}`);
+    this.instantLimit = limit;
+  }
+
+  /**
    * Calls `fn` after every delivered event, with the event's time, before the next one runs: the test suite's
    * invariant checks hook in here. One observer at a time (a later call replaces it; undefined removes it). It
    * must not schedule or cancel events. Costs one comparison per event when unset.
@@ -146,6 +172,12 @@ export class Simulation {
       if (cancelled.size > 0 && cancelled.delete(q.seqOf(slot))) continue;
       this.clock = time;
       this.delivered++;
+      if (time !== this.instantTime) {
+        this.instantTime = time;
+        this.instantStart = this.delivered;
+      } else if (this.delivered - this.instantStart > this.instantLimit) {
+        throw new StalledError(time, this.delivered - this.instantStart);
+      }
       digest.number(time);
       digest.number(owner);
       handlers[owner](payload);

@@ -25,6 +25,9 @@ export interface Limits {
   fileSize: number;
   /** JavaScript heap in use during a run (bytes); 0 means 85% of Node's heap limit (v8 heap_size_limit). */
   memory: number;
+  /** Engine events at one virtual instant before the run is stopped as stalled (count); 0 means automatic:
+   *  max(1,000,000, 100 x (nodes + declared pods)), see `automaticEventsPerInstant`. */
+  eventsPerInstant: number;
 }
 
 /** Defaults, sized for the project's target (5,000 nodes, 150,000 pods, a simulated day) with room above it. */
@@ -36,6 +39,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   duration: 366 * 24 * 3_600_000,
   fileSize: 64 * 1024 * 1024,
   memory: 0,
+  eventsPerInstant: 0,
 });
 
 /** How each limit is written: a count, a Go duration, or a byte quantity (64Mi). */
@@ -47,6 +51,7 @@ export const LIMIT_KINDS: Readonly<Record<keyof Limits, "count" | "duration" | "
   duration: "duration",
   fileSize: "bytes",
   memory: "bytes",
+  eventsPerInstant: "count",
 });
 
 /** Largest value any limit may be raised to: keeps arithmetic on it exact in a double. */
@@ -134,4 +139,10 @@ export function raiseHint(name: keyof Limits): string {
   return name === "fileSize"
     ? `raise it with --limit fileSize=<size> (or spec.limits.fileSize for manifest files)`
     : `raise it with spec.limits.${name} or --limit ${name}=<value>`;
+}
+
+/** The eventsPerInstant limit when it is 0: a floor that no ordinary start-up reaches, growing with the cluster
+ *  (creating 150,000 pods at time 0 costs about ten events each). */
+export function automaticEventsPerInstant(nodes: number, pods: number): number {
+  return Math.max(1_000_000, 100 * (nodes + pods));
 }

@@ -383,4 +383,41 @@ spec:
     argv: (ws) => run(ws),
     expect: (r) => (r.code === 2 ? (/merge|<</.test(r.err) ? [] : ["refused without a clear message about merge keys"]) : []),
   },
+
+  // 2 (limits). Bad limits, and a run that stalls at one instant (a zero-time loop): exit 2, never a hang.
+  { name: "2 --limit with an unknown name", item: 2, isolation: "in-process", argv: (ws) => run(ws, "--limit", "nope=1"), expect: invalid(/^--limit nope=1: /m) },
+  { name: "2 --limit eventsPerInstant=abc", item: 2, isolation: "in-process", argv: (ws) => validate(ws, "--limit", "eventsPerInstant=abc"), expect: invalid(/^--limit eventsPerInstant=abc: /m) },
+  { name: "2 spec.limits.eventsPerInstant=-1", item: 2, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.limits.eventsPerInstant=-1"), expect: invalid(/eventsPerInstant/) },
+  { name: "2 spec.limits.memory=lots", item: 2, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.limits.memory=lots"), expect: invalid(/memory/) },
+  {
+    name: "2 a zero-time evict/recreate loop stops as stalled",
+    item: 2,
+    isolation: "isolated",
+    child: true,
+    // Two 1-cpu workers, pods of 600m that tolerate the unreachable taint for 0s (test/generated-scenarios.test.ts).
+    setup: (ws) =>
+      writeFileSync(
+        ws.scenario,
+        [
+          "apiVersion: k8sim.dev/v1alpha1",
+          "kind: Scenario",
+          "metadata: {name: livelock}",
+          "spec:",
+          "  duration: 10m",
+          "  cluster:",
+          "    nodePools:",
+          '      - {name: worker, count: 2, capacity: {cpu: "1", memory: 16Gi}}',
+          "  settings: {defaultUnreachableTolerationSeconds: 0, terminationGracePeriodSeconds: 0}",
+          "  workloads:",
+          "    - manifest: {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {replicas: 2, selector: {matchLabels: {app: web}},",
+          "        template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 600m}}}]}}}}",
+          "  timeline:",
+          "    - {at: 1m, action: nodeFailure, node: worker-1}",
+          "    - {at: 3m, action: nodeRecover, node: worker-1}",
+          "",
+        ].join("\n"),
+      ),
+    argv: (ws) => run(ws, "--limit", "eventsPerInstant=50000"),
+    expect: invalid(/stalled at virtual time 3m/),
+  },
 ];

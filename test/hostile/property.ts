@@ -10,6 +10,9 @@ import type { CaseResult } from "./result.js";
 /** Lines that say where the problem is: `file:line:col: ...`, `--set path=...: ...`, `--limit ...: ...`, `--out ...`. */
 const POSITIONED = [/^\S[^:]*:\d+:\d+: \S/, /^--set \S+?: \S/, /^--limit \S+?: \S/, /^--out\b/, /^--seed\b/, /^--allow-outside\b/];
 /** Lines around the error block that carry no position of their own. */
+/** Run-time guards (the memory guard, a stalled instant) stop a valid scenario: their one line has no position, but
+ *  names the virtual time, the limit and how to raise it. */
+const RUN_GUARDS = [/^k8sim: the run stalled at virtual time \S+: .*eventsPerInstant limit.*nothing was written/, /^k8sim: the run used \d+ MiB of JavaScript heap at virtual time .*limits\.memory.*nothing was written/];
 const CHROME = [/^warning: /, /^k8sim: \d+ problems? ?(\(s\) )?(found|in )/, /^k8sim: .*nothing was (run|written)/, /^\(run with --help/];
 /** Control characters other than tab and newline (ESC, BEL, CR, NUL, DEL, ...). */
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
@@ -39,7 +42,8 @@ export function propertyProblems(r: CaseResult, out?: string): string[] {
     const lines = r.err.split("\n").filter((l) => l.trim() !== "");
     const unpositioned = lines.filter((l) => !isPositioned(l) && !CHROME.some((re) => re.test(l)));
     if (unpositioned.length) p.push(`exit 2 with error line(s) lacking a position: ${unpositioned.slice(0, 3).map((l) => JSON.stringify(l.slice(0, 160))).join("; ")}`);
-    if (!lines.some((l) => isPositioned(l) && !/^warning: /.test(l))) p.push("exit 2 without any positioned error line");
+    const guarded = lines.some((l) => RUN_GUARDS.some((re) => re.test(l)));
+    if (!guarded && !lines.some((l) => isPositioned(l) && !/^warning: /.test(l))) p.push("exit 2 without any positioned error line");
     if (out !== undefined && existsSync(out)) p.push(`exit 2 but the report folder ${out} exists`);
   }
   return p;

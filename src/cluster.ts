@@ -1,6 +1,7 @@
 import { ControlPlane } from "./api/control-plane.js";
 import { DeploymentController } from "./controllers/deployment.js";
 import { NodeLifecycleController } from "./controllers/node-lifecycle.js";
+import { PodGCController } from "./controllers/podgc.js";
 import { PodsByNode } from "./controllers/pods-by-node.js";
 import { ReplicaSetController } from "./controllers/replicaset.js";
 import { TaintEvictionController } from "./controllers/taint-eviction.js";
@@ -20,6 +21,7 @@ export class Cluster {
   readonly kubelets: KubeletFleet;
   readonly scheduler: Scheduler;
   readonly nodeLifecycle: NodeLifecycleController;
+  readonly podGC: PodGCController;
 
   /** @param startTime epoch ms of virtual time 0. */
   constructor(seed: number, readonly settings: Settings, startTime: number) {
@@ -30,6 +32,7 @@ export class Cluster {
     new TaintEvictionController(this.cp, podsByNode);
     const replicaSets = new ReplicaSetController(this.cp);
     new DeploymentController(this.cp, replicaSets);
+    this.podGC = new PodGCController(this.cp, podsByNode);
     this.scheduler = new Scheduler(this.cp);
     this.kubelets = new KubeletFleet(this.cp, podsByNode);
   }

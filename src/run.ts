@@ -106,10 +106,13 @@ export interface Summary {
 export interface Interrupted {
   /** The signal that stopped it, e.g. "SIGINT". */
   signal: string;
-  /** Virtual ms reached (every event at that instant ran). */
+  /** Virtual ms reached. */
   atMs: number;
   /** The same as a Go duration ("2m3s"). */
   at: string;
+  /** Whether every event of that instant ran; false when completing it took longer than the driver allows after
+   *  a signal (the report is then the state part-way through that instant). */
+  instantComplete: boolean;
 }
 
 /** The outcome of a simulated run, before anything is written. */
@@ -147,12 +150,15 @@ export interface RunInProgress {
   readonly done: boolean;
   /** Runs at most `maxEvents` more events (> 0); returns `done`. */
   advance(maxEvents: number): boolean;
+  /** Runs at most `maxEvents` more events (> 0) of the current instant only; returns whether none is left. */
+  advanceInstant(maxEvents: number): boolean;
   /**
-   * Ends the run early at the current virtual time: the events left at that instant run (at most a bounded number
-   * of them), nothing later does. `finish` then reports it as interrupted; expectations after that time count as
-   * not reached. No effect once the run is done or already interrupted.
+   * Ends the run early at the current virtual time: at most `budget` more events of that instant run (so a huge
+   * instant cannot hold it up; a driver completes it with advanceInstant first), nothing later does. `finish` then
+   * reports it as interrupted; expectations after that time count as not reached. No effect once the run is done
+   * or already interrupted.
    */
-  interrupt(reason: { signal: string }): void;
+  interrupt(reason: { signal: string }, budget?: number): void;
   /** The outcome; call once, after `advance` returned true or after `interrupt`. */
   finish(): RunOutcome;
 }
@@ -197,6 +203,8 @@ export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInP
   const checker = new ExpectationChecker(cluster, scenario.expect);
   let done = false;
   let interrupted: Interrupted | null = null;
+  /** Whether the events of the current instant have all run (set by advanceInstant, reset by advance). */
+  let instantDone = false;
   let finished = false;
   return {
     get now() {
@@ -210,14 +218,20 @@ export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInP
     },
     advance(maxEvents: number): boolean {
       if (done || interrupted) return done;
+      instantDone = false;
       done = sim.run(scenario.duration, maxEvents).reached;
       return done;
     },
-    interrupt(reason: { signal: string }): void {
+    advanceInstant(maxEvents: number): boolean {
+      if (done || interrupted) return true;
+      instantDone = sim.run(sim.now, maxEvents).reached;
+      return instantDone;
+    },
+    interrupt(reason: { signal: string }, budget = INSTANT_BUDGET): void {
       if (done || interrupted) return;
       // Completing the instant makes the report a state "at time T", with every expectation at T checked.
-      sim.run(sim.now, INSTANT_BUDGET);
-      interrupted = { signal: reason.signal, atMs: sim.now, at: formatDuration(sim.now) };
+      if (!instantDone && budget > 0) instantDone = sim.run(sim.now, budget).reached;
+      interrupted = { signal: reason.signal, atMs: sim.now, at: formatDuration(sim.now), instantComplete: instantDone };
     },
     finish(): RunOutcome {
       if (finished) throw new Error("finish() was already called for this run");

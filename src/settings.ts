@@ -80,6 +80,17 @@ export interface Settings {
   /** Time the kubelet needs to stop a running pod's containers once asked to (ms), bounded by the grace period.
    *  Model parameter. */
   podStopLatency: number;
+  /** How often the pod garbage collector runs its pass (ms). Upstream gcCheckPeriod 20s, a constant;
+   *  pkg/controller/podgc/gc_controller.go. */
+  podGCPeriod: number;
+  /** How long the pod garbage collector quarantines a node name its node informer lacks before checking it again
+   *  and deleting the pods bound to it (ms). Upstream quarantineTime 40s, a constant;
+   *  pkg/controller/podgc/gc_controller.go. */
+  podGCOrphanQuarantine: number;
+  /** terminated-pod-gc-threshold: the pod garbage collector deletes terminated (Succeeded or Failed) pods beyond
+   *  this many, oldest first; 0 turns that off (count). Upstream 12500;
+   *  pkg/controller/podgc/config/v1alpha1/defaults.go. */
+  terminatedPodGCThreshold: number;
 }
 
 /** Upstream defaults, each documented on the `Settings` field of the same name. */
@@ -110,6 +121,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   informerLatency: 0,
   podStartLatency: 1_000,
   podStopLatency: 1_000,
+  podGCPeriod: 20_000,
+  podGCOrphanQuarantine: 40_000,
+  terminatedPodGCThreshold: 12_500,
 });
 
 /** Which settings are durations (written as Go durations in scenario files, held as ms). */
@@ -130,14 +144,17 @@ export const DURATION_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Sett
   "informerLatency",
   "podStartLatency",
   "podStopLatency",
+  "podGCPeriod",
+  "podGCOrphanQuarantine",
 ]);
 
 /**
  * Duration settings that are periods of a loop or timeouts: 0 would make a component reschedule itself forever at
- * the same instant (or divide by zero), so a scenario may not set them to 0. Only the model latencies may be 0.
+ * the same instant (or divide by zero), so a scenario may not set them to 0. Only the model latencies and the pod
+ * garbage collector's quarantine (a delay checked at the next pass, never a loop) may be 0.
  */
 export const POSITIVE_SETTINGS: ReadonlySet<keyof Settings> = new Set(
-  [...DURATION_SETTINGS].filter((k) => k !== "informerLatency" && k !== "podStartLatency" && k !== "podStopLatency"),
+  [...DURATION_SETTINGS].filter((k) => k !== "informerLatency" && k !== "podStartLatency" && k !== "podStopLatency" && k !== "podGCOrphanQuarantine"),
 );
 
 /**

@@ -37,7 +37,7 @@ describe("signals", () => {
       expect(r.signal).toBeNull();
       expect(r.code).toBe(code);
       const s = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
-      expect(s.interrupted).toEqual({ signal, atMs: s.simulatedMs, at: s.simulatedDuration });
+      expect(s.interrupted).toEqual({ signal, atMs: s.simulatedMs, at: s.simulatedDuration, instantComplete: true });
       expect(r.stderr).toContain(`k8sim: interrupted by ${signal} at virtual time ${s.interrupted.at} of 24h`);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(readFileSync(join(out, "events.jsonl"), "utf8").trimEnd().split("\n").length).toBe(s.totals.kubernetesEvents);

@@ -79,7 +79,7 @@ describe("a signal during the run", () => {
       expect(io.subscribed()).toBe(false);
       const s = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
       expect(s.seed).toBe(42);
-      expect(s.interrupted).toEqual({ signal, atMs: s.simulatedMs, at: s.simulatedDuration });
+      expect(s.interrupted).toEqual({ signal, atMs: s.simulatedMs, at: s.simulatedDuration, instantComplete: true });
       expect(s.simulatedMs).toBeGreaterThan(0);
       expect(s.simulatedMs).toBeLessThan(7_200_000);
       const skipped = s.expectations.filter((e: { passed: boolean | null }) => e.passed === null).length;

@@ -187,14 +187,35 @@ describe("the monitor on a run with injected breakage", () => {
   it("reports nothing on the unbroken run", () => {
     expect(describeViolations(simulateChecked(scenario()).violations)).toBe("");
   });
-  it("catches a pod bound to a missing node", () => {
-    const vs = breakWith((c) => c.cp.store.put("ADDED", { ...pod("stray").on("ghost-1").build(), metadata: { name: "stray", namespace: "default", uid: "u-stray" } }, undefined));
+  it("catches a pod bound to a missing node that outlives the pod garbage collector's deadline", () => {
+    const vs = breakWith((c) => {
+      // The break: the garbage collector never runs its pass, so the stray pod is never removed.
+      (c.podGC as unknown as { gc: () => void }).gc = () => {};
+      c.cp.store.put("ADDED", { ...pod("stray").on("ghost-1").build(), metadata: { name: "stray", namespace: "default", uid: "u-stray" } }, undefined);
+    });
     expect(names(vs)).toContain("pod-binding");
+    // Orphaned at 60s; deadline 60s + 0 latency + one 20s period + ceil(40s / 20s) x 20s = 120s, before the 3m end.
+    expect(describeViolations(vs)).toContain("past the pod garbage collector's deadline of 120000 ms");
+  });
+  it("does not report an orphan the pod garbage collector removes in time", () => {
+    const vs = breakWith((c) => c.cp.store.put("ADDED", { ...pod("stray").on("ghost-1").build(), metadata: { name: "stray", namespace: "default", uid: "u-stray" } }, undefined));
+    expect(names(vs)).not.toContain("pod-binding");
   });
   it("catches an overcommitted node", () => {
-    const vs = breakWith((c) => c.cp.store.put("ADDED", { ...pod("hog").requests({ cpu: "64" }).on("worker-1").build(), metadata: { name: "hog", namespace: "default", uid: "u-hog" } }, undefined));
+    // A pod running on worker-1 (admitted, as far as the store says) that does not fit: no kubelet would allow it.
+    const hog = { ...pod("hog").requests({ cpu: "64" }).on("worker-1").build(), metadata: { name: "hog", namespace: "default", uid: "u-hog" } };
+    const vs = breakWith((c) => c.cp.store.put("ADDED", { ...hog, status: { ...hog.status, phase: "Running", startTime: "2026-01-01T00:01:00Z" } }, undefined));
     expect(names(vs)).toContain("node-capacity");
     expect(describeViolations(vs)).toMatch(/node worker-1: bound pods request \d+ millicores of cpu, allocatable is 4000/);
+  });
+  it("catches a pod the scheduler bound that the kubelet rejects for lack of room", () => {
+    const vs = breakWith((c) => {
+      const p = { ...pod("late").requests({ cpu: "1" }).build(), metadata: { name: "late", namespace: "default", uid: "u-late" } };
+      c.cp.store.put("ADDED", p, undefined);
+      // As if the scheduler bound it, and the kubelet then refused it: the scheduler overcommitted the node.
+      c.cp.store.put("MODIFIED", { ...p, spec: { ...p.spec, nodeName: "worker-1" }, status: { ...p.status, phase: "Failed", reason: "OutOfcpu" } }, undefined);
+    });
+    expect(names(vs)).toContain("scheduler-fit");
   });
   it("catches a resourceVersion that goes back", () => {
     const vs = breakWith((c) => ((c.cp.store as unknown as { rv: number }).rv -= 10));
@@ -225,10 +246,11 @@ describe("the bundled scenarios with every invariant after every event", () => {
 });
 
 /**
- * Bugs the invariants find in k8sim today, outside the test suite's files. Each test states what should hold and is
- * expected to fail (`it.fails`) until the bug is fixed; then drop `.fails`.
+ * Bugs the invariants found in k8sim (kubelet admission, pod garbage collection), kept as regression tests: the
+ * kubelet now rejects a pod that does not fit (OutOfcpu), and the pod garbage collector removes pods bound to a node
+ * that does not exist.
  */
-describe("known bugs the invariants catch", () => {
+describe("bugs the invariants caught, now fixed", () => {
   const scenario = (pods: string) => `apiVersion: k8sim.dev/v1alpha1
 kind: Scenario
 metadata: {name: bound}
@@ -242,16 +264,15 @@ ${pods}`;
   const bare = (name: string, node: string, cpu: string) =>
     `    - manifest: {apiVersion: v1, kind: Pod, metadata: {name: ${name}}, spec: {nodeName: ${node}, containers: [{name: c, image: i, resources: {requests: {cpu: ${cpu}}}}]}}\n`;
 
-  // Upstream the kubelet's admission refuses a pod that does not fit (status Failed, reason OutOfcpu); k8sim's kubelet
-  // runs both pods named to worker-1, 1600m on a 1000m node.
-  it.fails("the kubelet refuses a pod whose spec.nodeName names a node without room for it (KNOWN BUG)", () => {
+  // Upstream the kubelet's admission refuses a pod that does not fit (status Failed, reason OutOfcpu): 800m + 800m
+  // named to worker-1 is 1600m on a 1000m node, so the second is rejected.
+  it("the kubelet refuses a pod whose spec.nodeName names a node without room for it", () => {
     const r = simulateChecked(load(writeScenario(scenario(bare("a", "worker-1", "800m") + bare("b", "worker-1", "800m")))));
     expect(names(r.violations)).not.toContain("node-capacity");
   });
 
-  // A pod bound to a node that never exists loads without a word and stays bound for the whole run (upstream the pod
-  // garbage collector deletes such pods after 40s; k8sim could also refuse or warn at load time).
-  it.fails("a pod whose spec.nodeName names no node is not left bound to it (KNOWN BUG)", () => {
+  // A pod bound to a node that never exists is deleted by the pod garbage collector after its 40s quarantine.
+  it("a pod whose spec.nodeName names no node is not left bound to it", () => {
     const r = simulateChecked(load(writeScenario(scenario(bare("ghost", "worker-9", "100m")))));
     expect(names(r.violations)).not.toContain("pod-binding");
   });

@@ -3,7 +3,7 @@
  * that are not k8sim reports are refused; a failed write leaves nothing behind; stale temp folders are removed.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -181,5 +181,19 @@ describe("stale temporary files", () => {
     expect(readdirSync(dir)).not.toContain(`summary.json.tmp-${dead}`);
     commitReport(report, two, INFO);
     expect(reportAt(dir)).toBe(2);
+  });
+
+  it("a previous report left under its old name by a run killed between the renames is put back, not deleted", () => {
+    const root = tmp();
+    const dir = join(root, "r");
+    writeReport(dir, one, INFO);
+    // What a SIGKILL at after-old-rename leaves: no report folder, the previous report whole under its old name.
+    renameSync(dir, tempSibling(dir, "old", deadPid()));
+    const report = openReportDir(dir);
+    expect(reportAt(dir)).toBe(1);
+    report.abandon();
+    // A run that fails after that still leaves the previous report in place.
+    expect(reportAt(dir)).toBe(1);
+    expect(readdirSync(root)).toEqual(["r"]);
   });
 });

@@ -3,6 +3,9 @@
  * and an interrupted run reports a consistent state at the virtual time it reached.
  */
 import { stringify } from "csv-stringify/sync";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../src/engine/simulation.js";
 import { simulate, startRun, type RunOutcome } from "../src/run.js";
@@ -103,7 +106,7 @@ describe("an interrupted run", () => {
   it("reports the virtual time reached, metrics up to it and the events before it, from the same run", () => {
     const o = interruptedAt(300);
     const s = o.summary;
-    expect(s.interrupted).toEqual({ signal: "SIGTERM", atMs: s.simulatedMs, at: s.simulatedDuration });
+    expect(s.interrupted).toEqual({ signal: "SIGTERM", atMs: s.simulatedMs, at: s.simulatedDuration, instantComplete: true });
     expect(s.simulatedMs).toBeGreaterThan(0);
     expect(s.simulatedMs).toBeLessThan(sc.duration);
     expect(s.events).toBeGreaterThanOrEqual(300);
@@ -150,5 +153,53 @@ describe("an interrupted run", () => {
     run.advance(Infinity);
     run.finish();
     expect(() => run.finish()).toThrow(/already/);
+  });
+});
+
+describe("the driver's bounds on a signal and on memory", () => {
+  /** Two 1-cpu workers whose pods tolerate the unreachable taint for 0s: at 3m an instant that never ends. */
+  const LOOP = [
+    "apiVersion: k8sim.dev/v1alpha1",
+    "kind: Scenario",
+    "metadata: {name: loop}",
+    "spec:",
+    "  duration: 10m",
+    "  limits: {eventsPerInstant: 100000000}",
+    "  cluster:",
+    "    nodePools:",
+    '      - {name: worker, count: 2, capacity: {cpu: "1", memory: 16Gi}}',
+    "  settings: {defaultUnreachableTolerationSeconds: 0, terminationGracePeriodSeconds: 0}",
+    "  workloads:",
+    "    - manifest: {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {replicas: 2, selector: {matchLabels: {app: web}},",
+    "        template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 600m}}}]}}}}",
+    "  timeline:",
+    "    - {at: 1m, action: nodeFailure, node: worker-1}",
+    "    - {at: 3m, action: nodeRecover, node: worker-1}",
+    "",
+  ].join("\n");
+
+  it("a signal during an instant that never ends is answered within the grace time, the instant marked incomplete", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "k8sim-loop-"));
+    writeFileSync(join(dir, "loop.yaml"), LOOP);
+    const r = loadScenario(join(dir, "loop.yaml"));
+    if (!r.ok) throw new Error(r.errors.join("\n"));
+    const run = startRun(r.scenario);
+    const t0 = process.hrtime.bigint();
+    const end = await drive(run, { signal: () => (run.now >= 180_000 ? "SIGTERM" : undefined), heapUsed: () => 0, memoryLimit: Infinity, graceMs: 200 });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    expect(end).toEqual({ kind: "interrupted", signal: "SIGTERM" });
+    const s = run.finish().summary;
+    expect(s.interrupted).toEqual({ signal: "SIGTERM", atMs: 180_000, at: "3m", instantComplete: false });
+    expect(seconds).toBeLessThan(10);
+  });
+
+  it("slices shrink as the heap nears the limit, so the guard stops the run just past it", async () => {
+    const run = startRun(load("scenarios/scale-up.yaml"));
+    // A heap that grows 1 KB per event, from 0: the limit of 500 kB is crossed after about 490 events.
+    const end = await drive(run, { signal: () => undefined, heapUsed: () => run.events * 1024, memoryLimit: 500_000, pause: async () => {} });
+    expect(end.kind).toBe("memory");
+    if (end.kind !== "memory") return;
+    // Overshoot at most one minimum slice (64 events x 1 KB), not a full slice of thousands of events.
+    expect(end.heapUsed - 500_000).toBeLessThanOrEqual(64 * 1024);
   });
 });

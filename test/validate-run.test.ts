@@ -84,6 +84,6 @@ describe("validate says exactly what run says", () => {
   it("a bad --limit is an error even when only manifest files are validated", async () => {
     const r = await cli("validate", `${SCENARIOS}/manifests/nginx.yaml`, "--limit", "bogus=1");
     expect(r.code).toBe(2);
-    expect(r.err).toContain("--limit bogus=1: expected name=value with a name among nodes, pods, objects, metricsSamples, duration, fileSize, memory\n");
+    expect(r.err).toContain("--limit bogus=1: expected name=value with a name among nodes, pods, objects, metricsSamples, duration, fileSize, memory, eventsPerInstant\n");
   });
 });

@@ -3,7 +3,7 @@
  * loads as kubectl would read it; nothing hangs, aborts, echoes a file's content or drives the terminal.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseSelector } from "../src/api/selectors.js";
@@ -262,5 +262,16 @@ describe("control characters", () => {
     const file = writeScenario("a: [\x1b\n");
     const err = await bothRefuse(file);
     expect(err).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+
+  it("escapes control characters in a scenario's file name on every line it prints, for run and validate", async () => {
+    const ok = writeScenario(scenarioWith(), { "manifest.yaml": DEPLOYMENT });
+    const evil = join(dirname(ok), "e\x1b[31m.yaml");
+    copyFileSync(ok, evil);
+    for (const argv of [["run", evil, "--out", join(dirname(ok), "o")], ["validate", evil], ["run", evil, "--set", "spec.duration=x"]]) {
+      const r = await cli(...argv);
+      if (r.code !== 0) expect(r.out + r.err, argv.join(" ")).toContain("e\\x1b[31m.yaml");
+      expect(r.out + r.err, argv.join(" ")).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    }
   });
 });

@@ -13,11 +13,17 @@ import type { RunInProgress } from "../run.js";
  * default) past V8's own limit between two checks; long enough that the check and the yield cost nothing
  * measurable.
  */
-export const SLICE_MIN_EVENTS = 1_000;
+export const SLICE_MIN_EVENTS = 64;
 /** See SLICE_MIN_EVENTS. */
 export const SLICE_MAX_EVENTS = 50_000;
 /** Wall time a slice aims at (ms). */
 export const SLICE_TARGET_MS = 25;
+
+/** Wall time (ms) a signal leaves the run to complete its current instant before the report is written as it is. */
+export const INTERRUPT_GRACE_MS = 2_000;
+
+/** Share of V8's heap limit a configured limits.memory may reach at most: above it V8 aborts before any check. */
+export const MAX_MEMORY_SHARE = 0.95;
 
 /** Share of V8's heap limit that `limits.memory: 0` stands for. */
 export const DEFAULT_MEMORY_SHARE = 0.85;
@@ -40,13 +46,19 @@ export interface DriveOptions {
   sliceEvents?: number;
   /** Wall clock in ms for sizing slices (default process.hrtime); never reaches the simulation. */
   wallMs?: () => number;
+  /** Wall time (ms) to complete the current instant after a signal (default INTERRUPT_GRACE_MS). */
+  graceMs?: number;
   /** Yields to the event loop so signal handlers run (default: one turn, setImmediate). */
   pause?: () => Promise<void>;
 }
 
-/** The heap limit in force: `limits.memory` bytes, or for 0 DEFAULT_MEMORY_SHARE of V8's heap_size_limit. */
+/**
+ * The heap limit in force: `limits.memory` bytes, or for 0 DEFAULT_MEMORY_SHARE of V8's heap_size_limit; never
+ * above MAX_MEMORY_SHARE of it, so that neither a scenario nor a flag can ask for a limit V8 would abort before.
+ */
 export function memoryLimitBytes(limitsMemory: number): number {
-  return limitsMemory > 0 ? limitsMemory : Math.floor(getHeapStatistics().heap_size_limit * DEFAULT_MEMORY_SHARE);
+  const heap = getHeapStatistics().heap_size_limit;
+  return Math.floor(limitsMemory > 0 ? Math.min(limitsMemory, heap * MAX_MEMORY_SHARE) : heap * DEFAULT_MEMORY_SHARE);
 }
 
 /**
@@ -57,23 +69,34 @@ export async function drive(run: RunInProgress, o: DriveOptions): Promise<DriveE
   const pause = o.pause ?? (() => new Promise<void>((r) => setImmediate(r)));
   const wallMs = o.wallMs ?? (() => Number(process.hrtime.bigint()) / 1e6);
   let slice = o.sliceEvents ?? SLICE_MIN_EVENTS;
+  let heapBefore = o.heapUsed();
   for (;;) {
     await pause();
     const signal = o.signal();
     if (signal !== undefined) {
-      run.interrupt({ signal });
+      // Complete the current instant, in slices, for at most INTERRUPT_GRACE_MS: a container runtime sends SIGKILL
+      // some seconds after SIGTERM, and the report must be written by then.
+      const deadline = wallMs() + (o.graceMs ?? INTERRUPT_GRACE_MS);
+      while (!run.advanceInstant(slice) && wallMs() < deadline) await pause();
+      run.interrupt({ signal }, 0);
       return { kind: "interrupted", signal };
     }
     const t0 = wallMs();
     if (run.advance(slice)) return { kind: "done" };
-    if (o.sliceEvents === undefined) slice = nextSlice(slice, wallMs() - t0);
     const heapUsed = o.heapUsed();
     if (heapUsed > o.memoryLimit) return { kind: "memory", heapUsed, limit: o.memoryLimit, atMs: run.now };
+    if (o.sliceEvents === undefined) slice = nextSlice(slice, wallMs() - t0, heapUsed - heapBefore, o.memoryLimit - heapUsed);
+    heapBefore = heapUsed;
   }
 }
 
-/** The next slice size: scaled to take SLICE_TARGET_MS at the last slice's rate, at most doubling per step. */
-function nextSlice(slice: number, tookMs: number): number {
+/**
+ * The next slice size: scaled to take SLICE_TARGET_MS at the last slice's rate, at most doubling per step, and
+ * small enough that, growing the heap as fast as the last slice did, it would use at most a quarter of the headroom
+ * left below the memory limit (so the guard stops a run before V8 aborts it, even on a small heap).
+ */
+function nextSlice(slice: number, tookMs: number, heapGrowth: number, headroom: number): number {
   const scaled = tookMs > 0 ? Math.round((slice * SLICE_TARGET_MS) / tookMs) : slice * 2;
-  return Math.max(SLICE_MIN_EVENTS, Math.min(SLICE_MAX_EVENTS, scaled, slice * 2));
+  const byMemory = heapGrowth > 0 ? Math.floor((slice * Math.max(0, headroom)) / (4 * heapGrowth)) : Infinity;
+  return Math.max(SLICE_MIN_EVENTS, Math.min(SLICE_MAX_EVENTS, scaled, slice * 2, byMemory));
 }

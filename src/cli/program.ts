@@ -1,3 +1,4 @@
+import { escapeTerminal } from "../scenario/errors.js";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { validateFiles, type LoadOptions } from "../scenario/load.js";
 import { K8SIM_VERSION } from "../version.js";
@@ -38,7 +39,10 @@ function loadOptions(f: RunFlags): LoadOptions {
  * Runs the k8sim CLI on `argv` (without "node" and the script) and returns its exit code. The commands are a thin
  * layer over the library (loadScenario, startRun, the report folder of src/metrics), so tests drive them in-process.
  */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<number> {
+  // Everything printed passes through one filter: a file name, a flag or a value from the file can hold control
+  // characters, and none of them may reach the terminal raw (the report files are JSON and CSV, escaped already).
+  const io: CliIO = { ...rawIO, out: (s) => rawIO.out(escapeTerminal(s)), err: (s) => rawIO.err(escapeTerminal(s)) };
   const program = new Command();
   program
     .name("k8sim")

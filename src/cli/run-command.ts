@@ -12,7 +12,7 @@ import { formatDuration } from "../scenario/duration.js";
 import { formatLimit, raiseHint } from "../scenario/limits.js";
 import { loadScenario, type LoadOptions } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
-import { drive, memoryLimitBytes, DEFAULT_MEMORY_SHARE, type DriveOptions } from "./drive.js";
+import { drive, memoryLimitBytes, DEFAULT_MEMORY_SHARE, MAX_MEMORY_SHARE, type DriveOptions } from "./drive.js";
 import { EXIT_EXPECTATION_FAILED, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
 import { printSummary } from "./print.js";
 
@@ -146,7 +146,12 @@ const MIB = 2 ** 20;
 
 function memoryMessage(used: number, atMs: number, configured: number, limit: number): string {
   const heapMiB = Math.round(getHeapStatistics().heap_size_limit / MIB);
-  const limitText = configured > 0 ? formatLimit("memory", configured) : `${Math.round(limit / MIB)} MiB (${DEFAULT_MEMORY_SHARE * 100}% of Node's heap of ${heapMiB} MiB)`;
+  const limitText =
+    configured > 0 && configured <= limit
+      ? formatLimit("memory", configured)
+      : configured > 0
+        ? `${formatLimit("memory", configured)}, capped at ${Math.round(limit / MIB)} MiB (${MAX_MEMORY_SHARE * 100}% of Node's heap of ${heapMiB} MiB)`
+        : `${Math.round(limit / MIB)} MiB (${DEFAULT_MEMORY_SHARE * 100}% of Node's heap of ${heapMiB} MiB)`;
   return (
     `k8sim: the run used ${Math.round(used / MIB)} MiB of JavaScript heap at virtual time ${formatDuration(atMs)}, above the memory limit of ${limitText} (limits.memory); nothing was written. ` +
     `${raiseHint("memory").replace(/^r/, "R")}, and Node's heap (${heapMiB} MiB now) with NODE_OPTIONS=--max-old-space-size=<MiB>\n`

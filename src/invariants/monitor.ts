@@ -3,8 +3,8 @@ import type { Informer } from "../api/informer.js";
 import type { WatchType } from "../api/store.js";
 import type { KubeObject, Node, Pod, ReplicaSet } from "../api/types.js";
 import type { Cluster } from "../cluster.js";
-import { holdsNodeResources, nodeCapacityViolations } from "./node-capacity.js";
-import { podBindingViolations } from "./pod-binding.js";
+import { holdsNodeResources, nodeCapacityViolations, schedulerFitViolations } from "./node-capacity.js";
+import { orphanDeadline, podBindingViolations } from "./pod-binding.js";
 import { replicaConvergenceViolations } from "./replica-convergence.js";
 import { resourceVersionViolations } from "./resource-version.js";
 import type { Violation } from "./types.js";
@@ -76,6 +76,10 @@ export class InvariantMonitor {
   private readonly boundTo = new Map<string, string>();
   private readonly dirtyNodes = new Set<string>();
   private readonly dirtyPods = new Set<string>();
+  /** Pods created with spec.nodeName set (they bypassed the scheduler; the kubelet may reject them). */
+  private readonly boundAtCreation = new Set<string>();
+  /** Pods bound to a node that does not exist, with the time by which the pod garbage collector removes them. */
+  private readonly orphans = new Map<string, { deadline: number; reported: boolean }>();
   private readonly queues: DeliveryQueue[] = [];
   private readonly latency: number;
   private readonly instantBudget: number;
@@ -123,8 +127,18 @@ export class InvariantMonitor {
         if (p) pods.push(p);
       }
       this.dirtyPods.clear();
-      this.add(podBindingViolations(pods, (n) => store.get("Node", undefined, n) !== undefined, time));
+      // A pod bound to a missing node is an orphan until the pod garbage collector's deadline; only then a breach.
+      const nodeExists = (n: string) => store.get("Node", undefined, n) !== undefined;
+      for (const p of pods) {
+        const key = objKey(p);
+        if (podBindingViolations([p], nodeExists, time).length > 0) {
+          if (!this.orphans.has(key)) this.orphans.set(key, { deadline: orphanDeadline(time, this.cluster.settings), reported: false });
+        } else {
+          this.orphans.delete(key);
+        }
+      }
     }
+    if (this.orphans.size > 0) this.checkOrphans(time, (deadline) => deadline < time);
     for (const q of this.queues) if (q.peek() !== undefined) this.add(lateDeliveryViolations(q.name, q.peek(), time));
   }
 
@@ -134,11 +148,28 @@ export class InvariantMonitor {
    */
   finish(end: number, quiescent: boolean): Violation[] {
     for (const q of this.queues) this.add(lateDeliveryViolations(q.name, q.peek(), end + 1));
+    // Every event up to `end` has run: an orphan whose deadline is `end` or earlier should be gone.
+    if (this.orphans.size > 0) this.checkOrphans(end, (deadline) => deadline <= end);
     if (quiescent) {
       const store = this.cluster.cp.store;
       this.add(replicaConvergenceViolations({ replicaSets: store.list<ReplicaSet>("ReplicaSet"), pods: store.list<Pod>("Pod"), nodes: store.list<Node>("Node") }, end));
     }
     return this.violations;
+  }
+
+  /** Reports each orphan (a pod still bound to a missing node) whose deadline `overdue` says has passed, once. */
+  private checkOrphans(time: number, overdue: (deadline: number) => boolean): void {
+    const store = this.cluster.cp.store;
+    for (const [key, o] of this.orphans) {
+      if (o.reported || !overdue(o.deadline)) continue;
+      const i = key.indexOf("/");
+      const pod = store.get<Pod>("Pod", key.slice(0, i), key.slice(i + 1));
+      if (!pod) continue;
+      o.reported = true;
+      for (const v of podBindingViolations([pod], (n) => store.get("Node", undefined, n) !== undefined, time)) {
+        this.add([{ ...v, message: `${v.message}, past the pod garbage collector's deadline of ${o.deadline} ms` }]);
+      }
+    }
   }
 
   private add(vs: Violation[]): void {
@@ -173,13 +204,18 @@ export class InvariantMonitor {
     }
     if (type === "DELETED" || !pod.spec.nodeName) {
       this.boundTo.delete(key);
+      this.orphans.delete(key);
+      if (type === "DELETED") this.boundAtCreation.delete(key);
       return;
     }
+    if (type === "ADDED") this.boundAtCreation.add(key);
+    const atCreation = this.boundAtCreation.has(key);
+    this.add(schedulerFitViolations(pod, atCreation, this.cluster.sim.now));
     const node = pod.spec.nodeName;
     this.boundTo.set(key, node);
     this.dirtyPods.add(key);
     this.dirtyNodes.add(node);
-    if (holdsNodeResources(pod)) {
+    if (holdsNodeResources(pod, atCreation)) {
       let m = this.holders.get(node);
       if (!m) this.holders.set(node, (m = new Map()));
       m.set(key, pod);

@@ -11,11 +11,29 @@ export const NODE_CAPACITY: InvariantInfo = {
 
 /**
  * Whether a bound pod holds node resources: every pod with spec.nodeName that has not reached Succeeded or Failed,
- * terminating ones included (they hold their resources until removed), as the scheduler cache counts them.
+ * terminating ones included (they hold their resources until removed), as the scheduler cache counts them. A pod
+ * created with spec.nodeName already set (`boundAtCreation`: it bypassed the scheduler) holds them only once the
+ * kubelet has admitted it (status.startTime set): until then the kubelet may still reject it (OutOfcpu, ...), as
+ * upstream's does, and an overcommit that the kubelet refuses is no breach of the node's capacity.
  */
-export function holdsNodeResources(pod: Pod): boolean {
+export function holdsNodeResources(pod: Pod, boundAtCreation = false): boolean {
   const phase = pod.status?.phase;
-  return pod.spec.nodeName !== undefined && pod.spec.nodeName !== "" && phase !== "Succeeded" && phase !== "Failed";
+  if (pod.spec.nodeName === undefined || pod.spec.nodeName === "" || phase === "Succeeded" || phase === "Failed") return false;
+  return !boundAtCreation || pod.status?.startTime !== undefined;
+}
+
+/** The scheduler-fit invariant: what the scheduler binds, the kubelet admits. */
+export const SCHEDULER_FIT: InvariantInfo = {
+  name: "scheduler-fit",
+  statement: "no pod the scheduler bound is rejected by the kubelet's admission for lack of resources (reason OutOf...)",
+  when: "every-event",
+};
+
+/** Violations of scheduler-fit for one pod write (`boundAtCreation` as in holdsNodeResources). Pure. */
+export function schedulerFitViolations(pod: Pod, boundAtCreation: boolean, time: number): Violation[] {
+  const reason = pod.status?.reason;
+  if (boundAtCreation || pod.status?.phase !== "Failed" || typeof reason !== "string" || !reason.startsWith("OutOf")) return [];
+  return [{ invariant: SCHEDULER_FIT.name, time, message: `pod ${pod.metadata.namespace}/${pod.metadata.name}, bound by the scheduler to ${pod.spec.nodeName}, was rejected by the kubelet: ${reason}` }];
 }
 
 /**

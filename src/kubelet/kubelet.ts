@@ -5,6 +5,8 @@ import type { Condition, ContainerStatus, Lease, Node, Pod } from "../api/types.
 import { objectKey } from "../api/types.js";
 import type { Context, EventId } from "../engine/simulation.js";
 import { assertNever } from "../engine/assert-never.js";
+import type { AdmissionDecision, NodeUsage, PodDemand } from "./admission.js";
+import { addUsage, admitPod, emptyUsage, nodeCapacity, podDemand, POD_REJECTED_PREFIX, subtractUsage } from "./admission.js";
 import { healthyConditions } from "./node-object.js";
 
 /** Events a kubelet schedules for itself. */
@@ -18,13 +20,16 @@ type KubeletEvent =
   /** A terminating pod's containers have stopped: confirm the deletion. */
   | { t: "stopped"; key: string; uid: string };
 
-/** What the kubelet tracks per pod it runs. */
+/** What the kubelet tracks per pod it runs (or rejected). */
 interface PodWork {
   uid: string;
-  state: "starting" | "running" | "stopping";
+  /** "rejected": admission refused the pod; it never runs and holds nothing. */
+  state: "starting" | "running" | "stopping" | "rejected";
   timer: EventId | undefined;
   /** While stopping: when the containers will have stopped (virtual ms). */
   stopAt?: number;
+  /** What the pod counts for in the node's `used` while the kubelet holds it; undefined if it holds nothing. */
+  demand: PodDemand | undefined;
 }
 
 /** The namespace of node leases (kube-node-lease). */
@@ -35,6 +40,11 @@ export const NODE_LEASE_NAMESPACE = "kube-node-lease";
  * report is due (both loops jittered by heartbeatJitterFactor, as wait.JitterUntil), and runs the pods bound to
  * its node through a container-runtime model: ContainerCreating, then Running and Ready after podStartLatency;
  * on deletion it stops containers within the grace period and confirms the delete.
+ *
+ * Before running a pod it first sees, it admits it (pkg/kubelet/kubelet.go HandlePodAdditions / canAdmitPod with
+ * the predicate admit handler's resource checks, src/kubelet/admission.ts) against a running sum of the requests
+ * of the pods it holds; a pod that does not fit is rejected (rejectPod): Failed, reason OutOfcpu / OutOfmemory /
+ * OutOfpods / OutOf<extended resource>, never run, never counted.
  *
  * `stop()` models the machine failing: every loop halts and pods stay as the API last saw them, which is what the
  * node lifecycle controller must notice. `start()` brings it back.
@@ -50,6 +60,10 @@ export class Kubelet {
   private lease: Lease | undefined;
   private ipCounter = 0;
   private up = false;
+  /** The requests of the pods this kubelet holds (admitted, running or stopping): a running sum for admission. */
+  private used: NodeUsage = emptyUsage();
+  /** While `start` re-syncs the node's pods: the admission decided for each, in creation order. */
+  private startDecisions: Map<string, AdmissionDecision> | undefined;
 
   /**
    * @param node the Node to register at start (its status.conditions are refreshed on each report).
@@ -90,7 +104,42 @@ export class Kubelet {
     this.lastStatusReport = this.ctx.now;
     this.renewLease();
     this.scheduleStatus();
-    for (const pod of [...this.podsOnNode(this.nodeName)]) this.syncPod(pod);
+    const pods = [...this.podsOnNode(this.nodeName)];
+    this.startDecisions = this.decideAtStart(pods);
+    try {
+      for (const pod of pods) this.syncPod(pod);
+    } finally {
+      this.startDecisions = undefined;
+    }
+  }
+
+  /**
+   * Admission of the pods found at start, decided in creation order as HandlePodAdditions sorts them
+   * (sliceutils.PodsByCreationTime), after the pods being deleted, which still hold their resources. Pure: the pods
+   * are then synced in index order (so a restart that rejects nothing does what it did before admission existed),
+   * each taking the decision made here.
+   * NOTE: upstream's sort is not stable; pods created in the same second keep the informer index's order here.
+   */
+  private decideAtStart(pods: Pod[]): Map<string, AdmissionDecision> {
+    const decisions = new Map<string, AdmissionDecision>();
+    const used = emptyUsage();
+    const candidates: Pod[] = [];
+    for (const p of pods) {
+      if (isTerminal(p)) continue;
+      if (p.metadata.deletionTimestamp !== undefined) addUsage(used, podDemand(p));
+      else candidates.push(p);
+    }
+    if (candidates.length === 0) return decisions;
+    const capacity = nodeCapacity(this.currentNode());
+    const created = (p: Pod) => p.metadata.creationTimestamp ?? "";
+    candidates.sort((a, b) => (created(a) < created(b) ? -1 : created(a) > created(b) ? 1 : 0));
+    for (const p of candidates) {
+      const d = podDemand(p);
+      const decision = admitPod(d, capacity, used);
+      if (decision.admit) addUsage(used, d);
+      decisions.set(objectKey(p.metadata.namespace, p.metadata.name), decision);
+    }
+    return decisions;
   }
 
   /** Stops the kubelet (node failure): no more heartbeats, status or pod work until `start`. */
@@ -103,6 +152,7 @@ export class Kubelet {
     for (const w of this.pods.values()) if (w.timer !== undefined) this.ctx.cancel(w.timer);
     // The runtime's state dies with the node: a restarted kubelet rebuilds it from the API.
     this.pods.clear();
+    this.used = emptyUsage();
   }
 
   /** A pod bound to this node was added or changed (from the pod informer). */
@@ -122,16 +172,80 @@ export class Kubelet {
         }
         return;
       }
+      const uid = pod.metadata.uid!;
+      const ev: KubeletEvent = { t: "stopped", key, uid };
+      if ((work?.uid === uid && work.state === "rejected") || (work?.uid !== uid && isTerminal(pod))) {
+        // A rejected (or otherwise finished) pod has no containers to stop: the status manager's canBeDeleted
+        // holds at once and the deletion is confirmed without Killing events.
+        // NOTE: confirmed at the same virtual instant; upstream it waits for the next pod worker / status sync.
+        if (work?.timer !== undefined) this.ctx.cancel(work.timer);
+        if (work?.demand !== undefined) subtractUsage(this.used, work.demand);
+        this.pods.set(key, { uid, state: "stopping", timer: this.ctx.scheduleAt(this.ctx.now, ev), stopAt: this.ctx.now, demand: undefined });
+        return;
+      }
       if (work?.timer !== undefined) this.ctx.cancel(work.timer);
       for (const c of pod.spec.containers) {
         this.cp.events.record(pod, "Normal", "Killing", `Stopping container ${c.name}`, "kubelet", this.nodeName);
       }
-      const ev: KubeletEvent = { t: "stopped", key, uid: pod.metadata.uid! };
-      this.pods.set(key, { uid: pod.metadata.uid!, state: "stopping", timer: this.ctx.scheduleAt(stopAt, ev), stopAt });
+      // A pod the kubelet did not hold yet (found at start, being deleted) holds its resources until it has stopped.
+      let demand = work?.uid === uid ? work.demand : undefined;
+      if (work !== undefined && work.uid !== uid && work.demand !== undefined) subtractUsage(this.used, work.demand);
+      if (work?.uid !== uid) addUsage(this.used, (demand = podDemand(pod)));
+      this.pods.set(key, { uid, state: "stopping", timer: this.ctx.scheduleAt(stopAt, ev), stopAt, demand });
       return;
     }
     if (work && work.uid === pod.metadata.uid) return;
+    // Pods in a terminal phase are not admitted (HandlePodAdditions skips IsPodPhaseTerminal pods).
+    if (isTerminal(pod)) return;
+    // A pod of the same name but another uid replaced the one the kubelet held (its timer, if any, finds no match).
+    if (work !== undefined) this.forget(key, work, false);
+    const decision = this.startDecisions?.get(key) ?? this.decide(pod);
+    if (!decision.admit) {
+      this.rejectPod(pod, key, decision);
+      return;
+    }
     this.admit(pod, key);
+  }
+
+  /**
+   * Admission of a new pod against the pods this kubelet holds (canAdmitPod with the predicate admit handler's
+   * resource checks, src/kubelet/admission.ts), in the order the kubelet sees pods.
+   */
+  private decide(pod: Pod): AdmissionDecision {
+    return admitPod(podDemand(pod), nodeCapacity(this.currentNode()), this.used);
+  }
+
+  /** The Node as the kubelet last saw it (its allocatable), falling back to the one it registered. */
+  private currentNode(): Node {
+    return this.cp.api.get<Node>("Node", undefined, this.nodeName) ?? this.node;
+  }
+
+  /**
+   * Rejects a pod (pkg/kubelet/kubelet.go rejectPod): a Warning event with the admission's reason and message, and
+   * the status phase Failed, the reason, and "Pod was rejected: <message>". The status manager keeps the start time
+   * (setting it if unset) and drops the conditions the kubelet owns, so the pod keeps nothing else. The pod never
+   * runs and holds no resources; it stays Failed until deleted.
+   */
+  private rejectPod(pod: Pod, key: string, decision: Extract<AdmissionDecision, { admit: false }>): void {
+    this.cp.events.record(pod, "Warning", decision.reason, decision.message, "kubelet", this.nodeName);
+    const status: Pod["status"] = {
+      phase: "Failed",
+      reason: decision.reason,
+      message: POD_REJECTED_PREFIX + decision.message,
+      startTime: pod.status.startTime ?? this.cp.clock.time(),
+    };
+    this.writeStatus(pod, status);
+    this.pods.set(key, { uid: pod.metadata.uid!, state: "rejected", timer: undefined, demand: undefined });
+  }
+
+  /**
+   * Drops what the kubelet tracks for a pod: its share of `used` and, with `cancel`, its pending timer (never pass
+   * `cancel` for a timer that has fired: the engine only tracks pending ids).
+   */
+  private forget(key: string, work: PodWork, cancel: boolean): void {
+    if (cancel && work.timer !== undefined) this.ctx.cancel(work.timer);
+    if (work.demand !== undefined) subtractUsage(this.used, work.demand);
+    this.pods.delete(key);
   }
 
   /** A pod bound to this node was removed from the API. */
@@ -139,8 +253,7 @@ export class Kubelet {
     const key = objectKey(pod.metadata.namespace, pod.metadata.name);
     const work = this.pods.get(key);
     if (!work || work.uid !== pod.metadata.uid) return;
-    if (work.timer !== undefined) this.ctx.cancel(work.timer);
-    this.pods.delete(key);
+    this.forget(key, work, true);
   }
 
   private on(e: KubeletEvent): void {
@@ -235,7 +348,9 @@ export class Kubelet {
     const phase = ranBefore && pod.spec.restartPolicy !== "Never" && pod.spec.restartPolicy !== "OnFailure" ? "Running" : "Pending";
     this.writeStatus(pod, withFields(pod.status, { phase, conditions, hostIP, startTime: pod.status.startTime ?? now, containerStatuses: statuses }));
     const ev: KubeletEvent = { t: "started", key, uid: pod.metadata.uid! };
-    this.pods.set(key, { uid: pod.metadata.uid!, state: "starting", timer: this.ctx.schedule(this.cp.settings.podStartLatency, ev) });
+    const demand = podDemand(pod);
+    addUsage(this.used, demand);
+    this.pods.set(key, { uid: pod.metadata.uid!, state: "starting", timer: this.ctx.schedule(this.cp.settings.podStartLatency, ev), demand });
   }
 
   private containersStarted(key: string, uid: string): void {
@@ -270,7 +385,7 @@ export class Kubelet {
   private containersStopped(key: string, uid: string): void {
     const work = this.pods.get(key);
     if (!work || work.uid !== uid) return;
-    this.pods.delete(key);
+    this.forget(key, work, false);
     const [ns, name] = splitKey(key);
     const pod = this.cp.api.get<Pod>("Pod", ns, name);
     if (pod && pod.metadata.uid === uid) this.cp.api.delete("Pod", ns, name, { gracePeriodSeconds: 0 });
@@ -279,6 +394,11 @@ export class Kubelet {
   private writeStatus(pod: Pod, status: Pod["status"]): void {
     this.cp.api.updateStatus(withFields(pod, { status }), { force: true });
   }
+}
+
+/** Succeeded or Failed (podutil.IsPodPhaseTerminal). */
+function isTerminal(pod: Pod): boolean {
+  return pod.status.phase === "Succeeded" || pod.status.phase === "Failed";
 }
 
 function restartCountAfter(prev: ContainerStatus | undefined): number {

@@ -9,7 +9,7 @@
  * Because the whole folder is replaced, a folder holding anything but k8sim report files is refused, as are the
  * working directory and its ancestors.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 
 /** Files a k8sim report folder may hold (today's four, and those later issues add). Anything else is refused. */
@@ -178,11 +178,23 @@ function legacyTemp(name: string): number | undefined {
 function removeStale(path: string): void {
   const prefix = `.${basename(path)}.k8sim-`;
   const parent = dirname(path);
-  for (const name of readdirSync(parent)) {
+  const dead: { name: string; kind: string }[] = [];
+  for (const name of readdirSync(parent).sort()) {
     if (!name.startsWith(prefix)) continue;
     const m = /^(staging|old)-(\d+)$/.exec(name.slice(prefix.length));
-    if (m && !isLive(Number(m[2]))) rmSync(join(parent, name), { recursive: true, force: true, maxRetries: 2 });
+    if (m && !isLive(Number(m[2]))) dead.push({ name, kind: m[1]! });
   }
+  // A run killed between its two renames left the report path empty and the previous report, whole, under its
+  // old-PID name: put it back rather than delete the only copy (the newest, should there be several).
+  if (!existsSync(path)) {
+    const olds = dead.filter((d) => d.kind === "old").map((d) => ({ ...d, mtime: statSync(join(parent, d.name)).mtimeMs }));
+    const newest = olds.sort((a, b) => b.mtime - a.mtime)[0];
+    if (newest) {
+      renameSync(join(parent, newest.name), path);
+      dead.splice(dead.findIndex((d) => d.name === newest.name), 1);
+    }
+  }
+  for (const d of dead) rmSync(join(parent, d.name), { recursive: true, force: true, maxRetries: 2 });
   let inside: string[];
   try {
     inside = readdirSync(path);

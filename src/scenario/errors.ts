@@ -88,6 +88,11 @@ export function formatProblem(where: Where, message: string): string {
   return escapeControl("override" in where ? `${where.override}: ${message}` : `${formatPos(where)}: ${message}`);
 }
 
+/** Like escapeControl, but keeps line breaks: for whole blocks of terminal output, one message per line. */
+export function escapeTerminal(s: string): string {
+  return s.includes("\n") ? s.split("\n").map(escapeControl).join("\n") : escapeControl(s);
+}
+
 /** C0 controls but tab, DEL, C1 controls, and the bidirectional overrides that reorder what a terminal shows. */
 const CONTROL_RE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 

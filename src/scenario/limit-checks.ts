@@ -4,6 +4,7 @@
  * proportional to its size is built. Each refusal is reported at the value that crossed the limit, names the limit
  * and says how to raise it.
  */
+import { list, rec } from "./plain.js";
 import { formatDuration } from "./duration.js";
 import { fieldPath, type Diagnostics, type Where } from "./errors.js";
 import { DEFAULT_LIMITS, LIMIT_KINDS, formatLimit, parseLimitFlags, parseLimitValue, raiseHint, resolveLimits, type Limits } from "./limits.js";
@@ -12,13 +13,7 @@ import type { YamlSource } from "./yaml-source.js";
 
 type Raw = Record<string, unknown>;
 
-function rec(v: unknown): Raw {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Raw) : {};
-}
 
-function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
 
 /**
  * The limits in force for one load: DEFAULT_LIMITS, then spec.limits, then the `--limit name=value` flags (the
@@ -54,7 +49,7 @@ function overLimit(name: keyof Limits, limit: number, what: string): string {
  * order, reported at the count that crosses it. Reads the raw values only, so it costs nothing proportional to a
  * count; call it before anything builds nodes.
  */
-export function checkNodeLimit(src: YamlSource, spec: Raw, limit: number, diags: Diagnostics): boolean {
+export function checkNodeLimit(src: YamlSource, spec: Raw, limit: number, diags: Diagnostics): void {
   const counts: (string | number)[][] = [];
   list(rec(spec.cluster).nodePools).forEach((_, i) => counts.push(["spec", "cluster", "nodePools", i, "count"]));
   list(spec.timeline).forEach((item, i) => {
@@ -63,16 +58,15 @@ export function checkNodeLimit(src: YamlSource, spec: Raw, limit: number, diags:
   let total = 0;
   for (const path of counts) {
     const v = path.reduce<unknown>((o, k) => (Array.isArray(o) ? o[k as number] : rec(o)[k]), { spec });
-    // A count that is not a whole number >= 0 was reported by the schema.
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) continue;
+    // A count that is not a whole number from 0 to 2^53-1 was reported by the schema.
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) continue;
     total += v;
     if (total > limit) {
       const where = path[1] === "timeline" ? "every pool's count plus every addNodes up to this one" : "every pool's count up to this one";
       diags.error(src.where(path), `${fieldPath(path.map(String))}: ${overLimit("nodes", limit, `the cluster would have ${total.toLocaleString("en-US")} nodes (${where})`)}`);
-      return false;
+      return;
     }
   }
-  return true;
 }
 
 /** Where a manifest's spec.replicas is written, when known; else the object. */

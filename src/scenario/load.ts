@@ -3,6 +3,7 @@
  * schemas/scenario.schema.json, then check meaning (durations, quantities, manifests, references) and build the
  * `Scenario` the simulation runs. Every problem of the file is reported at once, as `file:line:column: message`.
  */
+import { list, rec } from "./plain.js";
 import { createHash } from "node:crypto";
 import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings, type Settings } from "../settings.js";
 import { formatDuration } from "./duration.js";
@@ -134,13 +135,7 @@ function loadInto(path: string, opts: LoadOptions, diags: Diagnostics, preRead?:
   return build(src, path, hash, root, diags, files, opts);
 }
 
-function rec(v: unknown): Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
 
-function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
 
 function build(src: YamlSource, file: string, hash: string, root: unknown, diags: Diagnostics, files: ReadPolicy, opts: LoadOptions = {}): Scenario | undefined {
   const spec = rec(rec(root).spec);

@@ -3,6 +3,7 @@
  * lightly validated the way the API server would refuse them (pkg/apis/core/validation, pkg/apis/apps/validation),
  * so a bad manifest fails at load time with its own file:line:column instead of in the middle of a run.
  */
+import { isRecord } from "./plain.js";
 import { matchesSelector } from "../api/selectors.js";
 import type { LabelSelector } from "../api/types.js";
 import { readInputFile, type ReadPolicy } from "./input-file.js";
@@ -138,9 +139,6 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
   return { manifests: [{ object: obj as LoadedManifest["object"], source }], ignored: [], complete: true };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Field checks of one object, reporting at paths relative to the object. */
 class Checker {

@@ -1,6 +1,7 @@
 /**
  * Node pools of a scenario (spec.cluster.nodePools and timeline addNodes), checked and converted to `NodePool`.
  */
+import { isRecord } from "./plain.js";
 import { parseResourceList } from "../api/quantity.js";
 import { fieldPath, type Diagnostics } from "./errors.js";
 import type { NodePool, TaintSpec } from "./types.js";
@@ -59,6 +60,3 @@ export function nodeNames(pool: string, first: number, count: number): string[] 
   return Array.from({ length: count }, (_, i) => `${pool}-${first + i}`);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}

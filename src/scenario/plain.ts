@@ -1,0 +1,19 @@
+/**
+ * Reading plain values parsed from YAML (documentValue) before or beside schema validation, where any shape may
+ * turn up: a mapping is a non-null, non-list object.
+ */
+
+/** True for a mapping (a plain object, not null, not a list). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `v` if it is a mapping, else an empty one: for reading fields the schema has checked (or reported) already. */
+export function rec(v: unknown): Record<string, unknown> {
+  return isRecord(v) ? v : {};
+}
+
+/** `v` if it is a list, else an empty one. */
+export function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}

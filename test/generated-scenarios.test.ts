@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cli } from "./helpers/cli.js";
+import { livelockScenario } from "./fixtures/livelock.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { childDigests } from "./helpers/child-digests.js";
 import { describeViolations, simulateChecked } from "./helpers/invariant-run.js";
@@ -57,40 +58,8 @@ describe("generated scenarios", () => {
   }, 150_000);
 });
 
-/**
- * Found by the soak (seed 855958473, shrunk by hand): a node that recovers still carries
- * node.kubernetes.io/unreachable:NoExecute until the next monitor pass, but its NoSchedule taint goes at once. Pods
- * that tolerate the NoExecute taint for 0s (defaultUnreachableTolerationSeconds: 0) are scheduled there, evicted at
- * once (grace 0), replaced by the ReplicaSet and scheduled there again, all within the same virtual millisecond:
- * virtual time stops at 3m and `k8sim run` never ends (100,000 pods created in 50 s of wall time).
- * k8sim now stops such a run with a clear error (the engine's eventsPerInstant guard) instead of hanging; with any
- * informer latency the loop takes virtual time and ends once the monitor pass removes the taint, as upstream.
- */
-const LIVELOCK = `apiVersion: k8sim.dev/v1alpha1
-kind: Scenario
-metadata: {name: livelock}
-spec:
-  duration: 10m
-  cluster:
-    nodePools:
-      - {name: worker, count: 2, capacity: {cpu: "1", memory: 16Gi}}
-  settings: {defaultUnreachableTolerationSeconds: 0, terminationGracePeriodSeconds: 0}
-  workloads:
-    - manifest:
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: c, image: nginx, resources: {requests: {cpu: 600m}}}]
-  timeline:
-    - {at: 1m, action: nodeFailure, node: worker-1}
-    - {at: 3m, action: nodeRecover, node: worker-1}
-`;
+/** Found by the soak: test/fixtures/livelock.ts. */
+const LIVELOCK = livelockScenario();
 
 describe("scenarios the soak found", () => {
   it("a zero-time evict/recreate loop is stopped as stalled with exit 2, naming the instant and the way out", async () => {

@@ -12,6 +12,7 @@ import { simulate, startRun, type RunOutcome } from "../src/run.js";
 import { loadScenario } from "../src/scenario/load.js";
 import type { Scenario } from "../src/scenario/types.js";
 import { drive } from "../src/cli/drive.js";
+import { livelockScenario } from "./fixtures/livelock.js";
 
 function load(file: string, overrides: string[] = []): Scenario {
   const r = loadScenario(file, { overrides });
@@ -157,26 +158,8 @@ describe("an interrupted run", () => {
 });
 
 describe("the driver's bounds on a signal and on memory", () => {
-  /** Two 1-cpu workers whose pods tolerate the unreachable taint for 0s: at 3m an instant that never ends. */
-  const LOOP = [
-    "apiVersion: k8sim.dev/v1alpha1",
-    "kind: Scenario",
-    "metadata: {name: loop}",
-    "spec:",
-    "  duration: 10m",
-    "  limits: {eventsPerInstant: 100000000}",
-    "  cluster:",
-    "    nodePools:",
-    '      - {name: worker, count: 2, capacity: {cpu: "1", memory: 16Gi}}',
-    "  settings: {defaultUnreachableTolerationSeconds: 0, terminationGracePeriodSeconds: 0}",
-    "  workloads:",
-    "    - manifest: {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {replicas: 2, selector: {matchLabels: {app: web}},",
-    "        template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 600m}}}]}}}}",
-    "  timeline:",
-    "    - {at: 1m, action: nodeFailure, node: worker-1}",
-    "    - {at: 3m, action: nodeRecover, node: worker-1}",
-    "",
-  ].join("\n");
+  /** At 3m an instant that never ends (test/fixtures/livelock.ts), with the stall guard out of the way. */
+  const LOOP = livelockScenario("  limits: {eventsPerInstant: 100000000}");
 
   it("a signal during an instant that never ends is answered within the grace time, the instant marked incomplete", async () => {
     const dir = mkdtempSync(join(tmpdir(), "k8sim-loop-"));

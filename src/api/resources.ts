@@ -72,18 +72,15 @@ function requested(c: Container, resource: "cpu" | "memory"): string | undefined
   return r.requests?.[resource] ?? r.limits?.[resource];
 }
 
-/** Adds and maxes the way resourcehelper.PodRequests does, for one resource at a time. */
-function sumPod(spec: PodSpec, resource: "cpu" | "memory", nonZeroDefault: number | undefined): number {
-  const milli = resource === "cpu";
-  const amount = (c: Container): number => {
-    const q = requested(c, resource);
-    if (q === undefined) return nonZeroDefault ?? 0;
-    return parseAmount(q, milli);
-  };
+/**
+ * A pod's need of one resource from each container's `amount`, combined as resourcehelper.PodRequests does
+ * (k8s.io/component-helpers/resource/helpers.go): app containers add up; init containers run one at a time before
+ * them, so the pod needs the largest of them, not the sum; restartable init containers (sidecars, restartPolicy
+ * Always) keep running and add up with everything after them. Overhead is the caller's to add.
+ */
+export function combinePodAmounts(spec: PodSpec, amount: (c: Container) => number): number {
   let total = 0;
   for (const c of spec.containers) total += amount(c);
-  // Init containers run one at a time before the app containers, so a pod needs the largest of them, not the sum;
-  // restartable init containers (sidecars, restartPolicy Always) keep running and add up with everything after them.
   let restartable = 0;
   let initMax = 0;
   for (const c of spec.initContainers ?? []) {
@@ -96,7 +93,18 @@ function sumPod(spec: PodSpec, resource: "cpu" | "memory", nonZeroDefault: numbe
       initMax = Math.max(initMax, a + restartable);
     }
   }
-  total = Math.max(total, initMax);
+  return Math.max(total, initMax);
+}
+
+/** Adds and maxes the way resourcehelper.PodRequests does, for one resource at a time. */
+function sumPod(spec: PodSpec, resource: "cpu" | "memory", nonZeroDefault: number | undefined): number {
+  const milli = resource === "cpu";
+  const amount = (c: Container): number => {
+    const q = requested(c, resource);
+    if (q === undefined) return nonZeroDefault ?? 0;
+    return parseAmount(q, milli);
+  };
+  let total = combinePodAmounts(spec, amount);
   // Pod overhead (RuntimeClass) is added on top, as PodRequests does unless ExcludeOverhead.
   const overhead = spec.overhead as Record<string, string> | undefined;
   if (overhead?.[resource] !== undefined) total += parseAmount(overhead[resource], milli);

@@ -18,7 +18,7 @@
  */
 import { parseQuantity, value } from "../api/quantity.js";
 import type { NodeResources } from "../api/resources.js";
-import { nodeAllocatable, podRequests } from "../api/resources.js";
+import { combinePodAmounts, nodeAllocatable, podRequests } from "../api/resources.js";
 import type { Container, Node, Pod, PodSpec } from "../api/types.js";
 
 /** What a pod needs from the node to be admitted: its effective requests (resourcehelper.PodRequests). */
@@ -222,8 +222,8 @@ function quantityValue(q: string | number | undefined): number {
  * The pod's extended-resource requests, with resourcehelper.PodRequests's rules: summed over containers, maxed with
  * each init container (restartable ones, restartPolicy Always, added to everything after them), plus overhead; a
  * missing request falls back to the limit (API defaulting). Zero requests are left out (fitsRequest skips them).
- * NOTE: src/api/resources.ts applies these rules to cpu and memory only (its helper is private to that module, which
- * this change may not edit); this is the same walk for the extended resource names the pod mentions.
+ * The combination rules are src/api/resources.ts's combinePodAmounts, applied to each extended resource the pod
+ * mentions.
  */
 function extendedRequests(spec: PodSpec): readonly (readonly [string, number])[] {
   const names = new Set<string>();
@@ -238,21 +238,7 @@ function extendedRequests(spec: PodSpec): readonly (readonly [string, number])[]
   const out: [string, number][] = [];
   for (const name of [...names].sort()) {
     const amount = (c: Container) => quantityValue((c.resources?.requests?.[name] ?? c.resources?.limits?.[name]) as string | undefined);
-    let total = 0;
-    for (const c of spec.containers) total += amount(c);
-    let restartable = 0;
-    let initMax = 0;
-    for (const c of spec.initContainers ?? []) {
-      const a = amount(c);
-      if (c.restartPolicy === "Always") {
-        total += a;
-        restartable += a;
-        initMax = Math.max(initMax, restartable);
-      } else {
-        initMax = Math.max(initMax, a + restartable);
-      }
-    }
-    total = Math.max(total, initMax);
+    let total = combinePodAmounts(spec, amount);
     if (overhead?.[name] !== undefined) total += quantityValue(overhead[name]);
     if (total > 0) out.push([name, total]);
   }

@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { livelockScenario } from "../fixtures/livelock.js";
 import type { CaseResult } from "./result.js";
 import type { Workspace } from "./workspace.js";
 
@@ -394,29 +395,7 @@ spec:
     item: 2,
     isolation: "isolated",
     child: true,
-    // Two 1-cpu workers, pods of 600m that tolerate the unreachable taint for 0s (test/generated-scenarios.test.ts).
-    setup: (ws) =>
-      writeFileSync(
-        ws.scenario,
-        [
-          "apiVersion: k8sim.dev/v1alpha1",
-          "kind: Scenario",
-          "metadata: {name: livelock}",
-          "spec:",
-          "  duration: 10m",
-          "  cluster:",
-          "    nodePools:",
-          '      - {name: worker, count: 2, capacity: {cpu: "1", memory: 16Gi}}',
-          "  settings: {defaultUnreachableTolerationSeconds: 0, terminationGracePeriodSeconds: 0}",
-          "  workloads:",
-          "    - manifest: {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {replicas: 2, selector: {matchLabels: {app: web}},",
-          "        template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: nginx, resources: {requests: {cpu: 600m}}}]}}}}",
-          "  timeline:",
-          "    - {at: 1m, action: nodeFailure, node: worker-1}",
-          "    - {at: 3m, action: nodeRecover, node: worker-1}",
-          "",
-        ].join("\n"),
-      ),
+    setup: (ws) => writeFileSync(ws.scenario, livelockScenario()),
     argv: (ws) => run(ws, "--limit", "eventsPerInstant=50000"),
     expect: invalid(/stalled at virtual time 3m/),
   },

@@ -97,6 +97,11 @@ export function openReportDir(dir: string, opts: OpenOptions = {}): ReportDir {
     mkdirSync(staging);
   } catch (e) {
     removeCreated(created);
+    // Name the folder the user gave, not the hidden staging folder beside it.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && e instanceof Error && !(e instanceof ReportDirError)) {
+      throw new ReportDirError(`cannot create a folder in ${dirname(path)} (${code}: ${e.message.replace(/^\w+: /, "").replace(/, \w+ '.*'$/, "")})`, code);
+    }
     throw e;
   }
   step("staging-created");

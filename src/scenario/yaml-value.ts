@@ -21,7 +21,11 @@ export const ALIAS_FACTOR = 10;
 /** Thrown inside the conversion to stop it at the first fatal problem (already reported). */
 class Stop extends Error {}
 
-/** Key names refused everywhere: as an own property they survive copies and become a prototype. */
+/**
+ * Key names refused everywhere: as an own property they survive copies and become a prototype.
+ * NOTE: upstream allows `__proto__` as a key of a ConfigMap's or Secret's data (any [-._a-zA-Z0-9]+ key); k8sim
+ * refuses it there too, since one place where it is kept is one place where it can leak into an Object.assign.
+ */
 const REFUSED_KEYS = new Set(["__proto__"]);
 
 /**

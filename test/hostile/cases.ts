@@ -399,4 +399,6 @@ spec:
     argv: (ws) => run(ws, "--limit", "eventsPerInstant=50000"),
     expect: invalid(/stalled at virtual time 3m/),
   },
+  // Found by `npm run fuzz` (seed 862723610): a --set path with spaces and a C1 control character.
+  { name: "1 --set with spaces and a control character in its path", item: 13, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.template.spec.containers.\x8b- name.nginx image=NaN"), expect: invalid(/^--set spec\.template\.spec\.containers\.\\x8b- name\.nginx image=NaN: unknown key "template"/m) },
 ];

@@ -8,7 +8,8 @@ import { existsSync } from "node:fs";
 import type { CaseResult } from "./result.js";
 
 /** Lines that say where the problem is: `file:line:col: ...`, `--set path=...: ...`, `--limit ...: ...`, `--out ...`. */
-const POSITIONED = [/^\S[^:]*:\d+:\d+: \S/, /^--set \S+?: \S/, /^--limit \S+?: \S/, /^--out\b/, /^--seed\b/, /^--allow-outside\b/];
+// A --set or --limit flag's text may hold spaces (`--set "spec.x.- name=NaN"`, found by the fuzzer).
+const POSITIONED = [/^\S[^:]*:\d+:\d+: \S/, /^--set .+?: \S/, /^--limit .+?: \S/, /^--out\b/, /^--seed\b/, /^--allow-outside\b/];
 /** Lines around the error block that carry no position of their own. */
 /** Run-time guards (the memory guard, a stalled instant) stop a valid scenario: their one line has no position, but
  *  names the virtual time, the limit and how to raise it. */

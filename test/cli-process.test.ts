@@ -87,3 +87,21 @@ describe("a closed output stream (EPIPE)", () => {
     expect(existsSync(join(out, "summary.json"))).toBe(true);
   }, 30_000);
 });
+
+describe("the memory guard on a small heap", () => {
+  it("stops a run that outgrows --max-old-space-size=64 with exit 2 and its message, before V8 aborts", async () => {
+    const out = join(tmp(), "r");
+    // 20,000 pods on 300 nodes outgrow 64 MiB of old space within two simulated minutes; the guard's limit is 80%
+    // of it (51 MiB). Without the guard V8 aborts with "JavaScript heap out of memory", exit 134.
+    const child = startCli([
+      "run", "scenarios/scale-up.yaml", "--out", out,
+      "--set", "spec.timeline.0.replicas=20000", "--set", "spec.cluster.nodePools.0.count=300",
+      "--set", "spec.cluster.nodePools.0.capacity.pods=1000", "--set", "spec.cluster.nodePools.0.capacity.cpu=1000",
+    ], { NODE_OPTIONS: "--max-old-space-size=64" });
+    const r = await ended(child);
+    expect(r.stderr).not.toMatch(/FATAL ERROR|out of memory/);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^k8sim: the run used \d+ MiB of JavaScript heap at virtual time \S+, above the memory limit of 51 MiB \(80% of Node's heap of 64 MiB\)/m);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+});

@@ -105,7 +105,7 @@ describe("the memory guard", () => {
     const r = await cli(["run", "scenarios/node-failure.yaml", ...BIG, "--out", out], { heapUsed: () => (++checks < 3 ? 0 : 64 * 2 ** 40) });
     expect(r.code).toBe(2);
     expect(checks).toBe(3);
-    expect(r.err).toMatch(/^k8sim: the run used 67108864 MiB of JavaScript heap at virtual time [0-9hms.]+, above the memory limit of \d+ MiB \(85% of Node's heap of \d+ MiB\) \(limits\.memory\); nothing was written\. Raise it with spec\.limits\.memory or --limit memory=<value>, and Node's heap \(\d+ MiB now\) with NODE_OPTIONS=--max-old-space-size=<MiB>$/m);
+    expect(r.err).toMatch(/^k8sim: the run used 67108864 MiB of JavaScript heap at virtual time [0-9hms.]+, above the memory limit of \d+ MiB \(80% of Node's heap of \d+ MiB\) \(limits\.memory\); nothing was written\. Raise it with spec\.limits\.memory or --limit memory=<value>, and Node's heap \(\d+ MiB now\) with NODE_OPTIONS=--max-old-space-size=<MiB>$/m);
     expect(r.out).toBe("");
     expect(readFileSync(join(out, "summary.json")).equals(before)).toBe(true);
     expect(readdirSync(root)).toEqual(["r"]);

@@ -3,7 +3,6 @@
  * in slices (signals and the memory guard are answered between slices), then write the report as one unit.
  */
 import { constants } from "node:os";
-import { getHeapStatistics } from "node:v8";
 import { openReportDir, type ReportDir } from "../metrics/report-dir.js";
 import { commitReport, type RunInfo } from "../metrics/write.js";
 import { StalledError } from "../engine/simulation.js";
@@ -12,7 +11,7 @@ import { formatDuration } from "../scenario/duration.js";
 import { formatLimit, raiseHint } from "../scenario/limits.js";
 import { loadScenario, type LoadOptions } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
-import { drive, memoryLimitBytes, DEFAULT_MEMORY_SHARE, MAX_MEMORY_SHARE, type DriveOptions } from "./drive.js";
+import { drive, memoryLimitBytes, oldSpaceBytes, DEFAULT_MEMORY_SHARE, MAX_MEMORY_SHARE, type DriveOptions } from "./drive.js";
 import { EXIT_EXPECTATION_FAILED, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
 import { printSummary } from "./print.js";
 
@@ -145,7 +144,7 @@ function stalledMessage(e: StalledError, sc: Scenario): string {
 const MIB = 2 ** 20;
 
 function memoryMessage(used: number, atMs: number, configured: number, limit: number): string {
-  const heapMiB = Math.round(getHeapStatistics().heap_size_limit / MIB);
+  const heapMiB = Math.round(oldSpaceBytes() / MIB);
   const limitText =
     configured > 0 && configured <= limit
       ? formatLimit("memory", configured)

@@ -23,7 +23,7 @@ export interface Limits {
   duration: number;
   /** Size of each file read: the scenario and every manifest file (bytes). */
   fileSize: number;
-  /** JavaScript heap in use during a run (bytes); 0 means 85% of Node's heap limit (v8 heap_size_limit). */
+  /** JavaScript heap in use during a run (bytes); 0 means 80% of Node's old space (src/cli/drive.ts memoryLimitBytes). */
   memory: number;
   /** Engine events at one virtual instant before the run is stopped as stalled (count); 0 means automatic:
    *  max(1,000,000, 100 x (nodes + declared pods)), see `automaticEventsPerInstant`. */

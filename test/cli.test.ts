@@ -64,7 +64,7 @@ describe("k8sim run", () => {
     expect(a.err).toMatch(/does-not-exist\.yaml/);
     const b = await cli("run", "scenarios/scale-up.yaml", "--seed", "abc");
     expect(b.code).toBe(2);
-    expect(b.err).toMatch(/expected a non-negative integer/);
+    expect(b.err).toMatch(/expected a whole number from 0 to 9007199254740991/);
   });
 });
 

@@ -158,12 +158,12 @@ describe("resolving limits", () => {
   it("bad --limit values are errors, reported as `--limit text: ...` with exit 2", async () => {
     const r = await runWith("--limit", "nodes=lots", "--limit", "bogus=1", "--limit", "fileSize=1.5");
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--limit nodes=lots: expected a whole number >= 0, got "lots"\n');
+    expect(r.err).toContain('--limit nodes=lots: expected a whole number from 0 to 2^53-1, got "lots"\n');
     expect(r.err).toContain("--limit bogus=1: expected name=value with a name among nodes, pods, objects, metricsSamples, duration, fileSize, memory, eventsPerInstant\n");
     expect(r.err).toContain('--limit fileSize=1.5: expected a whole number of bytes >= 0 such as 67108864, 64Mi or 2Gi, got "1.5"\n');
     const v = await cli("validate", NODE_FAILURE, "--limit", "nodes=lots");
     expect(v.code).toBe(2);
-    expect(v.err).toContain('--limit nodes=lots: expected a whole number >= 0, got "lots"\n');
+    expect(v.err).toContain('--limit nodes=lots: expected a whole number from 0 to 2^53-1, got "lots"\n');
   });
 
   it("bad spec.limits values are reported at them, once", () => {

@@ -110,6 +110,38 @@ describe("YAML that attacks the parser", () => {
   });
 });
 
+describe("every problem at once, and the right one", () => {
+  it("reports a duplicate key and a bad quantity in the same manifest together", async () => {
+    const manifest = DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  replicas: 3\n").replace("image: nginx}", "image: nginx, resources: {requests: {cpu: lots}}}");
+    const file = writeScenario(scenarioWith(), { "manifest.yaml": manifest });
+    const err = await bothRefuse(file);
+    expect(err).toMatch(/manifest\.yaml:6:3: spec\.replicas: duplicate key "replicas"/);
+    expect(err).toMatch(/manifest\.yaml:\d+:\d+: invalid quantity "lots"/);
+  });
+
+  it("validate on a multi-document manifest file with a duplicate key reports the key, as run does", async () => {
+    const file = writeScenario(scenarioWith(), { "manifest.yaml": DEPLOYMENT.replace("metadata: {name: web}", "metadata: {name: a, name: b}") + "---\n" + DEPLOYMENT.replace("name: web}", "name: other}") });
+    const manifest = join(dirname(file), "manifest.yaml");
+    const v = await cli("validate", manifest);
+    expect(v.code).toBe(2);
+    // "metadata: {name: a, name: b}": the second name key is at column 21.
+    expect(v.err).toContain(`${manifest}:3:21: metadata.name: duplicate key "name" (first at line 3, column 12)`);
+    expect(v.err).not.toContain("expected one YAML document");
+  });
+
+  it("an alias to no anchor is named as such", async () => {
+    const file = writeScenario(scenarioWith().replace("  duration: 1m", "  duration: *dur"), { "manifest.yaml": DEPLOYMENT });
+    expect(await bothRefuse(file)).toContain(`${file}:5:13: spec.duration: alias *dur refers to no anchor; expected an anchor (&dur) set earlier in the same document`);
+  });
+
+  it("a file that is no scenario at all (a mapping without apiVersion or kind) gets one line, not one per key", async () => {
+    const file = writeScenario("root: x\ndaemon: y\nbin: z\nsys: w\n");
+    const err = await bothRefuse(file);
+    expect(err.split("\n").filter((l) => l.startsWith(file))).toEqual([`${file}:1:1: not a k8sim scenario: expected apiVersion: k8sim.dev/v1alpha1 and kind: Scenario at the top of the file, found neither`]);
+    expect(err).not.toContain("daemon");
+  });
+});
+
 describe("__proto__ and other prototype keys", () => {
   it("refuses __proto__ in a manifest's metadata at its key; it cannot make the Deployment act deleted", async () => {
     const manifest = DEPLOYMENT.replace("metadata: {name: web}", 'metadata: {name: web, __proto__: {deletionTimestamp: "2026-01-01T00:00:00Z"}}');

@@ -15,7 +15,7 @@ class Exit extends Error {
 }
 
 function parseSeed(v: string): number {
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`expected a non-negative integer, got "${v}"`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`expected a whole number from 0 to 9007199254740991 (2^53-1), got "${v}"`);
   return Number(v);
 }
 
@@ -54,7 +54,7 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
 
   program
     .command("run")
-    .description("run a scenario and write its report (summary.json, metrics.csv, events.jsonl)")
+    .description("run a scenario and write its report (summary.json, metrics.csv, events.jsonl, run-info.json)")
     .argument("<scenario>", "scenario file (YAML)")
     .option("--seed <n>", "run seed (overrides spec.seed)", parseSeed)
     .option("--out <dir>", "report folder (default reports/<scenario>/seed-<seed>)")

@@ -66,7 +66,7 @@ export function parseLimitValue(name: keyof Limits, raw: unknown): LimitValue {
   if (kind === "count") {
     if (typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0) return { ok: true, value: raw };
     const n = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : NaN;
-    return Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false, error: `expected a whole number >= 0, got ${JSON.stringify(raw)}` };
+    return Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false, error: `expected a whole number from 0 to 2^53-1, got ${JSON.stringify(raw)}` };
   }
   if (kind === "duration") {
     const r = parseDuration(String(raw));

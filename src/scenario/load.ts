@@ -3,7 +3,7 @@
  * schemas/scenario.schema.json, then check meaning (durations, quantities, manifests, references) and build the
  * `Scenario` the simulation runs. Every problem of the file is reported at once, as `file:line:column: message`.
  */
-import { list, rec } from "./plain.js";
+import { isRecord, list, rec } from "./plain.js";
 import { createHash } from "node:crypto";
 import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings, type Settings } from "../settings.js";
 import { formatDuration } from "./duration.js";
@@ -93,7 +93,9 @@ export function validateFiles(paths: readonly string[], opts: LoadOptions = {}):
       // without a kind) is what run would be handed, so it is loaded exactly as run loads it.
       const o = typeof first === "object" && first !== null && !Array.isArray(first) ? (first as Record<string, unknown>) : undefined;
       const isManifest = o !== undefined && typeof o.kind === "string" && o.kind !== "Scenario" && !String(o.apiVersion ?? "").startsWith("k8sim.dev/");
-      if (isManifest && probe.errorCount === 0) loadManifestText(path, read.text, diags);
+      // Classified by its first document's kind alone, so a problem inside a manifest file (a duplicate key, say)
+      // is reported as a manifest problem, as run reports it for that file.
+      if (isManifest) loadManifestText(path, read.text, diags);
       else loadScenarioInto(path, opts, diags, read);
     }
     for (const e of diags.errors()) errors.add(e);
@@ -130,6 +132,12 @@ function loadInto(path: string, opts: LoadOptions, diags: Diagnostics, preRead?:
   const converted = src.value(diags);
   if (!converted) return undefined;
   const root = converted.value;
+  // A mapping with neither apiVersion nor kind is no scenario at all (a file named by mistake): say so once,
+  // rather than list each of its keys as unknown, which would print the whole file.
+  if (isRecord(root) && root.apiVersion === undefined && root.kind === undefined) {
+    diags.error(src.where([]), "not a k8sim scenario: expected apiVersion: k8sim.dev/v1alpha1 and kind: Scenario at the top of the file, found neither");
+    return undefined;
+  }
   validateAgainstSchema(root, src, diags);
   const files = readPolicy(path, scenarioFileSizeLimit(opts.limits), opts.allowOutside === true);
   return build(src, path, hash, root, diags, files, opts);

@@ -32,10 +32,10 @@ export class YamlSource {
   ) {}
 
   /**
-   * The document as plain JS values (after any overrides), or undefined when it holds duplicate keys, refused keys,
-   * an alias bomb or too deep a nesting (each reported at its position). Use this, never Document.toJS.
+   * The document as plain JS values (after any overrides), or undefined for an alias bomb or too deep a nesting;
+   * see documentValue. Every problem is reported at its position. Use this, never Document.toJS.
    */
-  value(diags: Diagnostics): { value: unknown } | undefined {
+  value(diags: Diagnostics): { value: unknown; complete: boolean } | undefined {
     return documentValue(this, diags);
   }
 

@@ -29,14 +29,17 @@ class Stop extends Error {}
 const REFUSED_KEYS = new Set(["__proto__"]);
 
 /**
- * The plain JS value of `src`'s document, or undefined when it has a problem (reported to `diags` at its
- * position). Mappings become ordinary objects with only own, enumerable data properties.
+ * The plain JS value of `src`'s document, or undefined when it cannot be had (an alias bomb, nesting too deep: the
+ * conversion stops there). Problems that leave a usable value (a duplicate key keeps its first value, a refused or
+ * complex key and an alias to no anchor are left out) are reported to `diags` at their position and the value is
+ * returned with `complete: false`, so that the caller goes on and reports every other problem of the file at once.
+ * Mappings become ordinary objects with only own, enumerable data properties.
  */
-export function documentValue(src: YamlSource, diags: Diagnostics): { value: unknown } | undefined {
+export function documentValue(src: YamlSource, diags: Diagnostics): { value: unknown; complete: boolean } | undefined {
   const c = new Converter(src, diags);
   try {
     const value = c.convert(src.doc.contents as Node | null, [], 0);
-    return c.failed ? undefined : { value };
+    return { value, complete: !c.failed };
   } catch (e) {
     if (e instanceof Stop) return undefined;
     throw e;
@@ -80,8 +83,10 @@ class Converter {
     }
     if (isAlias(node)) {
       const target = node.resolve(this.doc) as Node | undefined;
-      // An alias without its anchor was reported by the parser.
-      if (!target) return null;
+      if (!target) {
+        this.error(node, path, `alias *${node.source} refers to no anchor; expected an anchor (&${node.source}) set earlier in the same document`);
+        return null;
+      }
       if (this.open.has(target)) {
         this.error(node, path, `alias *${node.source} refers to the node that contains it; expected an alias to a complete node`);
         throw new Stop();

@@ -131,7 +131,14 @@ describe("folders that are refused", () => {
     expect(() => openReportDir(dir)).toThrow(/holds thesis\.tex, which is not a k8sim report file/);
     const sub = tmp();
     mkdirSync(join(sub, "summary.json"));
-    expect(() => openReportDir(sub)).toThrow(/holds summary\.json/);
+    expect(() => openReportDir(sub)).toThrow(/holds the folder summary\.json, which is not a k8sim report file/);
+    // Several in the way: the first three are named, the rest counted.
+    const many = tmp();
+    for (const f of ["a", "b", "c", "d", "e"]) writeFileSync(join(many, f), "");
+    expect(() => openReportDir(many)).toThrow(/holds a, b, c and 2 more, which are not k8sim report files; .* or move them away/);
+    // A file on the way to the folder.
+    writeFileSync(join(many, "file"), "");
+    expect(() => openReportDir(join(many, "file", "sub"))).toThrow(/ENOTDIR: a file, not a folder, is in the way on the path to/);
     expect(readdirSync(dirname(dir)).filter((n) => n.includes(basename(dir) + ".k8sim"))).toEqual([]);
   });
 

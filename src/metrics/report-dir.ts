@@ -157,17 +157,28 @@ function checkFolder(path: string): void {
   try {
     st = lstatSync(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return;
+    if (code === "ENOTDIR") throw fileInTheWay(path);
     throw e;
   }
   if (st.isSymbolicLink()) throw new ReportDirError("it is a symbolic link; k8sim replaces the report folder as a whole, so name the folder itself");
   if (!st.isDirectory()) throw new ReportDirError("EEXIST: a file, not a folder, is in the way", "EEXIST");
-  for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const ours = (REPORT_FILES.includes(entry.name) || legacyTemp(entry.name) !== undefined) && entry.isFile();
-    if (!ours) {
-      throw new ReportDirError(`it holds ${entry.name}, which is not a k8sim report file; k8sim replaces the report folder as a whole, so choose an empty or new folder, or move ${entry.name} away`);
-    }
+  const foreign = readdirSync(path, { withFileTypes: true })
+    .filter((e) => !((REPORT_FILES.includes(e.name) || legacyTemp(e.name) !== undefined) && e.isFile()))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (foreign.length > 0) {
+    const named = foreign.slice(0, 3).map((e) => (e.isDirectory() ? `the folder ${e.name}` : e.name));
+    const more = foreign.length > 3 ? ` and ${foreign.length - 3} more` : "";
+    const them = foreign.length === 1 ? (foreign[0]!.isDirectory() ? "it" : foreign[0]!.name) : "them";
+    const what = foreign.length === 1 ? "is not a k8sim report file" : "are not k8sim report files";
+    throw new ReportDirError(`it holds ${named.join(", ")}${more}, which ${what}; k8sim replaces the report folder as a whole, so choose an empty or new folder, or move ${them} away`);
   }
+}
+
+/** A file where a folder on the way to `dir` should be. */
+function fileInTheWay(dir: string): ReportDirError {
+  return new ReportDirError(`ENOTDIR: a file, not a folder, is in the way on the path to ${dir}`, "ENOTDIR");
 }
 
 /** The PID of a `<report file>.tmp-<pid>` name (what k8sim before 0.2 staged inside the report folder). */
@@ -236,7 +247,9 @@ function createAncestors(dir: string): string[] {
       if (!st.isDirectory() && !st.isSymbolicLink()) throw new ReportDirError(`ENOTDIR: ${p} is a file, not a folder`, "ENOTDIR");
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOTDIR") throw fileInTheWay(dir);
+      if (code !== "ENOENT") throw e;
       missing.unshift(p);
       if (dirname(p) === p) break;
     }

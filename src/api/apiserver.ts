@@ -37,7 +37,9 @@ export interface DeleteOptions {
 }
 
 /** Namespaces that exist from the start, as in a kubeadm cluster. */
-export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+/** The namespace of node leases (kube-node-lease), where each kubelet renews the Lease named after its node. */
+export const NODE_LEASE_NAMESPACE = "kube-node-lease";
+export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", NODE_LEASE_NAMESPACE];
 
 /** Length of a generateName suffix (k8s.io/apiserver/pkg/storage/names/generate.go randomLength). */
 const NAME_SUFFIX_LENGTH = 5;

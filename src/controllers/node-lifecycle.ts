@@ -5,7 +5,7 @@ import { getCondition, setCondition } from "../api/pod-util.js";
 import type { Condition, Lease, Node, Pod, Taint } from "../api/types.js";
 import { assertNever } from "../engine/assert-never.js";
 import type { Context } from "../engine/simulation.js";
-import { NODE_LEASE_NAMESPACE } from "../kubelet/kubelet.js";
+import { NODE_LEASE_NAMESPACE } from "../api/apiserver.js";
 import type { PodsByNode } from "./pods-by-node.js";
 import { WorkQueue } from "./runtime.js";
 import { TokenBucket } from "./token-bucket.js";

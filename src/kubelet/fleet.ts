@@ -1,7 +1,7 @@
 import type { ControlPlane } from "../api/control-plane.js";
 import type { Node, Pod } from "../api/types.js";
 import type { PodsByNode } from "../controllers/pods-by-node.js";
-import type { NodePool } from "../scenario/types.js";
+import type { NodePool } from "./node-pool.js";
 import { Kubelet } from "./kubelet.js";
 import { nodeFromPool } from "./node-object.js";
 

@@ -1,4 +1,5 @@
 import { withFields } from "../api/copy.js";
+import { NODE_LEASE_NAMESPACE } from "../api/apiserver.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { setConditions } from "../api/pod-util.js";
 import type { Condition, ContainerStatus, Lease, Node, Pod } from "../api/types.js";
@@ -32,8 +33,6 @@ interface PodWork {
   demand: PodDemand | undefined;
 }
 
-/** The namespace of node leases (kube-node-lease). */
-export const NODE_LEASE_NAMESPACE = "kube-node-lease";
 
 /**
  * One node's kubelet: registers the Node, renews its Lease every renewInterval and posts node status when a

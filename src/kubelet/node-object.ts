@@ -1,6 +1,6 @@
 import type { ApiClock } from "../api/clock.js";
 import type { Condition, Node, Taint } from "../api/types.js";
-import type { NodePool } from "../scenario/types.js";
+import type { NodePool } from "./node-pool.js";
 
 /** The node conditions a healthy kubelet reports (pkg/kubelet/nodestatus/setters.go), with their reasons. */
 const HEALTHY_CONDITIONS: readonly [string, "True" | "False", string, string][] = [

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import type { RunOutcome } from "../run.js";
+import type { RunOutcome } from "./outcome.js";
 import { openReportDir, type OpenOptions, type ReportDir } from "./report-dir.js";
 
 /** Wall-clock facts of a run: they vary between runs, so they live apart from the byte-identical files. */

@@ -3,6 +3,7 @@
  * exists at each moment (nodes of the pools, objects of the workloads and earlier applies), so an action or a check
  * that names something missing fails at load time, pointing at the name.
  */
+import { SYSTEM_NAMESPACES } from "../api/apiserver.js";
 import { formatDuration } from "./duration.js";
 import { closest, type Diagnostics, type Where } from "./errors.js";
 import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
@@ -32,7 +33,7 @@ export const KIND_ALIASES: Readonly<Record<string, string>> = {
 };
 
 const CLUSTER_SCOPED = new Set(["Node", "Namespace"]);
-const BUILTIN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
 const OPS: readonly ExpectOp[] = ["==", "!=", ">=", "<=", ">", "<"];
 
 /** What the scenario has built before the timeline: initial pools and workloads. */
@@ -147,7 +148,7 @@ class ClusterState {
     this.objectsComplete = init.workloadsComplete;
     for (const p of init.pools) this.addPool(p);
     // The cluster starts with the built-in namespaces, as the API server creates them.
-    for (const ns of BUILTIN_NAMESPACES) this.objects.add(`Namespace//${ns}`);
+    for (const ns of SYSTEM_NAMESPACES) this.objects.add(`Namespace//${ns}`);
     for (const m of init.workloads) this.objects.add(objectKey(m));
   }
 
@@ -378,7 +379,7 @@ function expectation(src: YamlSource, item: Pending, state: ClusterState, durati
 
 /** Warns about objects placed in a namespace that nothing creates (namespace lifecycle admission refuses them). */
 export function checkNamespaces(manifests: readonly LoadedManifest[], diags: Diagnostics): void {
-  const created = new Set([...BUILTIN_NAMESPACES, ...manifests.filter((m) => m.object.kind === "Namespace").map((m) => m.object.metadata.name)]);
+  const created = new Set([...SYSTEM_NAMESPACES, ...manifests.filter((m) => m.object.kind === "Namespace").map((m) => m.object.metadata.name)]);
   for (const m of manifests) {
     const ns = m.object.metadata.namespace;
     if (m.object.kind !== "Namespace" && ns !== undefined && !created.has(ns)) {

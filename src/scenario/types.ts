@@ -18,24 +18,8 @@ export interface LoadedManifest {
   source: SourcePos;
 }
 
-/** A taint as in core/v1 Node.spec.taints. */
-export interface TaintSpec {
-  key: string;
-  value?: string;
-  effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
-
-/** A group of identical nodes, named `<name>-1` .. `<name>-<count>` (continuing the numbering when a pool is added to). */
-export interface NodePool {
-  name: string;
-  count: number;
-  /** Node status.capacity, as Kubernetes quantity strings ("4", "16Gi", "110"). */
-  capacity: Record<string, string>;
-  /** Node status.allocatable; defaults to capacity. */
-  allocatable?: Record<string, string>;
-  labels: Record<string, string>;
-  taints: TaintSpec[];
-}
+export type { NodePool, TaintSpec } from "../kubelet/node-pool.js";
+import type { NodePool } from "../kubelet/node-pool.js";
 
 /** One scripted action at a virtual time. */
 export type TimelineAction =

@@ -307,3 +307,18 @@ describe("control characters", () => {
     }
   });
 });
+
+describe("timeline warnings for actions that do nothing", () => {
+  it("warns at a second nodeFailure of a node that has not recovered, as at a nodeRecover of a healthy node", () => {
+    const text = scenarioWith() + ["  timeline:", "    - {at: 10s, action: nodeFailure, node: w-1}", "    - {at: 20s, action: nodeFailure, node: w-1}", "    - {at: 30s, action: nodeRecover, node: w-2}", ""].join("\n");
+    const file = writeScenario(text, { "manifest.yaml": DEPLOYMENT });
+    const r = loadScenario(file);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    // "    - {at: 20s, action: nodeFailure, node: w-1}": 4 + 3 ("- {") + 9 ("at: 20s, ") + 21 + 6 ("node: ") = 43, so column 44.
+    expect(r.warnings).toEqual([
+      `${file}:13:44: node "w-1" has already failed by 20s (and not recovered); nodeFailure does nothing`,
+      `${file}:14:44: node "w-2" has not failed by 30s; nodeRecover does nothing`,
+    ]);
+  });
+});

@@ -227,7 +227,10 @@ function action(
         diags.error(src.where([...path, "node"]), missingNode(raw.node, when, state));
         return undefined;
       }
-      if (raw.action === "nodeFailure") state.failed.add(raw.node);
+      if (raw.action === "nodeFailure") {
+        if (state.failed.has(raw.node)) diags.warn(src.where([...path, "node"]), `node ${JSON.stringify(raw.node)} has already failed by ${when} (and not recovered); nodeFailure does nothing`);
+        state.failed.add(raw.node);
+      }
       else if (!state.failed.delete(raw.node)) {
         diags.warn(src.where([...path, "node"]), `node ${JSON.stringify(raw.node)} has not failed by ${when}; nodeRecover does nothing`);
       }

@@ -2,6 +2,7 @@
  * Load-time size limits (issue 5, item 2): every reproduction of the issue ends in exit 2 with a message at the
  * offending value that names the limit and how to raise it, before anything proportional to the size is built.
  */
+import { deploymentYaml } from "./fixtures/manifests.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, parseLimitFlags, resolveLimits, scenarioFileSizeLimit } from "../src/scenario/limits.js";
 import { loadScenario } from "../src/scenario/load.js";
@@ -76,16 +77,7 @@ describe("nodes limit", () => {
 
 describe("pods limit", () => {
   it("replicas: 10000000 in a manifest file: exit 2 at the object, naming the limit", async () => {
-    const big = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: huge}
-spec:
-  replicas: 10000000
-  selector: {matchLabels: {app: huge}}
-  template:
-    metadata: {labels: {app: huge}}
-    spec: {containers: [{name: c, image: nginx}]}
-`;
+    const big = deploymentYaml({ app: "huge", replicas: 10_000_000 });
     const file = writeScenario(SCENARIO("", "    - file: huge.yaml"), { "huge.yaml": big });
     const r = await cli("validate", file);
     expect(r.code).toBe(2);

@@ -8,6 +8,7 @@ import { join, dirname } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseSelector } from "../src/api/selectors.js";
 import { loadScenario } from "../src/scenario/load.js";
+import { deploymentYaml } from "./fixtures/manifests.js";
 import { cli } from "./helpers/cli.js";
 import { removeScenarios, writeScenario } from "./helpers/scenario-tmp.js";
 
@@ -30,18 +31,7 @@ function scenarioWith(file = "manifest.yaml", extra = ""): string {
   ].join("\n");
 }
 
-const DEPLOYMENT = [
-  "apiVersion: apps/v1",
-  "kind: Deployment",
-  "metadata: {name: web}",
-  "spec:",
-  "  replicas: 2",
-  "  selector: {matchLabels: {app: web}}",
-  "  template:",
-  "    metadata: {labels: {app: web}}",
-  "    spec: {containers: [{name: c, image: nginx}]}",
-  "",
-].join("\n");
+const DEPLOYMENT = deploymentYaml();
 
 /** Runs `k8sim run` and `k8sim validate` on the scenario; both must give exit 2 and the same error lines. */
 async function bothRefuse(file: string, ...flags: string[]): Promise<string> {
@@ -186,22 +176,15 @@ describe("label selectors and prototype keys", () => {
 
 describe("YAML merge keys, as kubectl reads them", () => {
   it("expands <<: *defaults in a manifest: written keys win, then earlier merged mappings", () => {
-    const manifest = [
-      "apiVersion: apps/v1",
-      "kind: Deployment",
-      "metadata: {name: web}",
-      "spec:",
-      "  replicas: 2",
-      "  selector: {matchLabels: {app: web}}",
-      "  template:",
-      "    metadata: {labels: {app: web}}",
-      "    spec:",
-      "      containers:",
-      "        - &base {name: base, image: nginx:1.25, resources: {requests: {cpu: 100m}}}",
-      "        - <<: [*base, {image: ignored, imagePullPolicy: Always}]",
-      "          name: sidecar",
-      "",
-    ].join("\n");
+    const manifest = deploymentYaml({
+      podSpec: [
+        "",
+        "      containers:",
+        "        - &base {name: base, image: nginx:1.25, resources: {requests: {cpu: 100m}}}",
+        "        - <<: [*base, {image: ignored, imagePullPolicy: Always}]",
+        "          name: sidecar",
+      ].join("\n"),
+    });
     const file = writeScenario(scenarioWith(), { "manifest.yaml": manifest });
     const r = loadScenario(file);
     expect(r.ok ? [] : r.errors).toEqual([]);

@@ -9,8 +9,9 @@
  * Because the whole folder is replaced, a folder holding anything but k8sim report files is refused, as are the
  * working directory and its ancestors.
  */
+import { isInside } from "../scenario/input-file.js";
 import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 /** Files a k8sim report folder may hold (today's four, and those later issues add). Anything else is refused. */
 export const REPORT_FILES: readonly string[] = Object.freeze([
@@ -85,7 +86,7 @@ export function openReportDir(dir: string, opts: OpenOptions = {}): ReportDir {
   const path = resolve(dir);
   const cwd = canonical(resolve(opts.cwd ?? process.cwd()));
   const canon = canonical(path);
-  if (canon === cwd || isInside(cwd, canon)) {
+  if (isInside(cwd, canon)) {
     throw new ReportDirError("it is the working directory or one of its ancestors; k8sim replaces the report folder as a whole, so name a folder of its own (such as reports/run-1)");
   }
   checkFolder(path);
@@ -290,10 +291,6 @@ function canonical(p: string): string {
   }
 }
 
-function isInside(inner: string, outer: string): boolean {
-  const r = relative(outer, inner);
-  return r !== "" && !r.startsWith(".." + sep) && r !== ".." && !r.startsWith(sep) && !/^[a-zA-Z]:/.test(r);
-}
 
 /** Flushes a folder's entries (the renames) to disk where the platform allows; best effort. */
 function syncDir(dir: string): void {

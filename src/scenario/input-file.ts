@@ -87,7 +87,8 @@ export function readInputFile(path: string, policy: ReadPolicy): ReadResult {
     return { ok: false, error: errnoText(e) };
   }
   try {
-    if (!fstatSync(fd).isFile()) return { ok: false, error: `it is ${kindOf(fstatSync(fd))}; expected a regular file` };
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) return { ok: false, error: `it is ${kindOf(opened)}; expected a regular file` };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {

@@ -9,7 +9,7 @@ import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings
 import { formatDuration } from "./duration.js";
 import { Diagnostics, fieldPath, formatPos, type Where } from "./errors.js";
 import { checkManifest, loadManifestFile, loadManifestText, manifestFileName, type IgnoredManifest } from "./manifests.js";
-import { readInputFile, readPolicy, type ReadPolicy } from "./input-file.js";
+import { readInputFile, readPolicy } from "./input-file.js";
 import { parseLimitFlags, scenarioFileSizeLimit } from "./limits.js";
 import { applyOverrides } from "./overrides.js";
 import { buildPool } from "./pools.js";
@@ -139,18 +139,15 @@ function loadInto(path: string, opts: LoadOptions, diags: Diagnostics, preRead?:
     return undefined;
   }
   validateAgainstSchema(root, src, diags);
-  const files = readPolicy(path, scenarioFileSizeLimit(opts.limits), opts.allowOutside === true);
-  return build(src, path, hash, root, diags, files, opts);
+  return build(src, path, hash, root, diags, opts);
 }
 
-
-
-function build(src: YamlSource, file: string, hash: string, root: unknown, diags: Diagnostics, files: ReadPolicy, opts: LoadOptions = {}): Scenario | undefined {
+function build(src: YamlSource, file: string, hash: string, root: unknown, diags: Diagnostics, opts: LoadOptions): Scenario | undefined {
   const spec = rec(rec(root).spec);
   // Limits first: everything below is checked against them before it is built.
   const limits = resolveScenarioLimits(src, spec.limits, opts.limits ?? [], diags);
   // spec.limits.fileSize counts for the manifest files the scenario names (the scenario file was read already).
-  files = { ...files, maxBytes: limits.fileSize };
+  const files = readPolicy(file, limits.fileSize, opts.allowOutside === true);
 
   const runFor = checkedDuration(src, ["spec", "duration"], spec.duration, diags);
   if (runFor === 0) diags.error(src.where(["spec", "duration"]), "spec.duration: must be greater than 0; expected a duration such as 30m");

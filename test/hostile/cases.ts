@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { livelockScenario } from "../fixtures/livelock.js";
+import { deploymentYaml } from "../fixtures/manifests.js";
 import type { CaseResult } from "./result.js";
 import type { Workspace } from "./workspace.js";
 
@@ -96,17 +97,8 @@ function withManifest(ws: Workspace, manifest: string, extraSpec = ""): void {
   );
 }
 
-const DEPLOYMENT = (metadata: string, replicas = 2) => `apiVersion: apps/v1
-kind: Deployment
-metadata: ${metadata}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m}}}]
-`;
+const DEPLOYMENT = (metadata: string, replicas = 2) =>
+  deploymentYaml({ metadata, replicas, podSpec: "{containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m}}}]}" });
 
 /** Nested flow sequences `depth` deep, as a value. */
 const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
@@ -353,20 +345,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     setup: (ws) =>
       withManifest(
         ws,
-        `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - &base {name: a, image: nginx, resources: {requests: {cpu: 100m}}}
-        - <<: *base
-          name: b
-`,
+        deploymentYaml({ podSpec: "\n      containers:\n        - &base {name: a, image: nginx, resources: {requests: {cpu: 100m}}}\n        - <<: *base\n          name: b" }),
         '  expect:\n    - {object: deployment/web, field: status.availableReplicas, "==": 2}',
       ),
     argv: (ws) => run(ws),

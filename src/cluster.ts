@@ -1,10 +1,5 @@
 import { ControlPlane } from "./api/control-plane.js";
-import { DeploymentController } from "./controllers/deployment.js";
-import { NodeLifecycleController } from "./controllers/node-lifecycle.js";
-import { PodGCController } from "./controllers/podgc.js";
-import { PodsByNode } from "./controllers/pods-by-node.js";
-import { ReplicaSetController } from "./controllers/replicaset.js";
-import { TaintEvictionController } from "./controllers/taint-eviction.js";
+import { startControllers } from "./controllers/manager.js";
 import { Simulation } from "./engine/simulation.js";
 import { KubeletFleet } from "./kubelet/fleet.js";
 import { Scheduler } from "./scheduler/scheduler.js";
@@ -20,20 +15,21 @@ export class Cluster {
   readonly cp: ControlPlane;
   readonly kubelets: KubeletFleet;
   readonly scheduler: Scheduler;
-  readonly nodeLifecycle: NodeLifecycleController;
-  readonly podGC: PodGCController;
+  /** The running controllers by upstream name (see controllers/manager.ts). */
+  readonly controllers: ReadonlyMap<string, unknown>;
+
+  /** A running controller by its upstream name (undefined when `controllers` disabled it). */
+  controller<T>(name: string): T | undefined {
+    return this.controllers.get(name) as T | undefined;
+  }
 
   /** @param startTime epoch ms of virtual time 0. */
   constructor(seed: number, readonly settings: Settings, startTime: number) {
     this.sim = new Simulation(seed);
     this.cp = new ControlPlane(this.sim, settings, startTime);
-    const podsByNode = new PodsByNode(this.cp.informers.pods);
-    this.nodeLifecycle = new NodeLifecycleController(this.cp, podsByNode);
-    new TaintEvictionController(this.cp, podsByNode);
-    const replicaSets = new ReplicaSetController(this.cp);
-    new DeploymentController(this.cp, replicaSets);
-    this.podGC = new PodGCController(this.cp, podsByNode);
+    // The controller manager starts first, then the scheduler, then the kubelets (a fixed order fixes the run).
+    this.controllers = startControllers(this.cp);
     this.scheduler = new Scheduler(this.cp);
-    this.kubelets = new KubeletFleet(this.cp, podsByNode);
+    this.kubelets = new KubeletFleet(this.cp, this.cp.podsByNode);
   }
 }

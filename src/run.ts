@@ -1,3 +1,4 @@
+import type { TaintEvictionController } from "./controllers/taint-eviction.js";
 import { basename, dirname, relative, sep } from "node:path";
 import { Cluster } from "./cluster.js";
 import { METRIC_COLUMNS, MetricsCollector } from "./metrics/collector.js";
@@ -180,7 +181,7 @@ function outcomeOf(
       schedulingAttempts: stats.attempts,
       failedSchedulingAttempts: stats.failedAttempts,
       kubernetesEvents: cp.events.records.length,
-      evictions: cp.events.records.filter((e) => e.reason === "TaintManagerEviction" && e.message.startsWith("Marking")).length,
+      evictions: cluster.controller<TaintEvictionController>("taint-eviction-controller")?.evicted ?? 0,
     },
     latencyMs: { scheduling: percentiles(stats.schedulingLatencies), podStartup: percentiles(metrics.startupLatencies) },
     availability,

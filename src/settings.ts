@@ -91,6 +91,41 @@ export interface Settings {
    *  this many, oldest first; 0 turns that off (count). Upstream 12500;
    *  pkg/controller/podgc/config/v1alpha1/defaults.go. */
   terminatedPodGCThreshold: number;
+  /** kube-controller-manager --kube-api-qps: the controllers' shared client token bucket refill rate (requests per
+   *  second). Upstream 20; pkg/controller/apis/config/v1alpha1/defaults.go. */
+  controllerManagerQPS: number;
+  /** kube-controller-manager --kube-api-burst: the controllers' client bucket size (requests). Upstream 30; same file. */
+  controllerManagerBurst: number;
+  /** kube-scheduler clientConnection.qps (requests per second). Upstream 50; pkg/scheduler/apis/config/v1/defaults.go. */
+  schedulerQPS: number;
+  /** kube-scheduler clientConnection.burst (requests). Upstream 100; same file. */
+  schedulerBurst: number;
+  /** kubelet kubeAPIQPS, per kubelet (requests per second). Upstream 50 since v1.27 (5 before);
+   *  pkg/kubelet/apis/config/v1beta1/defaults.go. */
+  kubeletQPS: number;
+  /** kubelet kubeAPIBurst (requests). Upstream 100 since v1.27 (10 before); same file. */
+  kubeletBurst: number;
+  /** Time between a client's request leaving its rate limiter and the API server committing it (ms). Model
+   *  parameter; default 0, so every upstream grace period and timeout reads exactly in the reports. */
+  apiRequestLatency: number;
+  /** The ReplicaSet controller's BurstReplicas: at most this many pod creates or deletes per sync (count). Upstream
+   *  500, a constant; pkg/controller/replicaset/replica_set.go. */
+  burstReplicas: number;
+  /** kube-controller-manager --cluster-cidr: the range node IPAM cuts per-node pod CIDRs from. Upstream has no
+   *  default (it needs --allocate-node-cidrs); k8sim's 10.128.0.0/9 holds 32,768 /24 node ranges, enough for the
+   *  5,000-node scale limit, and does not overlap kubeadm's service range 10.96.0.0/12. */
+  clusterCIDR: string;
+  /** kube-controller-manager --node-cidr-mask-size: the prefix length of each node's pod CIDR. Upstream 24 for
+   *  IPv4; cmd/kube-controller-manager/app/options/nodeipamcontroller.go. */
+  nodeCIDRMaskSize: number;
+  /** kube-apiserver --enable-admission-plugins: plugins to run besides the default ones. The enabled set runs in
+   *  upstream's fixed order whatever order they are written in (pkg/kubeapiserver/options/plugins.go). */
+  enableAdmissionPlugins: readonly string[];
+  /** kube-apiserver --disable-admission-plugins: default plugins not to run. */
+  disableAdmissionPlugins: readonly string[];
+  /** kube-controller-manager --controllers: "*" enables the controllers on by default, "name" enables one,
+   *  "-name" disables one (cmd/kube-controller-manager/app/controllermanager.go IsControllerEnabled). */
+  controllers: readonly string[];
 }
 
 /** Upstream defaults, each documented on the `Settings` field of the same name. */
@@ -124,6 +159,19 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   podGCPeriod: 20_000,
   podGCOrphanQuarantine: 40_000,
   terminatedPodGCThreshold: 12_500,
+  controllerManagerQPS: 20,
+  controllerManagerBurst: 30,
+  schedulerQPS: 50,
+  schedulerBurst: 100,
+  kubeletQPS: 50,
+  kubeletBurst: 100,
+  apiRequestLatency: 0,
+  burstReplicas: 500,
+  clusterCIDR: "10.128.0.0/9",
+  nodeCIDRMaskSize: 24,
+  enableAdmissionPlugins: Object.freeze([]) as readonly string[],
+  disableAdmissionPlugins: Object.freeze([]) as readonly string[],
+  controllers: Object.freeze(["*"]) as readonly string[],
 });
 
 /** Which settings are durations (written as Go durations in scenario files, held as ms). */
@@ -146,6 +194,7 @@ export const DURATION_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Sett
   "podStopLatency",
   "podGCPeriod",
   "podGCOrphanQuarantine",
+  "apiRequestLatency",
 ]);
 
 /**
@@ -154,7 +203,7 @@ export const DURATION_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Sett
  * garbage collector's quarantine (a delay checked at the next pass, never a loop) may be 0.
  */
 export const POSITIVE_SETTINGS: ReadonlySet<keyof Settings> = new Set(
-  [...DURATION_SETTINGS].filter((k) => k !== "informerLatency" && k !== "podStartLatency" && k !== "podStopLatency" && k !== "podGCOrphanQuarantine"),
+  [...DURATION_SETTINGS].filter((k) => k !== "informerLatency" && k !== "apiRequestLatency" && k !== "podStartLatency" && k !== "podStopLatency" && k !== "podGCOrphanQuarantine"),
 );
 
 /**

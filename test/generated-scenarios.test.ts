@@ -72,7 +72,7 @@ describe("scenarios the soak found", () => {
   }, 60_000);
 
   it("with 1ms of informer latency the same loop lets time advance, and the run ends with every invariant held", () => {
-    const checked = simulateChecked(load(writeScenario(LIVELOCK.replace("terminationGracePeriodSeconds: 0}", "terminationGracePeriodSeconds: 0, informerLatency: 1ms}"))));
+    const checked = simulateChecked(load(writeScenario(LIVELOCK.replace("terminationGracePeriodSeconds: 0,", "terminationGracePeriodSeconds: 0, informerLatency: 1ms,"))));
     expect(describeViolations(checked.violations)).toBe("");
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { TAINT_UNREACHABLE } from "../src/api/admission.js";
+import { TAINT_UNREACHABLE } from "../src/api/taints.js";
 import type { EventRecord } from "../src/api/events.js";
 import { getCondition } from "../src/api/pod-util.js";
 import type { Lease, Node, Pod } from "../src/api/types.js";

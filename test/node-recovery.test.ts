@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TAINT_UNREACHABLE } from "../src/api/admission.js";
+import { TAINT_UNREACHABLE } from "../src/api/taints.js";
 import type { EventRecord } from "../src/api/events.js";
 import { getCondition } from "../src/api/pod-util.js";
 import type { Node, Pod, Taint } from "../src/api/types.js";

@@ -1,3 +1,4 @@
+import type { PodGCController } from "../src/controllers/podgc.js";
 /**
  * The pod garbage collector (src/controllers/podgc.ts, upstream pkg/controller/podgc/gc_controller.go): a pod bound
  * to a node that never exists is marked Failed with DisruptionTarget and force-deleted after the quarantine; pods on
@@ -89,12 +90,12 @@ describe("pod garbage collector: orphaned pods", () => {
     expect(real.some((w) => w.type === "DELETED" || w.pod.status.phase === "Failed" || w.pod.metadata.deletionTimestamp !== undefined)).toBe(false);
     expect(real.some((w) => w.pod.status.conditions?.some((c) => c.type === "DisruptionTarget"))).toBe(false);
     expect(r.cluster.cp.store.get<Pod>("Pod", "default", "real")?.status.phase).toBe("Running");
-    expect(r.cluster.podGC.deleted).toBe(1);
+    expect(r.cluster.controller<PodGCController>("pod-garbage-collector-controller")!.deleted).toBe(1);
     // Passes: 0 (quarantine), 20s (still waiting), 40s (delete; the still-listed pod queues worker-9 again, due 80s,
     // as upstream's delaying queue does), 60s (the pod is gone: no candidate left), 80s (the last queued name comes
     // due, with nothing bound to it); then none for the last 100s of the run.
     expect(r.passes).toEqual([0, 20_000, 40_000, 60_000, 80_000]);
-    expect(r.cluster.podGC.passes).toBe(5);
+    expect(r.cluster.controller<PodGCController>("pod-garbage-collector-controller")!.passes).toBe(5);
   });
 
   it("a pod that turns up between passes waits for the next pass, then the full quarantine (applied at 5s: deleted at 60s)", () => {
@@ -127,14 +128,14 @@ describe("pod garbage collector: cost", () => {
   it.each(["node-failure.yaml", "scale-up.yaml"])("scenarios/%s has no orphan: no podgc engine event at all", (f) => {
     const r = run(load(join(SCENARIOS, f)));
     expect(r.passes).toEqual([]);
-    expect(r.cluster.podGC.passes).toBe(0);
-    expect(r.cluster.podGC.deleted).toBe(0);
+    expect(r.cluster.controller<PodGCController>("pod-garbage-collector-controller")!.passes).toBe(0);
+    expect(r.cluster.controller<PodGCController>("pod-garbage-collector-controller")!.deleted).toBe(0);
   });
 
   it("a pod bound to a node that exists costs no podgc engine event", () => {
     const r = run(load(writeScenario(scenario(bare("real", "worker-1")))));
     expect(r.passes).toEqual([]);
-    expect(r.cluster.podGC.passes).toBe(0);
+    expect(r.cluster.controller<PodGCController>("pod-garbage-collector-controller")!.passes).toBe(0);
   });
 });
 

@@ -217,7 +217,7 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
     {
       name: "bad quantity in a manifest's container requests",
       files: { "scenario.yaml": SCENARIO, "manifests/web.yaml": WEB.replace("cpu: 500m", "cpu: 4 cores") },
-      errors: ['manifests/web.yaml:17:29: invalid quantity "4 cores": expected a number with an optional suffix (m, k, M, G, Ki, Mi, Gi, ...)'],
+      errors: ["manifests/web.yaml:17:29: Deployment/web: spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: \"4 cores\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
     },
     {
       name: "missing required key, at the mapping",
@@ -284,23 +284,33 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
         "manifests/web.yaml": `${WEB.replace("labels: {app: web}", "labels: {app: wbe}")}---\napiVersion: v1\nkind: Pod\nmetadata: {labels: {a: b}}\nspec: {containers: []}\n`,
       },
       errors: [
-        "manifests/web.yaml:11:15: selector does not match template labels; expected spec.template.metadata.labels to satisfy spec.selector",
+        'manifests/web.yaml:11:15: Deployment/web: spec.template.metadata.labels: Invalid value: map[string]string{"app":"wbe"}: `selector` does not match template `labels`',
         'manifests/web.yaml:21:11: missing required key "name" (generateName is not supported)',
       ],
     },
     {
-      name: "manifest with the wrong apiVersion, no image, and a request above its limit",
+      name: "manifest of a removed apiVersion: the version to use",
+      files: { "scenario.yaml": SCENARIO, "manifests/web.yaml": WEB.replace("apps/v1", "extensions/v1beta1") },
+      errors: [
+        'manifests/web.yaml:1:13: Deployment/web: no matches for kind "Deployment" in version "extensions/v1beta1": the API was removed in Kubernetes 1.16; use apiVersion apps/v1',
+      ],
+    },
+    {
+      name: "manifest with no image and a request above its limit: upstream's field paths and messages",
       files: {
         "scenario.yaml": SCENARIO,
-        "manifests/web.yaml": WEB.replace("apps/v1", "extensions/v1beta1")
-          .replace("          image: nginx\n", "")
+        "manifests/web.yaml": WEB.replace("          image: nginx\n", "")
           .replace("requests: {cpu: 500m, memory: 256Mi}", "requests: {cpu: 500m, memory: 256Mi}\n            limits: {cpu: 250m}"),
       },
       errors: [
-        'manifests/web.yaml:1:13: Deployment is served at apiVersion apps/v1, got "extensions/v1beta1"',
-        'manifests/web.yaml:14:11: missing required key "image"',
-        "manifests/web.yaml:16:29: cpu request 500m must be less than or equal to the cpu limit of 250m",
+        "manifests/web.yaml:14:11: Deployment/web: spec.template.spec.containers[0].image: Required value",
+        'manifests/web.yaml:16:29: Deployment/web: spec.template.spec.containers[0].resources.requests: Invalid value: "500m": must be less than or equal to cpu limit of 250m',
       ],
+    },
+    {
+      name: "a typo in a real manifest: strict decoding, as kubectl apply's strict field validation",
+      files: { "scenario.yaml": SCENARIO, "manifests/web.yaml": WEB.replace("replicas: 3", "replica: 3") },
+      errors: ['manifests/web.yaml:6:3: Deployment/web: strict decoding error: unknown field "spec.replica"'],
     },
     {
       name: "every problem of the file at once, sorted by position",
@@ -388,7 +398,7 @@ describe("validateFiles", () => {
     const r = validateFiles([join(dir, "scenario.yaml"), join(dir, "manifests/web.yaml")]);
     expect(r.errors.map((e) => e.replace(`${dir}/`, ""))).toEqual([
       "scenario.yaml:9:31: spec.cluster.nodePools[0].count: must be at least 0, got -3",
-      "manifests/web.yaml:15:18: expected a non-empty string, got number 5",
+      "manifests/web.yaml:15:18: Deployment/web: json: cannot unmarshal number into Go struct field Container.spec.template.spec.containers.image of type string",
     ]);
   });
 });

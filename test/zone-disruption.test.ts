@@ -1,9 +1,10 @@
+import type { NodeLifecycleController } from "../src/controllers/node-lifecycle.js";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TAINT_UNREACHABLE } from "../src/api/admission.js";
+import { TAINT_UNREACHABLE } from "../src/api/taints.js";
 import { getCondition } from "../src/api/pod-util.js";
 import type { Node, Pod } from "../src/api/types.js";
-import { TokenBucket } from "../src/controllers/token-bucket.js";
+import { TokenBucket } from "../src/api/token-bucket.js";
 import { computeZoneState, zoneTaintRate, type ZoneState } from "../src/controllers/zone-state.js";
 import type { RunOutcome } from "../src/run.js";
 import { DEFAULT_SETTINGS } from "../src/settings.js";
@@ -163,7 +164,7 @@ function simulateZone(file: string): ZoneTrace {
     (cluster) => {
       t.endNodes = [...cluster.cp.store.list<Node>("Node")];
       t.endPods = [...cluster.cp.store.list<Pod>("Pod")];
-      t.zones = [...cluster.nodeLifecycle.zones];
+      t.zones = [...cluster.controller<NodeLifecycleController>("node-lifecycle-controller")!.zones];
     },
   );
   return t;
@@ -200,7 +201,7 @@ describe("every node of a single-zone cluster fails: master disruption mode", ()
       expect(at).toBeGreaterThan(300_000 + 40_000);
       expect(at).toBeLessThanOrEqual(300_000 + 55_000);
     }
-    expect(t.zones).toEqual([[":zone-a", "FullDisruption"]]);
+    expect(t.zones).toEqual([[":\x00:zone-a", "FullDisruption"]]);
     for (const s of column(t.outcome, "nodes_not_ready").filter((x) => x.t >= 360)) expect(s.v).toBe(3);
   });
 
@@ -299,8 +300,8 @@ spec:
 
   it("reports zone-a FullDisruption and zone-b Normal", () => {
     expect(t.zones).toEqual([
-      [":zone-a", "FullDisruption"],
-      [":zone-b", "Normal"],
+      [":\x00:zone-a", "FullDisruption"],
+      [":\x00:zone-b", "Normal"],
     ]);
   });
 

@@ -1,25 +1,20 @@
 import type { Rng } from "../engine/rng.js";
 import type { Settings } from "../settings.js";
-import { defaultPodSpec } from "./admission.js";
 import type { ApiClock } from "./clock.js";
 import type { EventRecorder } from "./events.js";
 import { canonicalJson } from "./canonical-json.js";
+import { AdmissionChain, enabledPlugins } from "./admission/chain.js";
+import { isFailure, type AdmissionRequest } from "./admission/plugin.js";
+import { apiFailure, type ApiFailure, type ApiResult } from "./api-result.js";
+import { qualifiedKind } from "./registry/kind-spec.js";
+import { mustKindSpec, NAMESPACED_KINDS } from "./registry/registry.js";
+import { fieldError, invalidMessage } from "./validation/field-errors.js";
 import { withFields } from "./copy.js";
 import { SAFE_ALPHANUMS } from "./names.js";
 import type { Store } from "./store.js";
 import type { KubeObject, Namespace, ObjectMeta, Pod } from "./types.js";
-import { NAMESPACED_KINDS } from "./types.js";
 
-/** A failed API call, as metav1.Status: HTTP code, reason and message. Failures are values, never exceptions. */
-export interface ApiFailure {
-  ok: false;
-  code: 403 | 404 | 409 | 422;
-  reason: "Forbidden" | "NotFound" | "AlreadyExists" | "Conflict" | "Invalid";
-  message: string;
-}
-
-/** The result of an API call. */
-export type ApiResult<T> = { ok: true; object: T } | ApiFailure;
+export type { ApiFailure, ApiResult };
 
 /** Options of an update. */
 export interface UpdateOptions {
@@ -36,41 +31,13 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
 }
 
-/** Namespaces that exist from the start, as in a kubeadm cluster. */
 /** The namespace of node leases (kube-node-lease), where each kubelet renews the Lease named after its node. */
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
+/** Namespaces that exist from the start, as in a kubeadm cluster. */
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", NODE_LEASE_NAMESPACE];
 
 /** Length of a generateName suffix (k8s.io/apiserver/pkg/storage/names/generate.go randomLength). */
 const NAME_SUFFIX_LENGTH = 5;
-/** Namespaces the API server refuses to delete (pkg/registry/core/namespace/storage: immortal namespaces). */
-const UNDELETABLE_NAMESPACES: ReadonlySet<string> = new Set(["default", "kube-system", "kube-public"]);
-/** Kinds whose objects own others through ownerReferences in k8sim (Deployment -> ReplicaSet -> Pod). */
-const OWNER_KINDS: ReadonlySet<string> = new Set(["Deployment", "ReplicaSet"]);
-
-/** Kinds with a status subresource: an update of the object keeps the stored status. */
-const STATUS_KINDS: ReadonlySet<string> = new Set(["Pod", "Node", "Deployment", "ReplicaSet", "Namespace"]);
-
-/**
- * Pod spec fields are immutable but for container images (ValidatePodUpdate, pkg/apis/core/validation); returns the
- * upstream message when `next` changes anything else, including spec.nodeName (binding is its own subresource).
- */
-export function podUpdateProblem(cur: Pod, next: Pod): string | undefined {
-  const strip = (spec: Pod["spec"]) =>
-    canonicalJson({
-      ...spec,
-      containers: spec.containers.map((c) => ({ ...c, image: "" })),
-      initContainers: spec.initContainers?.map((c) => ({ ...c, image: "" })),
-    });
-  if (strip(cur.spec) === strip(next.spec)) return undefined;
-  return `Pod "${next.metadata.name}" is invalid: spec: Forbidden: pod updates may not change fields other than \`spec.containers[*].image\`,\`spec.initContainers[*].image\`,\`spec.activeDeadlineSeconds\`,\`spec.tolerations\` (only additions to existing tolerations),\`spec.terminationGracePeriodSeconds\` (allow it to be set to 1 if it was previously negative)`;
-}
-
-/** Kinds whose metadata.generation tracks spec changes. */
-const GENERATION_KINDS: ReadonlySet<string> = new Set(["Deployment", "ReplicaSet"]);
-
-const fail = (code: ApiFailure["code"], reason: ApiFailure["reason"], message: string): ApiFailure => ({ ok: false, code, reason, message });
-
 /**
  * The kube-apiserver: the only writer of the store. It assigns uid, resourceVersion, generation and timestamps,
  * runs admission (NamespaceLifecycle, DefaultTolerationSeconds, pod defaults), enforces optimistic concurrency
@@ -79,13 +46,17 @@ const fail = (code: ApiFailure["code"], reason: ApiFailure["reason"], message: s
  * (the garbage collector's background propagation, done at once).
  */
 export class ApiServer {
+  private readonly admission: AdmissionChain;
+
   constructor(
     private readonly store: Store,
     readonly clock: ApiClock,
     private readonly settings: Settings,
     private readonly uidRng: Rng,
     readonly events: EventRecorder,
-  ) {}
+  ) {
+    this.admission = new AdmissionChain(enabledPlugins(settings), { store, settings });
+  }
 
   /** Reads an object as a GET would: the latest committed state. */
   get<T extends KubeObject>(kind: string, namespace: string | undefined, name: string): T | undefined {
@@ -97,65 +68,71 @@ export class ApiServer {
     return this.store.list<T>(kind);
   }
 
-  /** Creates an object (a fresh copy is stored; the argument is not modified). */
+  /**
+   * Creates an object (a fresh copy is stored; the argument is not modified), in upstream's order: defaulting,
+   * mutating admission, BeforeCreate (generated name, uid, timestamps, PrepareForCreate, validation), validating
+   * admission, then the store (409 AlreadyExists).
+   */
   create<T extends KubeObject>(input: T): ApiResult<T> {
-    const namespaced = NAMESPACED_KINDS.has(input.kind);
+    const spec = mustKindSpec<T>(input.kind);
     const meta = withFields(input.metadata, {});
-    if (namespaced) meta.namespace = meta.namespace ?? "default";
+    if (spec.namespaced) meta.namespace = meta.namespace ?? "default";
     else delete meta.namespace;
-    if (namespaced) {
-      const ns = this.store.get<Namespace>("Namespace", undefined, meta.namespace!);
-      if (!ns) return fail(404, "NotFound", `namespaces "${meta.namespace}" not found`);
-      if (ns.status?.phase === "Terminating") {
-        return fail(403, "Forbidden", `${input.kind.toLowerCase()}s "${meta.name ?? meta.generateName}" is forbidden: unable to create new content in namespace ${meta.namespace} because it is being terminated`);
-      }
+    let obj = withFields(input, { metadata: meta } as Partial<T>);
+    if (spec.default) obj = spec.default(obj, this.settings);
+    const req: AdmissionRequest = { operation: "CREATE", kind: input.kind, namespace: meta.namespace, name: meta.name ?? meta.generateName ?? "", object: obj };
+    const admitted = this.admission.admit(req);
+    if (isFailure(admitted)) return admitted;
+    obj = admitted as T;
+    const m = obj.metadata;
+    if (!m.name) {
+      if (!m.generateName) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), "", [fieldError.required(["metadata", "name"], "name or generateName is required")]));
+      do m.name = m.generateName + this.suffix();
+      while (this.store.get(input.kind, m.namespace, m.name));
     }
-    if (!meta.name) {
-      if (!meta.generateName) return fail(422, "Invalid", `${input.kind}: metadata.name or metadata.generateName is required`);
-      do meta.name = meta.generateName + this.suffix();
-      while (this.store.get(input.kind, meta.namespace, meta.name));
-    } else if (this.store.get(input.kind, meta.namespace, meta.name)) {
-      return fail(409, "AlreadyExists", `${input.kind.toLowerCase()}s "${meta.name}" already exists`);
+    m.uid = this.uid();
+    m.creationTimestamp = this.clock.time();
+    m.generation = 1;
+    delete m.deletionTimestamp;
+    delete m.resourceVersion;
+    if (spec.prepareForCreate) obj = spec.prepareForCreate(obj);
+    const errs = spec.validate?.(obj);
+    if (errs && errs.length > 0) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), obj.metadata.name, errs));
+    req.object = obj;
+    req.name = obj.metadata.name;
+    const refused = this.admission.validate(req);
+    if (refused) return refused;
+    if (this.store.get(input.kind, obj.metadata.namespace, obj.metadata.name)) {
+      return apiFailure(409, "AlreadyExists", `${spec.plural} "${obj.metadata.name}" already exists`);
     }
-    meta.uid = this.uid();
-    meta.creationTimestamp = this.clock.time();
-    meta.generation = 1;
-    delete meta.deletionTimestamp;
-    delete meta.resourceVersion;
-    const obj = withFields(input, { metadata: meta } as Partial<T>);
-    if (obj.kind === "Pod") {
-      const pod = obj as unknown as Pod;
-      pod.spec = defaultPodSpec(pod, this.settings);
-      pod.status = { phase: "Pending", ...(pod.status ?? {}) };
-    }
-    if (obj.kind === "Namespace") (obj as unknown as Namespace).status = { phase: "Active" };
     return { ok: true, object: this.store.put("ADDED", obj, undefined) as T };
   }
 
   /**
    * Replaces an object. If `input.metadata.resourceVersion` is set it must equal the stored one (else 409
-   * Conflict, as etcd's compare-and-swap). uid, creationTimestamp and deletionTimestamp are kept from the stored
-   * object; generation increments when the spec changed.
+   * Conflict, as etcd's compare-and-swap). The input is defaulted; uid, creationTimestamp and deletionTimestamp are
+   * kept from the stored object; generation increments when the spec changed (canonical equality); the kind's
+   * update validation (immutable fields) may refuse it with 422.
    */
   update<T extends KubeObject>(input: T, opts: UpdateOptions = {}): ApiResult<T> {
+    const spec = mustKindSpec<T>(input.kind);
     const cur = this.current(input, opts);
     if ("ok" in cur) return cur;
+    const next = spec.default ? spec.default(input, this.settings) : input;
     let generation = cur.metadata.generation ?? 1;
-    if (GENERATION_KINDS.has(input.kind) && JSON.stringify((input as any).spec) !== JSON.stringify((cur as any).spec)) generation++;
+    if (spec.tracksGeneration && specChanged(next, cur)) generation++;
     // Server-owned fields come from the stored object. Assigned only when set: deleting keys would push the object
     // into V8's slow dictionary mode, and leases make this the hottest write path.
-    const meta: ObjectMeta = withFields(input.metadata, { uid: cur.metadata.uid, creationTimestamp: cur.metadata.creationTimestamp, generation });
+    const meta: ObjectMeta = withFields(next.metadata, { uid: cur.metadata.uid, creationTimestamp: cur.metadata.creationTimestamp, generation });
     if (cur.metadata.deletionTimestamp !== undefined) meta.deletionTimestamp = cur.metadata.deletionTimestamp;
     else if (meta.deletionTimestamp !== undefined) meta.deletionTimestamp = undefined;
     if (cur.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
     const patch = { metadata: meta } as Partial<T> & { status?: unknown };
     // The main resource does not write status (it has its own subresource): PrepareForUpdate keeps the old one.
-    if (STATUS_KINDS.has(input.kind)) patch.status = (cur as KubeObject & { status?: unknown }).status;
-    if (input.kind === "Pod") {
-      const problem = podUpdateProblem(cur as unknown as Pod, input as unknown as Pod);
-      if (problem) return fail(422, "Invalid", problem);
-    }
-    const obj = withFields(input, patch);
+    if (spec.statusSubresource) patch.status = (cur as KubeObject & { status?: unknown }).status;
+    const obj = withFields(next, patch);
+    const errs = spec.validateUpdate?.(obj, cur);
+    if (errs && errs.length > 0) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), obj.metadata.name, errs));
     return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
   }
 
@@ -173,10 +150,11 @@ export class ApiServer {
    */
   private current<T extends KubeObject>(input: T, opts: UpdateOptions): T | ApiFailure {
     const cur = this.store.get<T>(input.kind, input.metadata.namespace, input.metadata.name);
-    if (!cur) return fail(404, "NotFound", `${input.kind.toLowerCase()}s "${input.metadata.name}" not found`);
+    const plural = mustKindSpec(input.kind).plural;
+    if (!cur) return apiFailure(404, "NotFound", `${plural} "${input.metadata.name}" not found`);
     const rv = input.metadata.resourceVersion;
     if (!opts.force && rv !== undefined && rv !== cur.metadata.resourceVersion) {
-      return fail(409, "Conflict", `Operation cannot be fulfilled on ${input.kind.toLowerCase()}s "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
+      return apiFailure(409, "Conflict", `Operation cannot be fulfilled on ${plural} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
     }
     return cur;
   }
@@ -184,9 +162,9 @@ export class ApiServer {
   /** The pods/binding subresource: sets spec.nodeName of an unbound pod (409 if it is already bound). */
   bind(namespace: string, name: string, nodeName: string): ApiResult<Pod> {
     const cur = this.store.get<Pod>("Pod", namespace, name);
-    if (!cur) return fail(404, "NotFound", `pods "${name}" not found`);
-    if (cur.spec.nodeName) return fail(409, "Conflict", `pod ${name} is already assigned to node "${cur.spec.nodeName}"`);
-    if (cur.metadata.deletionTimestamp) return fail(409, "Conflict", `pod ${name} is being deleted, cannot be assigned to a host`);
+    if (!cur) return apiFailure(404, "NotFound", `pods "${name}" not found`);
+    if (cur.spec.nodeName) return apiFailure(409, "Conflict", `pod ${name} is already assigned to node "${cur.spec.nodeName}"`);
+    if (cur.metadata.deletionTimestamp) return apiFailure(409, "Conflict", `pod ${name} is being deleted, cannot be assigned to a host`);
     const t = this.clock.time();
     const conditions = [...(cur.status.conditions ?? []).filter((c) => c.type !== "PodScheduled"), { type: "PodScheduled", status: "True" as const, lastProbeTime: null, lastTransitionTime: t }];
     const obj: Pod = withFields(cur, { metadata: withFields(cur.metadata, {}), spec: withFields(cur.spec, { nodeName }), status: withFields(cur.status, { conditions }) });
@@ -199,8 +177,11 @@ export class ApiServer {
    * everything else is removed at once, and its dependents (ownerReferences) are deleted in turn.
    */
   delete(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): ApiResult<KubeObject> {
+    const spec = mustKindSpec(kind);
     const cur = this.store.get<KubeObject>(kind, namespace, name);
-    if (!cur) return fail(404, "NotFound", `${kind.toLowerCase()}s "${name}" not found`);
+    if (!cur) return apiFailure(404, "NotFound", `${spec.plural} "${name}" not found`);
+    const refused = this.admission.validate({ operation: "DELETE", kind, namespace, name, object: cur });
+    if (refused) return refused;
     if (kind === "Pod") {
       const pod = cur as Pod;
       const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? this.settings.terminationGracePeriodSeconds;
@@ -217,13 +198,10 @@ export class ApiServer {
         return { ok: true, object: this.store.put("MODIFIED", withFields(pod, { metadata: meta }), pod) };
       }
     }
-    if (kind === "Namespace") {
-      if (UNDELETABLE_NAMESPACES.has(name)) return fail(403, "Forbidden", `namespaces "${name}" is forbidden: this namespace may not be deleted`);
-      return this.deleteNamespace(cur as Namespace);
-    }
+    if (kind === "Namespace") return this.deleteNamespace(cur as Namespace);
     this.store.remove(cur);
-    // Only Deployments and ReplicaSets own objects here; a pod's removal needs no dependents search.
-    if (OWNER_KINDS.has(kind)) this.deleteDependents(cur);
+    // The garbage collector's background propagation, done at once: only kinds that own others are searched.
+    if (spec.dependents.length > 0) this.deleteDependents(cur, spec.dependents);
     return { ok: true, object: cur };
   }
 
@@ -240,10 +218,9 @@ export class ApiServer {
     return { ok: true, object: terminating };
   }
 
-  private deleteDependents(owner: KubeObject): void {
+  private deleteDependents(owner: KubeObject, kinds: readonly string[]): void {
     const uid = owner.metadata.uid;
-    for (const kind of ["ReplicaSet", "Pod"]) {
-      if (!NAMESPACED_KINDS.has(owner.kind)) break;
+    for (const kind of kinds) {
       const deps = [...this.store.list(kind)].filter((o) => o.metadata.ownerReferences?.some((r) => r.uid === uid));
       for (const d of deps) this.delete(kind, d.metadata.namespace, d.metadata.name);
     }
@@ -262,4 +239,11 @@ export class ApiServer {
     const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
+}
+
+/** True when `next`'s spec differs from `cur`'s by canonical equality (key order does not count). */
+function specChanged(next: KubeObject, cur: KubeObject): boolean {
+  const a = (next as KubeObject & { spec?: unknown }).spec;
+  const b = (cur as KubeObject & { spec?: unknown }).spec;
+  return a !== b && canonicalJson(a ?? null) !== canonicalJson(b ?? null);
 }

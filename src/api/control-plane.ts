@@ -1,20 +1,12 @@
 import type { Simulation } from "../engine/simulation.js";
 import type { Settings } from "../settings.js";
 import { ApiServer, SYSTEM_NAMESPACES } from "./apiserver.js";
+import { ApiClient } from "./client.js";
 import { ApiClock } from "./clock.js";
 import { EventRecorder } from "./events.js";
-import { Informer } from "./informer.js";
+import { InformerFactory } from "./informer-factory.js";
+import { PodsByNode } from "./pods-by-node.js";
 import { Store } from "./store.js";
-import type { Deployment, Lease, Node, Pod, ReplicaSet } from "./types.js";
-
-/** The shared informers every component reads the cluster through (one per kind, as a SharedInformerFactory). */
-export interface Informers {
-  pods: Informer<Pod>;
-  nodes: Informer<Node>;
-  leases: Informer<Lease>;
-  replicaSets: Informer<ReplicaSet>;
-  deployments: Informer<Deployment>;
-}
 
 /**
  * The API side of a simulated cluster: store, API server, clock, event recorder and shared informers, wired to one
@@ -25,7 +17,24 @@ export class ControlPlane {
   readonly clock: ApiClock;
   readonly events: EventRecorder;
   readonly api: ApiServer;
-  readonly informers: Informers;
+  readonly informers: InformerFactory;
+  private podIndex: PodsByNode | undefined;
+
+  /** The pod informer's index by node (shared by the controllers and kubelets that act per node). */
+  get podsByNode(): PodsByNode {
+    return (this.podIndex ??= new PodsByNode(this.informers.pods));
+  }
+
+  /**
+   * A new API client for a component (each controller has its own upstream: kube-controller-manager builds one
+   * clientset per controller), with that component's QPS / burst settings and the request latency.
+   */
+  client(name: string, component: "controllerManager" | "scheduler" | "kubelet"): ApiClient {
+    const s = this.settings;
+    const [qps, burst] =
+      component === "controllerManager" ? [s.controllerManagerQPS, s.controllerManagerBurst] : component === "scheduler" ? [s.schedulerQPS, s.schedulerBurst] : [s.kubeletQPS, s.kubeletBurst];
+    return new ApiClient(this.sim, name, { qps, burst, latency: s.apiRequestLatency });
+  }
 
   /** @param startTime epoch ms of virtual time 0. */
   constructor(readonly sim: Simulation, readonly settings: Settings, startTime: number) {
@@ -37,15 +46,6 @@ export class ControlPlane {
       const r = this.api.create({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
       if (!r.ok) throw new Error(`bootstrap: ${r.message}`);
     }
-    const reg = (name: string, h: (e: null) => void) => sim.register<null>(name, h);
-    const inf = <T extends Pod | Node | Lease | ReplicaSet | Deployment>(kind: string) =>
-      new Informer<T>(kind, this.store, reg, `informer/${kind}`, settings.informerLatency);
-    this.informers = {
-      pods: inf<Pod>("Pod"),
-      nodes: inf<Node>("Node"),
-      leases: inf<Lease>("Lease"),
-      replicaSets: inf<ReplicaSet>("ReplicaSet"),
-      deployments: inf<Deployment>("Deployment"),
-    };
+    this.informers = new InformerFactory(sim, this.store, settings.informerLatency);
   }
 }

@@ -161,6 +161,10 @@ export interface NodeSpec {
   unschedulable?: boolean;
   taints?: Taint[];
   providerID?: string;
+  /** The node's pod range, set by node IPAM (src/controllers/node-ipam.ts). */
+  podCIDR?: string;
+  /** podCIDR as a list (one entry: k8sim models IPv4 only). */
+  podCIDRs?: string[];
 }
 
 /** core/v1 NodeStatus. */
@@ -236,7 +240,6 @@ export interface Namespace extends KubeObject {
 }
 
 /** Kinds whose objects live in a namespace; all others are cluster-scoped. */
-export const NAMESPACED_KINDS: ReadonlySet<string> = new Set(["Pod", "ReplicaSet", "Deployment", "Lease", "Event"]);
 
 /** The store key of an object: "namespace/name", or "name" for cluster-scoped kinds. */
 export function objectKey(namespace: string | undefined, name: string): string {

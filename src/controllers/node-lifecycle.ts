@@ -1,15 +1,16 @@
 import { withFields } from "../api/copy.js";
-import { TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE } from "../api/admission.js";
+import { TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE } from "../api/taints.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { getCondition, setCondition } from "../api/pod-util.js";
 import type { Condition, Lease, Node, Pod, Taint } from "../api/types.js";
 import { assertNever } from "../engine/assert-never.js";
 import type { Context } from "../engine/simulation.js";
 import { NODE_LEASE_NAMESPACE } from "../api/apiserver.js";
-import type { PodsByNode } from "./pods-by-node.js";
+import type { PodsByNode } from "../api/pods-by-node.js";
 import { WorkQueue } from "./runtime.js";
-import { TokenBucket } from "./token-bucket.js";
-import { computeZoneState, zoneKey, zoneTaintRate, type ZoneState } from "./zone-state.js";
+import { TokenBucket } from "../api/token-bucket.js";
+import { computeZoneState, zoneTaintRate, type ZoneState } from "./zone-state.js";
+import { zoneKey } from "../api/topology.js";
 
 /** What the controller last observed of a node (upstream nodeHealthData). */
 interface NodeHealth {

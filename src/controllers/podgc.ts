@@ -4,7 +4,7 @@ import { getCondition, setCondition } from "../api/pod-util.js";
 import type { Condition, Node, Pod } from "../api/types.js";
 import { objectKey } from "../api/types.js";
 import type { Context, EventId } from "../engine/simulation.js";
-import type { PodsByNode } from "./pods-by-node.js";
+import type { PodsByNode } from "../api/pods-by-node.js";
 
 /** The out-of-service taint key (v1.TaintNodeOutOfService, k8s.io/api/core/v1/well_known_taints.go). */
 export const TAINT_NODE_OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";

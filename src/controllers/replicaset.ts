@@ -6,9 +6,8 @@ import type { Pod, ReplicaSet } from "../api/types.js";
 import { objectKey } from "../api/types.js";
 import { compareForDeletion } from "./pod-ranking.js";
 import { WorkQueue, type ReconcileResult } from "./runtime.js";
-
-/** Most pods one sync creates or deletes (pkg/controller/replicaset/replica_set.go BurstReplicas). */
-export const BURST_REPLICAS = 500;
+import { slowStartBatch } from "./slow-start.js";
+import type { ApiClient } from "../api/client.js";
 
 /** Creations and deletions a sync made that the informer has not shown yet (upstream ControllerExpectations). */
 interface Expectations {
@@ -42,8 +41,11 @@ export class ReplicaSetController {
   private readonly podsByOwner = new Map<string, OwnedPods>();
   private readonly expectations = new Map<string, Expectations>();
 
+  private readonly client: ApiClient;
+
   constructor(private readonly cp: ControlPlane) {
     this.queue = new WorkQueue(cp.sim, "replicaset-controller", (key) => this.reconcile(key));
+    this.client = cp.client("replicaset-controller", "controllerManager");
     const rsKey = (rs: ReplicaSet) => objectKey(rs.metadata.namespace, rs.metadata.name);
     cp.informers.replicaSets.addHandlers({
       onAdd: (rs) => this.queue.add(rsKey(rs)),
@@ -129,36 +131,61 @@ export class ReplicaSetController {
     return result;
   }
 
+  /**
+   * manageReplicas: creates the missing pods in slow-start batches, or deletes the surplus all at once, at most
+   * burstReplicas per sync, each request through the controller's rate-limited client. Expectations are raised
+   * before the requests and lowered for every create that failed or was skipped, as upstream, so the next sync
+   * waits for exactly the pods that will appear. A failed batch requeues the key with backoff.
+   */
   private manageReplicas(key: string, rs: ReplicaSet, owned: OwnedPods | undefined): string | undefined {
     const want = rs.spec.replicas ?? 1;
     const diff = (owned?.active ?? 0) - want;
+    const burst = this.cp.settings.burstReplicas;
     if (diff < 0) {
-      const n = Math.min(-diff, BURST_REPLICAS);
+      const n = Math.min(-diff, burst);
       const exp: Expectations = { adds: n, dels: new Set() };
       this.expectations.set(key, exp);
-      for (let k = 0; k < n; k++) {
-        const r = this.cp.api.create<Pod>(this.podFromTemplate(rs));
-        if (!r.ok) {
-          // The informer will never show the pods not created.
-          exp.adds -= n - k;
-          this.cp.events.record(rs, "Warning", "FailedCreate", `Error creating: ${r.message}`, "replicaset-controller");
-          return r.message;
-        }
-        this.cp.events.record(rs, "Normal", "SuccessfulCreate", `Created pod: ${r.object.metadata.name}`, "replicaset-controller");
-      }
+      let error: string | undefined;
+      let inSync = true;
+      let syncError: string | undefined;
+      slowStartBatch(
+        n,
+        (done) =>
+          this.client.request(
+            () => this.cp.api.create<Pod>(this.podFromTemplate(rs)),
+            (r) => {
+              if (r.ok) this.cp.events.record(rs, "Normal", "SuccessfulCreate", `Created pod: ${r.object.metadata.name}`, "replicaset-controller");
+              else {
+                error ??= r.message;
+                this.cp.events.record(rs, "Warning", "FailedCreate", `Error creating: ${r.message}`, "replicaset-controller");
+              }
+              done(r.ok);
+            },
+          ),
+        (successes) => {
+          // Failed and skipped creates will never be observed (CreationObserved for each).
+          exp.adds -= n - successes;
+          // A failure inside this sync is its result (the queue backs off); one that came later requeues the key.
+          if (error !== undefined && inSync) syncError = error;
+          else if (error !== undefined && this.expectations.get(key) === exp) this.queue.addRateLimited(key);
+        },
+      );
+      inSync = false;
+      return syncError;
     } else if (diff > 0) {
       const active: Pod[] = [];
       for (const p of owned!.pods.values()) if (isPodActive(p)) active.push(p);
-      const victims = this.podsToDelete(rs, active, Math.min(diff, BURST_REPLICAS));
+      const victims = this.podsToDelete(rs, active, Math.min(diff, burst));
       const exp: Expectations = { adds: 0, dels: new Set(victims.map((p) => objectKey(p.metadata.namespace, p.metadata.name))) };
       this.expectations.set(key, exp);
       for (const p of victims) {
-        const r = this.cp.api.delete("Pod", p.metadata.namespace, p.metadata.name);
-        if (!r.ok) {
-          exp.dels.delete(objectKey(p.metadata.namespace, p.metadata.name));
-          continue;
-        }
-        this.cp.events.record(rs, "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name}`, "replicaset-controller");
+        this.client.request(
+          () => this.cp.api.delete("Pod", p.metadata.namespace, p.metadata.name),
+          (r) => {
+            if (!r.ok) exp.dels.delete(objectKey(p.metadata.namespace, p.metadata.name));
+            else this.cp.events.record(rs, "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name}`, "replicaset-controller");
+          },
+        );
       }
     }
     return undefined;

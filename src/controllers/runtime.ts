@@ -53,6 +53,14 @@ export class WorkQueue {
     this.ctx.schedule(delay, { kind: "add", key });
   }
 
+  /** Requeues a key with its failure backoff (workqueue AddRateLimited), for a failure that arrived after its
+   *  reconcile returned (an asynchronous API request). */
+  addRateLimited(key: string): void {
+    const n = this.failures.get(key) ?? 0;
+    this.failures.set(key, n + 1);
+    this.addAfter(key, Math.min(CONTROLLER_BASE_RETRY_MS * 2 ** n, CONTROLLER_MAX_RETRY_MS));
+  }
+
   private drain(): void {
     this.drainScheduled = false;
     const batch = this.waiting;
@@ -61,9 +69,7 @@ export class WorkQueue {
       this.reconciles++;
       const r = this.reconcile(key);
       if (r && r.error !== undefined) {
-        const n = this.failures.get(key) ?? 0;
-        this.failures.set(key, n + 1);
-        this.addAfter(key, Math.min(CONTROLLER_BASE_RETRY_MS * 2 ** n, CONTROLLER_MAX_RETRY_MS));
+        this.addRateLimited(key);
         continue;
       }
       this.failures.delete(key);

@@ -3,7 +3,7 @@ import { tolerates } from "../api/tolerations.js";
 import type { Node, Pod, Taint, Toleration } from "../api/types.js";
 import { objectKey } from "../api/types.js";
 import type { Context, EventId } from "../engine/simulation.js";
-import type { PodsByNode } from "./pods-by-node.js";
+import type { PodsByNode } from "../api/pods-by-node.js";
 
 type EvictEvent = { key: string; uid: string };
 
@@ -24,6 +24,8 @@ interface Scheduled {
 export class TaintEvictionController {
   private readonly ctx: Context<EvictEvent>;
   private readonly scheduled = new Map<string, Scheduled>();
+  /** Pods this controller marked for deletion (the summary's evictions). */
+  evicted = 0;
 
   constructor(private readonly cp: ControlPlane, private readonly podsByNode: PodsByNode) {
     this.ctx = cp.sim.register<EvictEvent>("taint-eviction-controller", (e) => this.evict(e));
@@ -121,7 +123,7 @@ export class TaintEvictionController {
     if (pod.metadata.deletionTimestamp !== undefined) return;
     const key = objectKey(pod.metadata.namespace, pod.metadata.name);
     this.cp.events.record(pod, "Normal", "TaintManagerEviction", `Marking for deletion Pod ${key}`, "taint-eviction-controller");
-    this.cp.api.delete("Pod", pod.metadata.namespace, pod.metadata.name);
+    if (this.cp.api.delete("Pod", pod.metadata.namespace, pod.metadata.name).ok) this.evicted++;
   }
 }
 

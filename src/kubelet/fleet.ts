@@ -1,6 +1,6 @@
 import type { ControlPlane } from "../api/control-plane.js";
 import type { Node, Pod } from "../api/types.js";
-import type { PodsByNode } from "../controllers/pods-by-node.js";
+import type { PodsByNode } from "../api/pods-by-node.js";
 import type { NodePool } from "./node-pool.js";
 import { Kubelet } from "./kubelet.js";
 import { nodeFromPool } from "./node-object.js";
@@ -25,6 +25,8 @@ export class KubeletFleet {
         if (p.spec.nodeName) this.byNode.get(p.spec.nodeName)?.podDeleted(p);
       },
     });
+    // A kubelet watches its own Node for the pod CIDR node IPAM assigns.
+    cp.informers.nodes.addHandlers({ onUpdate: (_old, n) => this.byNode.get(n.metadata.name)?.nodeUpdated(n) });
   }
 
   /** Number of nodes created so far. */
@@ -52,7 +54,7 @@ export class KubeletFleet {
     for (let i = first; i < first + pool.count; i++) {
       const name = `${pool.name}-${i}`;
       const node: Node = nodeFromPool(name, this.byNode.size, pool, this.cp.settings.maxPods, this.cp.clock);
-      const k = new Kubelet(this.cp, name, node, this.byNode.size, (n) => this.podsByNode.pods(n));
+      const k = new Kubelet(this.cp, name, node, (n) => this.podsByNode.pods(n));
       this.byNode.set(name, k);
       names.push(name);
       k.start();

@@ -2,81 +2,120 @@ import { withFields } from "../api/copy.js";
 import { NODE_LEASE_NAMESPACE } from "../api/apiserver.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { setConditions } from "../api/pod-util.js";
+import { parseCidr, type Cidr } from "../api/cidr.js";
 import type { Condition, ContainerStatus, Lease, Node, Pod } from "../api/types.js";
 import { objectKey } from "../api/types.js";
 import type { Context, EventId } from "../engine/simulation.js";
 import { assertNever } from "../engine/assert-never.js";
 import type { AdmissionDecision, NodeUsage, PodDemand } from "./admission.js";
 import { addUsage, admitPod, emptyUsage, nodeCapacity, podDemand, POD_REJECTED_PREFIX, subtractUsage } from "./admission.js";
-import { healthyConditions } from "./node-object.js";
+import { healthyConditions, NETWORK_NOT_READY_MESSAGE } from "./node-object.js";
+import { nodePodCIDR, podIPAt } from "./pod-ips.js";
+import type { PodLifecycleAction, PodLifecycleEvent, PodLifecycleState } from "./pod-lifecycle.js";
+import { transition } from "./pod-lifecycle.js";
+import type { ContainerRuntime, PodSandboxRef, RuntimeEvent, RuntimeFactory } from "./runtime/cri.js";
+import { fixedLatencyRuntime } from "./runtime/fixed-latency-runtime.js";
 
-/** Events a kubelet schedules for itself. */
+/** Events delivered to a kubelet: its own loops, and the completions its container runtime schedules through it. */
 type KubeletEvent =
   /** Renew the node lease (lease controller sync). */
   | { t: "lease" }
   /** Post node status (syncNodeStatus found the report due). */
   | { t: "status" }
-  /** A pod's containers finished starting. */
-  | { t: "started"; key: string; uid: string }
-  /** A terminating pod's containers have stopped: confirm the deletion. */
-  | { t: "stopped"; key: string; uid: string };
+  /** The status loop's first tick after registration: post NotReady if the node still has no pod CIDR. */
+  | { t: "networkCheck" }
+  /** The pod worker's next pass for a pod that asked for one (`requeue`). */
+  | { t: "resync"; work: PodWork }
+  /** A container runtime completion (src/kubelet/runtime/cri.ts). */
+  | RuntimeEvent;
 
-/** What the kubelet tracks per pod it runs (or rejected). */
-interface PodWork {
-  uid: string;
-  /** "rejected": admission refused the pod; it never runs and holds nothing. */
-  state: "starting" | "running" | "stopping" | "rejected";
-  timer: EventId | undefined;
-  /** While stopping: when the containers will have stopped (virtual ms). */
-  stopAt?: number;
+/**
+ * What the kubelet tracks per pod instance it holds: where it is in its lifecycle (src/kubelet/pod-lifecycle.ts).
+ * It is also the pod's sandbox reference for the runtime.
+ */
+interface PodWork extends PodSandboxRef {
+  readonly key: string;
+  readonly uid: string;
+  state: PodLifecycleState;
   /** What the pod counts for in the node's `used` while the kubelet holds it; undefined if it holds nothing. */
   demand: PodDemand | undefined;
+  /** The pending `resync` event, if any. */
+  requeue: EventId | undefined;
 }
 
+// The payload-free lifecycle events, shared.
+const POD_UPDATE: PodLifecycleEvent = { t: "podUpdate", terminal: false };
+const TERMINAL_POD_UPDATE: PodLifecycleEvent = { t: "podUpdate", terminal: true };
+const ADMITTED: PodLifecycleEvent = { t: "admitted" };
+const CONTAINERS_STARTED: PodLifecycleEvent = { t: "containersStarted" };
+const CONTAINERS_STOPPED: PodLifecycleEvent = { t: "containersStopped" };
+const RESYNC: PodLifecycleEvent = { t: "resync" };
+const POD_REMOVED: PodLifecycleEvent = { t: "podRemoved" };
+const NODE_STOPPED: PodLifecycleEvent = { t: "nodeStopped" };
+const NETWORK_NOT_READY: PodLifecycleEvent = { t: "networkNotReady" };
+const NETWORK_READY: PodLifecycleEvent = { t: "networkReady" };
 
 /**
  * One node's kubelet: registers the Node, renews its Lease every renewInterval and posts node status when a
  * report is due (both loops jittered by heartbeatJitterFactor, as wait.JitterUntil), and runs the pods bound to
- * its node through a container-runtime model: ContainerCreating, then Running and Ready after podStartLatency;
- * on deletion it stops containers within the grace period and confirms the delete.
+ * its node: each pod instance goes through the pure lifecycle of src/kubelet/pod-lifecycle.ts, whose actions this
+ * class performs, starting and stopping containers through a CRI-shaped container runtime (src/kubelet/runtime/;
+ * by default the fixed-latency one: ContainerCreating, then Running and Ready after podStartLatency; on deletion
+ * the containers stop within the grace period and the kubelet confirms the delete).
  *
  * Before running a pod it first sees, it admits it (pkg/kubelet/kubelet.go HandlePodAdditions / canAdmitPod with
  * the predicate admit handler's resource checks, src/kubelet/admission.ts) against a running sum of the requests
  * of the pods it holds; a pod that does not fit is rejected (rejectPod): Failed, reason OutOfcpu / OutOfmemory /
  * OutOfpods / OutOf<extended resource>, never run, never counted.
  *
- * `stop()` models the machine failing: every loop halts and pods stay as the API last saw them, which is what the
- * node lifecycle controller must notice. `start()` brings it back.
+ * Pod IPs come from the node's pod CIDR (spec.podCIDR, from node IPAM) as host-local hands them out
+ * (src/kubelet/pod-ips.ts). A node without a pod CIDR has no pod network: the kubelet reports it Ready=False
+ * ("container runtime network not ready: ...", NETWORK_NOT_READY_MESSAGE) and starts no pod there (each waits,
+ * ContainerCreating, with a Warning NetworkNotReady event) until node IPAM assigns one.
+ *
+ * `stop()` models the machine failing: every loop halts, the runtime loses its containers, and pods stay as the
+ * API last saw them, which is what the node lifecycle controller must notice. `start()` brings it back.
  */
 export class Kubelet {
   private readonly ctx: Context<KubeletEvent>;
+  private readonly runtime: ContainerRuntime;
   private readonly pods = new Map<string, PodWork>();
   private readonly leaseEvent: KubeletEvent = { t: "lease" };
   private readonly statusEvent: KubeletEvent = { t: "status" };
+  private readonly networkCheckEvent: KubeletEvent = { t: "networkCheck" };
   private leaseTimer: EventId | undefined;
   private statusTimer: EventId | undefined;
   private lastStatusReport = 0;
   private lease: Lease | undefined;
+  /** Pods given an IP so far: the next one gets the ipCounter-th address of the pod CIDR. */
   private ipCounter = 0;
+  /** The pending first-tick network check, if the node had no pod CIDR when it registered. */
+  private networkCheck: EventId | undefined;
+  /** Whether the last status posted said the network is ready (Ready=True rather than network not ready). */
+  private networkReadyPosted = true;
+  /** Pods in WaitingForNetwork. */
+  private waitingForNetwork = 0;
+  /** The node's pod CIDR as last parsed, and the text it was parsed from. */
+  private podCIDRText: string | undefined;
+  private podCIDR: Cidr | undefined;
   private up = false;
   /** The requests of the pods this kubelet holds (admitted, running or stopping): a running sum for admission. */
   private used: NodeUsage = emptyUsage();
   /** While `start` re-syncs the node's pods: the admission decided for each, in creation order. */
   private startDecisions: Map<string, AdmissionDecision> | undefined;
 
-  /**
-   * @param node the Node to register at start (its status.conditions are refreshed on each report).
-   * @param index 0-based creation index of the node, used for pod IPs (10.244.<index>.x).
-   */
+  /** @param node the Node to register at start (its status.conditions are refreshed on each report). */
   constructor(
     private readonly cp: ControlPlane,
     readonly nodeName: string,
     private readonly node: Node,
-    private readonly index: number,
     /** The pods bound to a node, from the pod informer (an index, so a restart does not scan every pod). */
     private readonly podsOnNode: (nodeName: string) => Iterable<Pod>,
+    /** The node's container runtime, given the kubelet's context to schedule its completions through. */
+    createRuntime: RuntimeFactory = fixedLatencyRuntime(cp.settings),
   ) {
     this.ctx = cp.sim.register<KubeletEvent>(`kubelet/${nodeName}`, (e) => this.on(e));
+    this.runtime = createRuntime(this.ctx);
   }
 
   /** Whether the kubelet is running. */
@@ -95,6 +134,9 @@ export class Kubelet {
       if (!r.ok) throw new Error(`kubelet ${this.nodeName}: node registration failed: ${r.message}`);
       this.cp.events.record(r.object, "Normal", "Starting", "Starting kubelet.", "kubelet", this.nodeName);
       this.cp.events.record(r.object, "Normal", "RegisteredNode", `Node ${this.nodeName} event: Registered Node ${this.nodeName} in Controller`, "node-controller");
+      // Node IPAM normally assigns the pod CIDR in the same instant; if it has not by the status loop's first tick
+      // (nodeStatusUpdateFrequency, unjittered so that no random draw moves), the kubelet reports the node NotReady.
+      if (nodePodCIDR(r.object) === undefined) this.networkCheck = this.ctx.schedule(this.cp.settings.nodeStatusUpdateFrequency, this.networkCheckEvent);
     } else {
       this.cp.events.record(existing, "Normal", "Starting", "Starting kubelet.", "kubelet", this.nodeName);
       this.postStatus();
@@ -148,62 +190,194 @@ export class Kubelet {
     if (this.leaseTimer !== undefined) this.ctx.cancel(this.leaseTimer);
     if (this.statusTimer !== undefined) this.ctx.cancel(this.statusTimer);
     this.leaseTimer = this.statusTimer = undefined;
-    for (const w of this.pods.values()) if (w.timer !== undefined) this.ctx.cancel(w.timer);
+    if (this.networkCheck !== undefined) this.ctx.cancel(this.networkCheck);
+    this.networkCheck = undefined;
     // The runtime's state dies with the node: a restarted kubelet rebuilds it from the API.
+    for (const w of this.pods.values()) this.apply(w, NODE_STOPPED, undefined);
     this.pods.clear();
     this.used = emptyUsage();
+    this.waitingForNetwork = 0;
   }
 
   /** A pod bound to this node was added or changed (from the pod informer). */
   syncPod(pod: Pod): void {
     if (!this.up) return;
     const key = objectKey(pod.metadata.namespace, pod.metadata.name);
-    const work = this.pods.get(key);
-    if (pod.metadata.deletionTimestamp !== undefined) {
-      const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
-      const stopAt = this.ctx.now + Math.min(this.cp.settings.podStopLatency, graceMs);
-      if (work?.state === "stopping") {
-        // A shorter grace period (a second delete) can only bring the end of the stop forward.
-        if (work.stopAt !== undefined && stopAt < work.stopAt && work.timer !== undefined) {
-          this.ctx.cancel(work.timer);
-          work.stopAt = stopAt;
-          work.timer = this.ctx.scheduleAt(stopAt, { t: "stopped", key, uid: work.uid });
+    const uid = pod.metadata.uid!;
+    const terminal = isTerminal(pod);
+    const event: PodLifecycleEvent =
+      pod.metadata.deletionTimestamp !== undefined
+        ? { t: "deletionRequested", graceMs: (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000, terminal }
+        : terminal
+          ? TERMINAL_POD_UPDATE
+          : POD_UPDATE;
+    let work = this.pods.get(key);
+    // A pod of the same name but another uid replaced the one the kubelet held: that instance is removed first
+    // (podRemoved: released, its sandbox and pending completion dropped). The store holds one object per name and
+    // the informer delivers the old pod's deletion first, so podDeleted has normally forgotten it already.
+    if (work !== undefined && work.uid !== uid) {
+      this.apply(work, POD_REMOVED, undefined);
+      work = undefined;
+    }
+    if (work === undefined) {
+      // A terminal pod the kubelet does not hold stays Absent: it needs no record.
+      if (event === TERMINAL_POD_UPDATE) return;
+      work = { key, uid, state: "Absent", demand: undefined, requeue: undefined };
+      this.pods.set(key, work);
+    }
+    this.apply(work, event, pod);
+  }
+
+  /**
+   * This kubelet's Node changed (from the node informer). When it has a pod CIDR and the kubelet had reported or
+   * was about to report the network not ready, the network is ready now: Ready=True is posted (upstream's status
+   * loop would notice within nodeStatusUpdateFrequency) and the pods waiting for it start.
+   */
+  nodeUpdated(node: Node): void {
+    if (!this.up || nodePodCIDR(node) === undefined) return;
+    if (this.networkCheck !== undefined) {
+      this.ctx.cancel(this.networkCheck);
+      this.networkCheck = undefined;
+    }
+    if (!this.networkReadyPosted) this.postStatus();
+    if (this.waitingForNetwork === 0) return;
+    for (const work of [...this.pods.values()]) {
+      if (work.state !== "WaitingForNetwork") continue;
+      const [ns, name] = splitKey(work.key);
+      const pod = this.cp.api.get<Pod>("Pod", ns, name);
+      if (pod && pod.metadata.uid === work.uid) this.apply(work, NETWORK_READY, pod);
+    }
+  }
+
+  /** A pod bound to this node was removed from the API. */
+  podDeleted(pod: Pod): void {
+    const work = this.pods.get(objectKey(pod.metadata.namespace, pod.metadata.name));
+    if (!work || work.uid !== pod.metadata.uid) return;
+    this.apply(work, POD_REMOVED, pod);
+  }
+
+  private on(e: KubeletEvent): void {
+    switch (e.t) {
+      case "lease":
+        this.renewLease();
+        return;
+      case "status":
+        this.postStatus();
+        this.scheduleStatus();
+        return;
+      case "networkCheck": {
+        this.networkCheck = undefined;
+        const cur = this.cp.api.get<Node>("Node", undefined, this.nodeName);
+        if (cur && nodePodCIDR(cur) === undefined && this.networkReadyPosted) this.postStatus();
+        return;
+      }
+      case "resync":
+        e.work.requeue = undefined;
+        if (this.pods.get(e.work.key) === e.work) this.apply(e.work, RESYNC, undefined);
+        return;
+      case "containersStarted":
+      case "containersStopped":
+      case "imagePulled": {
+        this.runtime.observe(e);
+        // NOTE: the kubelet does not pull images yet (the fixed-latency runtime has them all), so a pull finishing
+        // changes nothing here.
+        if (e.t === "imagePulled") return;
+        const work = this.pods.get(e.sandbox.key);
+        if (work === undefined || work.uid !== e.sandbox.uid) return;
+        this.apply(work, e.t === "containersStarted" ? CONTAINERS_STARTED : CONTAINERS_STOPPED, undefined);
+        return;
+      }
+      default:
+        assertNever(e);
+    }
+  }
+
+  /**
+   * Runs one lifecycle event of a pod instance: records the next state (dropping the instance when it is Absent
+   * again), then performs the transition's actions in order. `pod` is the object the event came with, if any;
+   * actions that need the current pod otherwise read it from the API.
+   */
+  private apply(work: PodWork, event: PodLifecycleEvent, pod: Pod | undefined): void {
+    const next = transition(work.state, event);
+    if (work.state === "WaitingForNetwork") this.waitingForNetwork--;
+    if (next.state === "WaitingForNetwork") this.waitingForNetwork++;
+    work.state = next.state;
+    if (next.state === "Absent" && this.pods.get(work.key) === work) this.pods.delete(work.key);
+    for (const action of next.actions) this.perform(action, work, pod);
+  }
+
+  private perform(action: PodLifecycleAction, work: PodWork, pod: Pod | undefined): void {
+    switch (action.t) {
+      case "admit": {
+        const p = needPod(pod, action);
+        const decision = this.startDecisions?.get(work.key) ?? this.decide(p);
+        this.apply(work, decision.admit ? ADMITTED : { t: "rejected", reason: decision.reason, message: decision.message }, p);
+        return;
+      }
+      case "reject":
+        this.rejectPod(needPod(pod, action), action.reason, action.message);
+        return;
+      case "hold":
+        work.demand = podDemand(needPod(pod, action));
+        addUsage(this.used, work.demand);
+        return;
+      case "release":
+        if (work.demand !== undefined) subtractUsage(this.used, work.demand);
+        work.demand = undefined;
+        return;
+      case "postStatus":
+        if (action.status === "ContainerCreating") this.postContainerCreating(needPod(pod, action));
+        else this.postRunning(work);
+        return;
+      case "runtimeStart": {
+        // SyncPod: without a pod network only host-network pods start (k8sim has none).
+        if (nodePodCIDR(this.currentNode()) === undefined) {
+          this.apply(work, NETWORK_NOT_READY, pod);
+          return;
+        }
+        const { runtime } = this;
+        runtime.runPodSandbox(work);
+        // NOTE: no ImageStatus / PullImage yet: every image is present (EnsureImageExists would find it so).
+        for (const c of needPod(pod, action).spec.containers) {
+          runtime.createContainer(work, c);
+          runtime.startContainer(work, c.name);
         }
         return;
       }
-      const uid = pod.metadata.uid!;
-      const ev: KubeletEvent = { t: "stopped", key, uid };
-      if ((work?.uid === uid && work.state === "rejected") || (work?.uid !== uid && isTerminal(pod))) {
-        // A rejected (or otherwise finished) pod has no containers to stop: the status manager's canBeDeleted
-        // holds at once and the deletion is confirmed without Killing events.
-        // NOTE: confirmed at the same virtual instant; upstream it waits for the next pod worker / status sync.
-        if (work?.timer !== undefined) this.ctx.cancel(work.timer);
-        if (work?.demand !== undefined) subtractUsage(this.used, work.demand);
-        this.pods.set(key, { uid, state: "stopping", timer: this.ctx.scheduleAt(this.ctx.now, ev), stopAt: this.ctx.now, demand: undefined });
+      case "reportNetworkNotReady":
+        this.cp.events.record(needPod(pod, action), "Warning", "NetworkNotReady", `network is not ready: ${NETWORK_NOT_READY_MESSAGE}`, "kubelet", this.nodeName);
+        return;
+      case "recordKilling": {
+        const p = needPod(pod, action);
+        for (const c of p.spec.containers) {
+          this.cp.events.record(p, "Normal", "Killing", `Stopping container ${c.name}`, "kubelet", this.nodeName);
+        }
         return;
       }
-      if (work?.timer !== undefined) this.ctx.cancel(work.timer);
-      for (const c of pod.spec.containers) {
-        this.cp.events.record(pod, "Normal", "Killing", `Stopping container ${c.name}`, "kubelet", this.nodeName);
+      case "runtimeStop":
+        for (const c of needPod(pod, action).spec.containers) this.runtime.stopContainer(work, c.name, action.graceMs);
+        return;
+      case "runtimeRemove":
+        this.runtime.removePodSandbox(work);
+        return;
+      case "requeue":
+        // NOTE: a pod with nothing to stop has its deletion confirmed at the same virtual instant; upstream it waits
+        // for the next pod worker / status sync.
+        work.requeue = this.ctx.scheduleAt(this.ctx.now, { t: "resync", work });
+        return;
+      case "cancelRequeue":
+        if (work.requeue !== undefined) this.ctx.cancel(work.requeue);
+        work.requeue = undefined;
+        return;
+      case "confirmDelete": {
+        const [ns, name] = splitKey(work.key);
+        const cur = this.cp.api.get<Pod>("Pod", ns, name);
+        if (cur && cur.metadata.uid === work.uid) this.cp.api.delete("Pod", ns, name, { gracePeriodSeconds: 0 });
+        return;
       }
-      // A pod the kubelet did not hold yet (found at start, being deleted) holds its resources until it has stopped.
-      let demand = work?.uid === uid ? work.demand : undefined;
-      if (work !== undefined && work.uid !== uid && work.demand !== undefined) subtractUsage(this.used, work.demand);
-      if (work?.uid !== uid) addUsage(this.used, (demand = podDemand(pod)));
-      this.pods.set(key, { uid, state: "stopping", timer: this.ctx.scheduleAt(stopAt, ev), stopAt, demand });
-      return;
+      default:
+        assertNever(action);
     }
-    if (work && work.uid === pod.metadata.uid) return;
-    // Pods in a terminal phase are not admitted (HandlePodAdditions skips IsPodPhaseTerminal pods).
-    if (isTerminal(pod)) return;
-    // A pod of the same name but another uid replaced the one the kubelet held (its timer, if any, finds no match).
-    if (work !== undefined) this.forget(key, work, false);
-    const decision = this.startDecisions?.get(key) ?? this.decide(pod);
-    if (!decision.admit) {
-      this.rejectPod(pod, key, decision);
-      return;
-    }
-    this.admit(pod, key);
   }
 
   /**
@@ -225,54 +399,15 @@ export class Kubelet {
    * (setting it if unset) and drops the conditions the kubelet owns, so the pod keeps nothing else. The pod never
    * runs and holds no resources; it stays Failed until deleted.
    */
-  private rejectPod(pod: Pod, key: string, decision: Extract<AdmissionDecision, { admit: false }>): void {
-    this.cp.events.record(pod, "Warning", decision.reason, decision.message, "kubelet", this.nodeName);
+  private rejectPod(pod: Pod, reason: string, message: string): void {
+    this.cp.events.record(pod, "Warning", reason, message, "kubelet", this.nodeName);
     const status: Pod["status"] = {
       phase: "Failed",
-      reason: decision.reason,
-      message: POD_REJECTED_PREFIX + decision.message,
+      reason,
+      message: POD_REJECTED_PREFIX + message,
       startTime: pod.status.startTime ?? this.cp.clock.time(),
     };
     this.writeStatus(pod, status);
-    this.pods.set(key, { uid: pod.metadata.uid!, state: "rejected", timer: undefined, demand: undefined });
-  }
-
-  /**
-   * Drops what the kubelet tracks for a pod: its share of `used` and, with `cancel`, its pending timer (never pass
-   * `cancel` for a timer that has fired: the engine only tracks pending ids).
-   */
-  private forget(key: string, work: PodWork, cancel: boolean): void {
-    if (cancel && work.timer !== undefined) this.ctx.cancel(work.timer);
-    if (work.demand !== undefined) subtractUsage(this.used, work.demand);
-    this.pods.delete(key);
-  }
-
-  /** A pod bound to this node was removed from the API. */
-  podDeleted(pod: Pod): void {
-    const key = objectKey(pod.metadata.namespace, pod.metadata.name);
-    const work = this.pods.get(key);
-    if (!work || work.uid !== pod.metadata.uid) return;
-    this.forget(key, work, true);
-  }
-
-  private on(e: KubeletEvent): void {
-    switch (e.t) {
-      case "lease":
-        this.renewLease();
-        return;
-      case "status":
-        this.postStatus();
-        this.scheduleStatus();
-        return;
-      case "started":
-        this.containersStarted(e.key, e.uid);
-        return;
-      case "stopped":
-        this.containersStopped(e.key, e.uid);
-        return;
-      default:
-        assertNever(e);
-    }
   }
 
   /** Jittered period (wait.Jitter): p + rand x factor x p, in whole ms. */
@@ -309,11 +444,14 @@ export class Kubelet {
   private postStatus(): void {
     const cur = this.cp.api.get<Node>("Node", undefined, this.nodeName);
     if (!cur) return;
-    this.cp.api.updateStatus(withFields(cur, { status: withFields(cur.status, { conditions: healthyConditions(this.cp.clock, cur.status.conditions) }) }));
+    const networkReady = nodePodCIDR(cur) !== undefined;
+    this.cp.api.updateStatus(withFields(cur, { status: withFields(cur.status, { conditions: healthyConditions(this.cp.clock, cur.status.conditions, !networkReady) }) }));
+    this.networkReadyPosted = networkReady;
     this.lastStatusReport = this.ctx.now;
   }
 
-  private admit(pod: Pod, key: string): void {
+  /** The status of an admitted pod whose containers are being created: Pending (or Running after a restart). */
+  private postContainerCreating(pod: Pod): void {
     const { clock } = this.cp;
     const now = clock.time();
     const previous = pod.status.containerStatuses;
@@ -346,20 +484,16 @@ export class Kubelet {
     // with restartPolicy Always is Running; only a pod that never ran is Pending.
     const phase = ranBefore && pod.spec.restartPolicy !== "Never" && pod.spec.restartPolicy !== "OnFailure" ? "Running" : "Pending";
     this.writeStatus(pod, withFields(pod.status, { phase, conditions, hostIP, startTime: pod.status.startTime ?? now, containerStatuses: statuses }));
-    const ev: KubeletEvent = { t: "started", key, uid: pod.metadata.uid! };
-    const demand = podDemand(pod);
-    addUsage(this.used, demand);
-    this.pods.set(key, { uid: pod.metadata.uid!, state: "starting", timer: this.ctx.schedule(this.cp.settings.podStartLatency, ev), demand });
   }
 
-  private containersStarted(key: string, uid: string): void {
-    const work = this.pods.get(key);
-    if (!work || work.uid !== uid || work.state !== "starting") return;
-    work.state = "running";
-    work.timer = undefined;
-    const [ns, name] = splitKey(key);
+  /**
+   * The status of a pod whose containers all run, with the container events of getting there (the image found
+   * present, created, started). Read from the API: the pod may have gone or changed since the start began.
+   */
+  private postRunning(work: PodWork): void {
+    const [ns, name] = splitKey(work.key);
     const pod = this.cp.api.get<Pod>("Pod", ns, name);
-    if (!pod || pod.metadata.uid !== uid) return;
+    if (!pod || pod.metadata.uid !== work.uid) return;
     const { clock, events } = this.cp;
     const now = clock.time();
     for (const c of pod.spec.containers) {
@@ -377,22 +511,30 @@ export class Kubelet {
       { type: "ContainersReady", status: "True", lastProbeTime: null, lastTransitionTime: now },
       { type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: now },
     ]);
-    const podIP = pod.status.podIP ?? `10.244.${this.index}.${(this.ipCounter++ % 250) + 2}`;
+    const podIP = pod.status.podIP ?? this.nextPodIP();
     this.writeStatus(pod, withFields(pod.status, { phase: "Running", conditions, podIP, containerStatuses: statuses }));
   }
 
-  private containersStopped(key: string, uid: string): void {
-    const work = this.pods.get(key);
-    if (!work || work.uid !== uid) return;
-    this.forget(key, work, false);
-    const [ns, name] = splitKey(key);
-    const pod = this.cp.api.get<Pod>("Pod", ns, name);
-    if (pod && pod.metadata.uid === uid) this.cp.api.delete("Pod", ns, name, { gracePeriodSeconds: 0 });
+  /** The next address of the node's pod CIDR (src/kubelet/pod-ips.ts); undefined if the node has none. */
+  private nextPodIP(): string | undefined {
+    const text = nodePodCIDR(this.currentNode());
+    if (text !== this.podCIDRText) {
+      const r = text === undefined ? undefined : parseCidr(text);
+      this.podCIDRText = text;
+      this.podCIDR = r?.ok ? r.value : undefined;
+    }
+    return this.podCIDR === undefined ? undefined : podIPAt(this.podCIDR, this.ipCounter++);
   }
 
   private writeStatus(pod: Pod, status: Pod["status"]): void {
     this.cp.api.updateStatus(withFields(pod, { status }), { force: true });
   }
+}
+
+/** The pod an action needs; the lifecycle only asks for such actions on events that come with the pod. */
+function needPod(pod: Pod | undefined, action: PodLifecycleAction): Pod {
+  if (pod === undefined) throw new Error(`kubelet: lifecycle action ${action.t} without the pod it acts on`);
+  return pod;
 }
 
 /** Succeeded or Failed (podutil.IsPodPhaseTerminal). */

@@ -1,3 +1,4 @@
+import { K8SIM_VERSION, KUBERNETES_VERSION } from "../version.js";
 import type { ApiClock } from "../api/clock.js";
 import type { Condition, Node, Taint } from "../api/types.js";
 import type { NodePool } from "./node-pool.js";
@@ -10,10 +11,25 @@ const HEALTHY_CONDITIONS: readonly [string, "True" | "False", string, string][] 
   ["Ready", "True", "KubeletReady", "kubelet is posting ready status"],
 ];
 
-/** The conditions a running kubelet posts, with heartbeat `now` and transitions kept from `previous`. */
-export function healthyConditions(clock: ApiClock, previous: Condition[] | undefined): Condition[] {
+/**
+ * Why a kubelet whose node has no pod network reports Ready=False (pkg/kubelet/nodestatus/setters.go ReadyCondition
+ * with the runtime state's network error, "container runtime network not ready: <runtime status>"; the runtime
+ * status is containerd's while no CNI configuration exists, which is the case until the node has a pod CIDR).
+ */
+export const NETWORK_NOT_READY_MESSAGE =
+  "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
+
+/**
+ * The conditions a running kubelet posts, with heartbeat `now` and transitions kept from `previous`. With
+ * `networkNotReady`, Ready is False, reason KubeletNotReady, message NETWORK_NOT_READY_MESSAGE.
+ */
+export function healthyConditions(clock: ApiClock, previous: Condition[] | undefined, networkNotReady = false): Condition[] {
   const now = clock.time();
-  return HEALTHY_CONDITIONS.map(([type, status, reason, message]) => {
+  return HEALTHY_CONDITIONS.map(([type, healthy, healthyReason, healthyMessage]) => {
+    const notReady = networkNotReady && type === "Ready";
+    const status = notReady ? "False" : healthy;
+    const reason = notReady ? "KubeletNotReady" : healthyReason;
+    const message = notReady ? NETWORK_NOT_READY_MESSAGE : healthyMessage;
     const prev = previous?.find((c) => c.type === type);
     const lastTransitionTime = prev && prev.status === status ? prev.lastTransitionTime : now;
     return { type, status, lastHeartbeatTime: now, lastTransitionTime, reason, message };
@@ -52,7 +68,7 @@ export function nodeFromPool(name: string, index: number, pool: NodePool, maxPod
         { type: "InternalIP", address: nodeIP(index) },
         { type: "Hostname", address: name },
       ],
-      nodeInfo: { kubeletVersion: "v1.32.0", containerRuntimeVersion: "k8sim://0.1.0", operatingSystem: "linux", architecture: "amd64" },
+      nodeInfo: { kubeletVersion: `v${KUBERNETES_VERSION}`, containerRuntimeVersion: `k8sim://${K8SIM_VERSION}`, operatingSystem: "linux", architecture: "amd64" },
     },
   };
 }

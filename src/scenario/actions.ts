@@ -1,6 +1,7 @@
-import { podUpdateProblem, type ApiResult } from "../api/apiserver.js";
-import { withFields } from "../api/copy.js";
-import type { Container, Deployment, KubeObject, Pod, ReplicaSet } from "../api/types.js";
+import type { ApiResult } from "../api/api-result.js";
+import { threeWayMerge } from "../api/patch/three-way-merge.js";
+import { isNamespaced } from "../api/registry/registry.js";
+import type { Deployment, KubeObject, ReplicaSet } from "../api/types.js";
 import type { Cluster } from "../cluster.js";
 import { assertNever } from "../engine/assert-never.js";
 import type { LoadedManifest, SourcePos, TimelineAction } from "./types.js";
@@ -33,33 +34,22 @@ export class TimelinePlayer {
   }
 
   /**
-   * Creates manifests (initial workloads or an apply action), or, for an object that exists, updates its spec and
-   * labels as `kubectl apply` would. A Pod's spec is immutable but for images: when the manifest differs from the
-   * one last applied only in images, the new images are patched in; any other change is refused by the API server
-   * (422), as upstream.
+   * Creates manifests (initial workloads or an apply action), or, for an object that exists, applies the change
+   * since the last applied manifest to the live object as `kubectl apply` does (a three-way merge, so defaults and
+   * fields set by controllers or a scale stay). The API server judges the result: changing an immutable field
+   * (a Deployment's selector, a Pod's spec beyond its images) is refused with upstream's message (422).
    */
   apply(manifests: readonly LoadedManifest[]): void {
     const { api } = this.cluster.cp;
     for (const m of manifests) {
-      const obj = structuredClone(m.object) as unknown as KubeObject & { spec?: unknown };
-      const ns = obj.kind === "Namespace" ? undefined : (obj.metadata.namespace ?? "default");
+      const obj = structuredClone(m.object) as unknown as KubeObject;
+      const ns = isNamespaced(obj.kind) ? (obj.metadata.namespace ?? "default") : undefined;
       const key = `${obj.kind}/${ns ?? ""}/${obj.metadata.name}`;
-      const existing = api.get<KubeObject & { spec?: unknown }>(obj.kind, ns, obj.metadata.name);
-      let r: ApiResult<KubeObject>;
-      if (!existing) r = api.create(obj);
-      else if (obj.kind === "Pod") r = this.applyPod(existing as unknown as Pod, obj as unknown as Pod, this.lastApplied.get(key) as Pod | undefined);
-      else r = api.update(withFields(existing, { metadata: withFields(existing.metadata, { labels: obj.metadata.labels ?? existing.metadata.labels }), spec: obj.spec }));
+      const existing = api.get<KubeObject>(obj.kind, ns, obj.metadata.name);
+      const r: ApiResult<KubeObject> = existing ? api.update(threeWayMerge(existing, this.lastApplied.get(key), obj) as KubeObject) : api.create(obj);
       if (r.ok) this.lastApplied.set(key, obj);
       else this.report(m.source, `${obj.kind}/${obj.metadata.name}: ${r.reason}: ${r.message}`);
     }
-  }
-
-  private applyPod(existing: Pod, manifest: Pod, last: Pod | undefined): ApiResult<KubeObject> {
-    const { api } = this.cluster.cp;
-    if (last === undefined || podUpdateProblem(last, manifest) !== undefined) return api.update(withFields(existing, { spec: manifest.spec }));
-    const image = (c: Container) => manifest.spec.containers.find((x) => x.name === c.name)?.image ?? c.image;
-    const containers = existing.spec.containers.map((c) => (image(c) === c.image ? c : withFields(c, { image: image(c) })));
-    return api.update(withFields(existing, { spec: withFields(existing.spec, { containers }) }));
   }
 
   private run(a: TimelineAction): void {
@@ -89,7 +79,7 @@ export class TimelinePlayer {
         return;
       }
       case "delete": {
-        const r = cp.api.delete(a.kind, a.kind === "Namespace" || a.kind === "Node" ? undefined : a.namespace, a.name);
+        const r = cp.api.delete(a.kind, isNamespaced(a.kind) ? a.namespace : undefined, a.name);
         if (!r.ok) this.report(a.source, r.message);
         return;
       }

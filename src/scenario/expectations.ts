@@ -1,3 +1,4 @@
+import { isNamespaced } from "../api/registry/registry.js";
 import type { KubeObject } from "../api/types.js";
 import type { Cluster } from "../cluster.js";
 import type { ExpectOp, Expectation, SourcePos } from "./types.js";
@@ -54,7 +55,7 @@ export class ExpectationChecker {
   }
 
   private check(e: Expectation): void {
-    const obj = this.cluster.cp.api.get<KubeObject>(e.kind, e.kind === "Node" || e.kind === "Namespace" ? undefined : e.namespace, e.name);
+    const obj = this.cluster.cp.api.get<KubeObject>(e.kind, isNamespaced(e.kind) ? e.namespace : undefined, e.name);
     let actual = obj ? readField(obj, e.field) : undefined;
     if (obj && actual === undefined && typeof e.value === "number" && e.field.startsWith("status.")) actual = 0;
     this.results.push({

@@ -5,6 +5,7 @@
  */
 import { isRecord, list, rec } from "./plain.js";
 import { createHash } from "node:crypto";
+import { parseCidr } from "../api/cidr.js";
 import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings, type Settings } from "../settings.js";
 import { formatDuration } from "./duration.js";
 import { Diagnostics, fieldPath, formatPos, type Where } from "./errors.js";
@@ -247,6 +248,13 @@ function readSettings(src: YamlSource, raw: unknown, diags: Diagnostics): Partia
     if (!Object.hasOwn(DEFAULT_SETTINGS, key)) continue;
     const k = key as keyof Settings;
     const path = ["spec", "settings", key];
+    if (typeof DEFAULT_SETTINGS[k] !== "number") {
+      // Strings and lists (CIDRs, plugin and controller names): the schema checked them against their parsers and
+      // enums; the loader's coupled checks follow.
+      const def = DEFAULT_SETTINGS[k];
+      if (Array.isArray(def) ? Array.isArray(v) && v.every((x) => typeof x === "string") : typeof v === typeof def) (settings as Record<string, unknown>)[k] = v;
+      continue;
+    }
     let n: number | undefined;
     if (DURATION_SETTINGS.has(k)) n = checkedDuration(src, path, v, diags);
     else {
@@ -254,10 +262,17 @@ function readSettings(src: YamlSource, raw: unknown, diags: Diagnostics): Partia
       if (problem) diags.error(src.where(path), `${fieldPath(path)}: ${problem}`);
       else n = v as number;
     }
-    if (n !== undefined) settings[k] = n;
+    if (n !== undefined) (settings as Record<string, unknown>)[k] = n;
     if (n === 0 && POSITIVE_SETTINGS.has(k)) {
-      diags.error(src.where(path), `spec.settings.${key}: must be greater than 0 (it is a period); expected a duration such as ${formatDuration(DEFAULT_SETTINGS[k])}`);
+      diags.error(src.where(path), `spec.settings.${key}: must be greater than 0 (it is a period); expected a duration such as ${formatDuration(DEFAULT_SETTINGS[k] as number)}`);
     }
+  }
+  const cidr = parseCidr(resolveSettings(settings).clusterCIDR);
+  const mask = resolveSettings(settings).nodeCIDRMaskSize;
+  if (cidr.ok && mask < cidr.value.prefix) {
+    const key = settings.nodeCIDRMaskSize !== undefined ? "nodeCIDRMaskSize" : "clusterCIDR";
+    // cmd/kube-controller-manager: the node mask must be at least the cluster's (a node range inside the cluster's).
+    diags.error(src.where(["spec", "settings", key]), `spec.settings.${key}: nodeCIDRMaskSize (${mask}) must be at least the prefix length of clusterCIDR ${resolveSettings(settings).clusterCIDR} (${cidr.value.prefix})`);
   }
   // The kubelet draws every status tick between two reports when it schedules the next report (src/kubelet), so
   // the ratio bounds the work per report; upstream's is 30 (5m / 10s).

@@ -3,10 +3,9 @@
  * turn up: a mapping is a non-null, non-list object.
  */
 
-/** True for a mapping (a plain object, not null, not a list). */
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+import { isRecord } from "../api/record.js";
+
+export { isRecord };
 
 /** `v` if it is a mapping, else an empty one: for reading fields the schema has checked (or reported) already. */
 export function rec(v: unknown): Record<string, unknown> {

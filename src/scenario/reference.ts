@@ -22,6 +22,7 @@ const DEFINITION_TYPES: Readonly<Record<string, string>> = {
   manifest: "Kubernetes object",
   rfc3339: "RFC 3339 time",
   byteSize: "byte size",
+  cidr: "IPv4 CIDR",
 };
 
 interface Row {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { parseCidr } from "../api/cidr.js";
 import { parseResourceList } from "../api/quantity.js";
 import { parseDuration } from "./duration.js";
 import { describeValue, fieldPath, unknownKeyMessage, type Diagnostics } from "./errors.js";
@@ -122,12 +123,20 @@ export function bytesProblem(v: unknown): string | undefined {
   return r.ok ? undefined : r.error;
 }
 
+/** The precise message for a bad IPv4 CIDR (spec.settings.clusterCIDR), or undefined when valid. */
+export function cidrProblem(v: unknown): string | undefined {
+  if (typeof v !== "string") return `expected an IPv4 CIDR such as 10.128.0.0/9, got ${describeValue(v)}`;
+  const r = parseCidr(v);
+  return r.ok ? undefined : r.error;
+}
+
 /** The parsers behind `k8simValue`, by its value. Each is the function the loader itself uses. */
 const VALUE_CHECKS: Readonly<Record<string, (v: unknown) => string | undefined>> = {
   duration: durationProblem,
   quantity: quantityProblem,
   time: timeProblem,
   bytes: bytesProblem,
+  cidr: cidrProblem,
 };
 
 /** Value checks backed by a parser, keyed by schema definition: the parser's message replaces ajv's. */
@@ -136,6 +145,7 @@ const DEFINITION_MESSAGES: Record<string, (v: unknown) => string | undefined> = 
   quantity: quantityProblem,
   rfc3339: timeProblem,
   byteSize: bytesProblem,
+  cidr: cidrProblem,
   dnsLabel: (v) =>
     typeof v === "string"
       ? `invalid name ${JSON.stringify(v)}: expected a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`

@@ -4,6 +4,8 @@
  * that names something missing fails at load time, pointing at the name.
  */
 import { SYSTEM_NAMESPACES } from "../api/apiserver.js";
+import type { KindSpec } from "../api/registry/kind-spec.js";
+import { isNamespaced, resolveResource, resourceNames } from "../api/registry/registry.js";
 import { formatDuration } from "./duration.js";
 import { closest, type Diagnostics, type Where } from "./errors.js";
 import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
@@ -12,27 +14,6 @@ import { buildPool } from "./pools.js";
 import { checkedDuration } from "./schema.js";
 import type { Expectation, ExpectOp, LoadedManifest, NodePool, SourcePos, TimelineAction } from "./types.js";
 import type { Path, YamlSource } from "./yaml-source.js";
-
-/** `kind/name` spellings accepted in targets, as kubectl's short names (case-insensitive). */
-export const KIND_ALIASES: Readonly<Record<string, string>> = {
-  deployment: "Deployment",
-  deployments: "Deployment",
-  deploy: "Deployment",
-  replicaset: "ReplicaSet",
-  replicasets: "ReplicaSet",
-  rs: "ReplicaSet",
-  pod: "Pod",
-  pods: "Pod",
-  po: "Pod",
-  node: "Node",
-  nodes: "Node",
-  no: "Node",
-  namespace: "Namespace",
-  namespaces: "Namespace",
-  ns: "Namespace",
-};
-
-const CLUSTER_SCOPED = new Set(["Node", "Namespace"]);
 
 const OPS: readonly ExpectOp[] = ["==", "!=", ">=", "<=", ">", "<"];
 
@@ -192,14 +173,15 @@ class ClusterState {
 
 function objectKey(m: LoadedManifest): string {
   const o = m.object;
-  return `${o.kind}/${o.kind === "Namespace" ? "" : (o.metadata.namespace ?? "default")}/${o.metadata.name}`;
+  return `${o.kind}/${isNamespaced(o.kind) ? (o.metadata.namespace ?? "default") : ""}/${o.metadata.name}`;
 }
 
-/** A `kind/name` target with its kind resolved through KIND_ALIASES. */
-function parseTarget(v: unknown): { kind?: string; name: string; written: string } | undefined {
+/** A `kind/name` target with its kind resolved as kubectl resolves resource names (registry). */
+function parseTarget(v: unknown): { kind?: string; spec?: KindSpec; name: string; written: string } | undefined {
   if (typeof v !== "string" || !v.includes("/")) return undefined;
   const [k, ...rest] = v.split("/");
-  return { kind: Object.hasOwn(KIND_ALIASES, k!.toLowerCase()) ? KIND_ALIASES[k!.toLowerCase()] : undefined, name: rest.join("/"), written: v };
+  const spec = resolveResource(k!);
+  return { kind: spec?.kind, spec, name: rest.join("/"), written: v };
 }
 
 function sourceOf(src: YamlSource, path: Path): SourcePos {
@@ -239,29 +221,31 @@ function action(
     case "scale": {
       const t = parseTarget(raw.target);
       if (!t || !Number.isInteger(raw.replicas) || (raw.replicas as number) < 0) return undefined;
-      if (t.kind !== "Deployment" && t.kind !== "ReplicaSet") {
-        diags.error(src.where([...path, "target"]), `cannot scale ${JSON.stringify(t.written)}: expected deployment/<name> or replicaset/<name>`);
+      if (!t.spec?.scaleSubresource) {
+        diags.error(src.where([...path, "target"]), `cannot scale ${JSON.stringify(t.written)}: expected ${resourceNames((k) => k.scaleSubresource).split(", ").map((n) => `${n}/<name>`).join(" or ")}`);
         return undefined;
       }
       const namespace = typeof raw.namespace === "string" ? raw.namespace : "default";
-      if (!exists(src, [...path, "target"], t.kind, namespace, t.name, when, at, state, diags)) return undefined;
-      return { at, action: "scale", kind: t.kind, name: t.name, namespace, replicas: raw.replicas as number, source };
+      if (!exists(src, [...path, "target"], t.spec.kind, namespace, t.name, when, at, state, diags)) return undefined;
+      return { at, action: "scale", kind: t.spec.kind, name: t.name, namespace, replicas: raw.replicas as number, source };
     }
     case "delete": {
       const t = parseTarget(raw.target);
       if (!t) return undefined;
-      if (!t.kind || t.kind === "Node") {
-        const why = t.kind === "Node" ? "to stop a node use action nodeFailure" : `unknown kind ${JSON.stringify(t.written.split("/")[0])}`;
-        diags.error(src.where([...path, "target"]), `cannot delete ${JSON.stringify(t.written)}: ${why}; expected deployment/, replicaset/, pod/ or namespace/<name>`);
+      const deletable = (k: KindSpec) => k.scenarioTarget && k.timelineDeleteHint === undefined;
+      if (!t.spec || !deletable(t.spec)) {
+        const why = t.spec?.timelineDeleteHint ?? (t.spec ? `${t.spec.plural} are not deleted by the timeline` : `unknown kind ${JSON.stringify(t.written.split("/")[0])}`);
+        diags.error(src.where([...path, "target"]), `cannot delete ${JSON.stringify(t.written)}: ${why}; expected ${resourceNames(deletable).split(", ").map((n) => `${n}/`).join(", ")}<name>`);
         return undefined;
       }
-      const namespace = t.kind === "Namespace" ? "" : typeof raw.namespace === "string" ? raw.namespace : "default";
+      const namespace = t.spec.namespaced ? (typeof raw.namespace === "string" ? raw.namespace : "default") : "";
       // Pods are mostly created by ReplicaSets with generated names, so their existence cannot be known here.
-      if (t.kind !== "Pod" && !exists(src, [...path, "target"], t.kind, namespace, t.name, when, at, state, diags)) return undefined;
-      const key = `${t.kind}/${namespace}/${t.name}`;
+      if (t.spec.namesKnownAtLoad && !exists(src, [...path, "target"], t.spec.kind, namespace, t.name, when, at, state, diags)) return undefined;
+      const key = `${t.spec.kind}/${namespace}/${t.name}`;
       state.objects.delete(key);
       state.deletedAt.set(key, at);
       if (t.kind === "Namespace") {
+        // Deleting a namespace deletes its content (the namespace controller).
         for (const k of [...state.objects]) {
           if (k.split("/")[1] === t.name) {
             state.objects.delete(k);
@@ -269,7 +253,7 @@ function action(
           }
         }
       }
-      return { at, action: "delete", kind: t.kind, name: t.name, namespace, source };
+      return { at, action: "delete", kind: t.spec.kind, name: t.name, namespace, source };
     }
     case "apply": {
       let set;
@@ -360,12 +344,12 @@ function expectation(src: YamlSource, item: Pending, state: ClusterState, durati
     diags.error(src.where([...path, "at"]), `expectation at ${when} is after the end of the run (spec.duration ${formatDuration(duration)}); expected at most ${formatDuration(duration)}`);
     return undefined;
   }
-  if (!t.kind) {
-    diags.error(src.where([...path, "object"]), `unknown kind ${JSON.stringify(t.written.split("/")[0])} in ${JSON.stringify(t.written)}; expected deployment, replicaset, pod, node or namespace`);
+  if (!t.kind || !t.spec?.scenarioTarget) {
+    diags.error(src.where([...path, "object"]), `unknown kind ${JSON.stringify(t.written.split("/")[0])} in ${JSON.stringify(t.written)}; expected ${resourceNames((k) => k.scenarioTarget)}`);
     return undefined;
   }
-  const namespace = CLUSTER_SCOPED.has(t.kind) ? "" : typeof raw.namespace === "string" ? raw.namespace : "default";
-  if (t.kind !== "Pod" && !exists(src, [...path, "object"], t.kind, namespace, t.name, when, at, state, diags)) return undefined;
+  const namespace = t.spec.namespaced ? (typeof raw.namespace === "string" ? raw.namespace : "default") : "";
+  if (t.spec.namesKnownAtLoad && !exists(src, [...path, "object"], t.kind, namespace, t.name, when, at, state, diags)) return undefined;
   const value = raw[op] as number | string | boolean;
   return {
     at,
@@ -385,7 +369,7 @@ export function checkNamespaces(manifests: readonly LoadedManifest[], diags: Dia
   const created = new Set([...SYSTEM_NAMESPACES, ...manifests.filter((m) => m.object.kind === "Namespace").map((m) => m.object.metadata.name)]);
   for (const m of manifests) {
     const ns = m.object.metadata.namespace;
-    if (m.object.kind !== "Namespace" && ns !== undefined && !created.has(ns)) {
+    if (isNamespaced(m.object.kind) && ns !== undefined && !created.has(ns)) {
       diags.warn(m.source, `${m.object.kind}/${m.object.metadata.name}: namespace ${JSON.stringify(ns)} is not created by any manifest; the API server will refuse the object`);
     }
   }

@@ -25,7 +25,7 @@ import type { NodePool } from "../kubelet/node-pool.js";
 export type TimelineAction =
   | { at: number; action: "nodeFailure"; node: string; source: SourcePos }
   | { at: number; action: "nodeRecover"; node: string; source: SourcePos }
-  | { at: number; action: "scale"; kind: "Deployment" | "ReplicaSet"; name: string; namespace: string; replicas: number; source: SourcePos }
+  | { at: number; action: "scale"; kind: string; name: string; namespace: string; replicas: number; source: SourcePos }
   | { at: number; action: "apply"; manifests: LoadedManifest[]; source: SourcePos }
   | { at: number; action: "delete"; kind: string; name: string; namespace: string; source: SourcePos }
   | { at: number; action: "addNodes"; pool: NodePool; source: SourcePos };

@@ -7,26 +7,8 @@
  */
 import type { Node, Pod } from "../api/types.js";
 import { NodeInfo, podKey } from "./framework.js";
+import { zoneKey } from "../api/topology.js";
 
-/** Zone label (v1.LabelTopologyZone). */
-export const LabelTopologyZone = "topology.kubernetes.io/zone";
-/** Region label (v1.LabelTopologyRegion). */
-export const LabelTopologyRegion = "topology.kubernetes.io/region";
-const LabelFailureDomainBetaZone = "failure-domain.beta.kubernetes.io/zone";
-const LabelFailureDomainBetaRegion = "failure-domain.beta.kubernetes.io/region";
-
-/**
- * The node's zone key (k8s.io/component-helpers/node/topology GetZoneKey): region + ":\x00:" + zone from the GA
- * topology labels, falling back to the deprecated failure-domain.beta ones; "" when the node has neither.
- */
-export function zoneKey(node: Node): string {
-  const l = node.metadata.labels;
-  if (!l) return "";
-  const zone = l[LabelTopologyZone] ?? l[LabelFailureDomainBetaZone] ?? "";
-  const region = l[LabelTopologyRegion] ?? l[LabelFailureDomainBetaRegion] ?? "";
-  if (zone === "" && region === "") return "";
-  return `${region}:\x00:${zone}`;
-}
 
 /**
  * Node names by zone (node_tree.go nodeTree), listed zone-interleaved: the first node of each zone in zone order,
@@ -91,8 +73,8 @@ export class NodeTree {
 }
 
 /**
- * NodeInfos for every known node plus assumed-pod bookkeeping (cache.go cacheImpl). Pods are tracked by key
- * ("namespace/name") so that an update or delete finds the node the pod was counted on.
+ * NodeInfos for every known node plus assumed-pod bookkeeping (cache.go cacheImpl). Pods are tracked by podKey (the
+ * UID) so that an update or delete finds the node the pod was counted on.
  */
 export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();

@@ -1,3 +1,4 @@
+import { assertNever } from "../engine/assert-never.js";
 /**
  * The scheduling queue (pkg/scheduler/backend/queue/scheduling_queue.go PriorityQueue, active_queue.go,
  * backoff_queue.go, unschedulable_pods.go).
@@ -33,7 +34,7 @@ export type QueueLocation = "active" | "backoff" | "unschedulable" | "inFlight" 
 export interface QueuedPodInfo {
   /** The latest pod object the queue has seen. */
   pod: Pod;
-  /** "namespace/name". */
+  /** The pod's key in the queue: its UID (podKey). */
   readonly key: string;
   /** When the pod was last added to the queue: on creation, or at its last failed attempt (Timestamp). */
   timestamp: number;
@@ -467,8 +468,4 @@ function isPodUpdated(old: Pod, pod: Pod): boolean {
   if (a.labels !== b.labels && JSON.stringify(a.labels ?? {}) !== JSON.stringify(b.labels ?? {})) return true;
   if (a.annotations !== b.annotations && JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {})) return true;
   return false;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected value ${JSON.stringify(x)}`);
 }

@@ -1,3 +1,5 @@
+import { assertNever } from "../engine/assert-never.js";
+import type { ApiClient } from "../api/client.js";
 /**
  * The kube-scheduler as a simulation component (pkg/scheduler/scheduler.go, schedule_one.go, eventhandlers.go).
  *
@@ -78,12 +80,15 @@ export class Scheduler {
   private readonly algo: AlgorithmState = { nextStartNodeIndex: 0 };
   private cycleScheduled = false;
 
+  private readonly client: ApiClient;
+
   constructor(
     private readonly cp: ControlPlane,
     opts: SchedulerOptions = {},
   ) {
     this.framework = opts.profile ?? defaultProfile();
     this.ctx = cp.sim.register<SchedulerEvent>(opts.name ?? "scheduler", (e) => this.handle(e));
+    this.client = cp.client(opts.name ?? "scheduler", "scheduler");
     const pluginEvents = new Map<string, ActionTypes>();
     const fwk = this.framework;
     // A plugin without registered events is interested in every event, as upstream's default.
@@ -218,24 +223,33 @@ export class Scheduler {
     }
   }
 
+  /**
+   * assume, then the binding cycle: the bind goes through the scheduler's rate-limited client (clientConnection
+   * qps / burst), so under a burst of pods binds queue behind the limiter while scheduling carries on with the
+   * assumed pods, as upstream's asynchronous binding goroutines do.
+   */
   private assumeAndBind(info: QueuedPodInfo, nodeName: string): void {
     const pod = info.pod;
     const ns = pod.metadata.namespace ?? "default";
     this.cache.assumePod(pod, nodeName);
-    const res = this.cp.api.bind(ns, pod.metadata.name, nodeName);
-    if (res.ok) {
-      this.stats.scheduled++;
-      this.stats.schedulingLatencies.push(this.ctx.now - info.initialTimestamp);
-      this.cp.events.record(res.object, "Normal", "Scheduled", `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`, this.framework.profileName);
-      this.queue.done(info);
-      return;
-    }
-    // handleBindingCycleError: forget the assumption (its resources are free again, which is an AssignedPodDelete
-    // for other pods), then treat the pod as failed with an error.
-    this.stats.failedAttempts++;
-    this.cache.forgetPod(pod);
-    this.queue.moveAllToActiveOrBackoffQueue(ActionType.AssignedPodDelete);
-    this.handleSchedulingFailure(info, `running Bind plugin "DefaultBinder": ${res.message}`, PodReasonSchedulerError, NO_PLUGINS);
+    this.client.request(
+      () => this.cp.api.bind(ns, pod.metadata.name, nodeName),
+      (res) => {
+        if (res.ok) {
+          this.stats.scheduled++;
+          this.stats.schedulingLatencies.push(this.ctx.now - info.initialTimestamp);
+          this.cp.events.record(res.object, "Normal", "Scheduled", `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`, this.framework.profileName);
+          this.queue.done(info);
+          return;
+        }
+        // handleBindingCycleError: forget the assumption (its resources are free again, which is an
+        // AssignedPodDelete for other pods), then treat the pod as failed with an error.
+        this.stats.failedAttempts++;
+        this.cache.forgetPod(pod);
+        this.queue.moveAllToActiveOrBackoffQueue(ActionType.AssignedPodDelete);
+        this.handleSchedulingFailure(info, `running Bind plugin "DefaultBinder": ${res.message}`, PodReasonSchedulerError, NO_PLUGINS);
+      },
+    );
   }
 
   /**
@@ -329,9 +343,5 @@ function sameConditions(a: readonly Condition[], b: readonly Condition[]): boole
     if (x.type !== y.type || x.status !== y.status || x.reason !== y.reason || x.message !== y.message || x.lastTransitionTime !== y.lastTransitionTime) return false;
   }
   return true;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected value ${JSON.stringify(x)}`);
 }
 

@@ -57,6 +57,17 @@ const settingsArb = fc.record(
     terminationGracePeriodSeconds: fc.constantFrom(0, 5, 30),
     podMaxBackoff: fc.constantFrom("5s", "10s"),
     percentageOfNodesToScore: fc.constantFrom(0, 50, 100),
+    // Issue 6: client rate limits (a low limit spreads creates and binds out), request latency, the ReplicaSet
+    // controller's burst, node IPAM, admission plugins and the controller list.
+    controllerManagerQPS: fc.constantFrom(1, 20, 1000),
+    controllerManagerBurst: fc.constantFrom(1, 30, 1000),
+    schedulerQPS: fc.constantFrom(5, 50),
+    schedulerBurst: fc.constantFrom(1, 100),
+    apiRequestLatency: fc.constantFrom("0s", "1ms", "20ms"),
+    burstReplicas: fc.constantFrom(1, 3, 500),
+    nodeCIDRMaskSize: fc.constantFrom(16, 24),
+    disableAdmissionPlugins: fc.constantFrom([], ["Priority"], ["DefaultTolerationSeconds"]),
+    controllers: fc.constantFrom(["*"], ["*", "-pod-garbage-collector-controller"], ["*", "-nodeipam"]),
   },
   { requiredKeys: [] },
 );

@@ -3,6 +3,7 @@
  * nodes (spec.unschedulable) unless the pod tolerates the `node.kubernetes.io/unschedulable:NoSchedule` taint,
  * which DaemonSet pods do.
  */
+import { UNSCHEDULABLE_TAINT } from "../../api/taints.js";
 import type { Pod, Taint } from "../../api/types.js";
 import type { CycleState, FilterPlugin, NodeInfo } from "../framework.js";
 import { ActionType, Code, Status } from "../framework.js";
@@ -13,7 +14,7 @@ export const NodeUnschedulableName = "NodeUnschedulable";
 /** Filter reason for a cordoned node (ErrReasonUnschedulable). */
 export const ErrReasonUnschedulable = "node(s) were unschedulable";
 
-const UNSCHEDULABLE_TAINT: Taint = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
+
 const REJECT = new Status(Code.UnschedulableAndUnresolvable, [ErrReasonUnschedulable], NodeUnschedulableName);
 
 /** The NodeUnschedulable filter. Rejections are UnschedulableAndUnresolvable: preemption cannot uncordon a node. */

@@ -24,4 +24,16 @@ export class TokenBucket {
     this.last = now;
     return true;
   }
+
+  /**
+   * Reserves one token at `now` and returns how long the caller must wait for it (ms, rounded up to the
+   * simulation's resolution), as x/time/rate's Reserve / Wait that client-go's rate limiter calls before every
+   * request: tokens may go negative, and each waiting request pushes the next one 1/qps later.
+   */
+  reserve(now: number): number {
+    const tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps) - 1;
+    this.tokens = tokens;
+    this.last = now;
+    return tokens >= 0 ? 0 : Math.ceil((-tokens * 1000) / this.qps);
+  }
 }

@@ -1,6 +1,6 @@
-import type { Informer } from "../api/informer.js";
-import type { Pod } from "../api/types.js";
-import { objectKey } from "../api/types.js";
+import type { Informer } from "./informer.js";
+import type { Pod } from "./types.js";
+import { objectKey } from "./types.js";
 
 /**
  * An informer index of pods by spec.nodeName (client-go's Indexer with a nodeName index function), so controllers

@@ -1,0 +1,45 @@
+/**
+ * Admission plugins (k8s.io/apiserver/pkg/admission): each sees a request after defaulting and may change the
+ * object (`admit`, a mutating plugin) or refuse it (`validate`). The API server runs the enabled plugins in
+ * upstream's fixed order (admission/chain.ts).
+ */
+import type { Settings } from "../../settings.js";
+import type { ApiFailure } from "../api-result.js";
+import type { Store } from "../store.js";
+import type { KubeObject } from "../types.js";
+
+/** admission.Operation. */
+export type AdmissionOperation = "CREATE" | "UPDATE" | "DELETE";
+
+/** What a plugin knows of a request (admission.Attributes). */
+export interface AdmissionRequest {
+  operation: AdmissionOperation;
+  kind: string;
+  namespace: string | undefined;
+  name: string;
+  /** The object written (for DELETE, the stored object). */
+  object: KubeObject;
+}
+
+/** What plugins may read: the store (as a plugin's informers would) and the settings. */
+export interface AdmissionContext {
+  store: Store;
+  settings: Settings;
+}
+
+/** One admission plugin. Either hook may be absent; a hook returns a failure to refuse the request. */
+export interface AdmissionPlugin {
+  /** The name used in --enable-admission-plugins. */
+  readonly name: string;
+  /** The operations the plugin handles (admission.Handler's Handles); the chain skips it for others. */
+  readonly operations: readonly AdmissionOperation[];
+  /** Mutating phase: the object to continue with (the same one when unchanged), or a refusal. */
+  admit?(req: AdmissionRequest, ctx: AdmissionContext): KubeObject | ApiFailure;
+  /** Validating phase: a refusal, or undefined. */
+  validate?(req: AdmissionRequest, ctx: AdmissionContext): ApiFailure | undefined;
+}
+
+/** True for a refusal (an ApiFailure) rather than an object. */
+export function isFailure(v: KubeObject | ApiFailure): v is ApiFailure {
+  return (v as ApiFailure).ok === false;
+}

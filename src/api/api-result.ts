@@ -1,0 +1,15 @@
+/** A failed API call, as metav1.Status: HTTP code, reason and message. Failures are values, never exceptions. */
+export interface ApiFailure {
+  ok: false;
+  code: 403 | 404 | 409 | 422 | 429;
+  reason: "Forbidden" | "NotFound" | "AlreadyExists" | "Conflict" | "Invalid" | "TooManyRequests";
+  message: string;
+}
+
+/** The result of an API call. */
+export type ApiResult<T> = { ok: true; object: T } | ApiFailure;
+
+/** An ApiFailure value. */
+export function apiFailure(code: ApiFailure["code"], reason: ApiFailure["reason"], message: string): ApiFailure {
+  return { ok: false, code, reason, message };
+}

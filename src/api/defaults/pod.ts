@@ -1,0 +1,101 @@
+/**
+ * Pod defaulting as the API server decodes a pod or a pod template (pkg/apis/core/v1/defaults.go SetDefaults_Pod,
+ * SetDefaults_PodSpec, SetDefaults_Container, SetDefaults_Probe, ...). Each default is a named constant with its
+ * source; a spec that already has every default comes back as the same object, so pods created from one template
+ * share one spec.
+ */
+import { isRecord } from "../record.js";
+import type { Settings } from "../../settings.js";
+import type { Container, PodSpec } from "../types.js";
+
+/** SetDefaults_PodSpec: DNSPolicy ClusterFirst. */
+export const DEFAULT_DNS_POLICY = "ClusterFirst";
+/** SetDefaults_PodSpec: RestartPolicy Always. */
+export const DEFAULT_RESTART_POLICY = "Always";
+/** SetDefaults_PodSpec: SchedulerName v1.DefaultSchedulerName. */
+export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
+/** SetDefaults_Container: TerminationMessagePath v1.TerminationMessagePathDefault. */
+export const DEFAULT_TERMINATION_MESSAGE_PATH = "/dev/termination-log";
+/** SetDefaults_Container: TerminationMessagePolicy v1.TerminationMessageReadFile. */
+export const DEFAULT_TERMINATION_MESSAGE_POLICY = "File";
+/** SetDefaults_ContainerPort: Protocol TCP. */
+export const DEFAULT_PORT_PROTOCOL = "TCP";
+/** SetDefaults_Probe: TimeoutSeconds 1, PeriodSeconds 10, SuccessThreshold 1, FailureThreshold 3. */
+export const DEFAULT_PROBE = Object.freeze({ timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
+/** SetDefaults_HTTPGetAction: Scheme HTTP. */
+export const DEFAULT_HTTP_SCHEME = "HTTP";
+
+/**
+ * SetDefaults_Container's image pull policy: Always when the tag is "latest" or there is no tag and no digest,
+ * else IfNotPresent (a digest alone means IfNotPresent). The tag is what follows the last ":" after the last "/"
+ * (a registry port is not a tag), as parsers.ParseImageName does.
+ */
+export function defaultPullPolicy(image: string): "Always" | "IfNotPresent" {
+  if (image.includes("@")) return "IfNotPresent";
+  const lastSlash = image.lastIndexOf("/");
+  const colon = image.indexOf(":", lastSlash + 1);
+  const tag = colon < 0 ? "" : image.slice(colon + 1);
+  return tag === "" || tag === "latest" ? "Always" : "IfNotPresent";
+}
+
+
+function defaultProbe(p: unknown): unknown {
+  if (!isRecord(p)) return p;
+  const out: Record<string, unknown> = { ...p };
+  let changed = false;
+  for (const [k, v] of Object.entries(DEFAULT_PROBE)) {
+    if (out[k] === undefined) {
+      out[k] = v;
+      changed = true;
+    }
+  }
+  if (isRecord(p.httpGet) && p.httpGet.scheme === undefined) {
+    out.httpGet = { ...p.httpGet, scheme: DEFAULT_HTTP_SCHEME };
+    changed = true;
+  }
+  return changed ? out : p;
+}
+
+/** SetDefaults_Container and the defaults of its ports and probes; the same object when nothing was missing. */
+export function defaultContainer(c: Container): Container {
+  if (!isRecord(c)) return c;
+  let out: Container | undefined;
+  const set = (k: string, v: unknown) => ((out ??= { ...c })[k] = v);
+  if (c.imagePullPolicy === undefined && typeof c.image === "string") set("imagePullPolicy", defaultPullPolicy(c.image));
+  if (c.terminationMessagePath === undefined) set("terminationMessagePath", DEFAULT_TERMINATION_MESSAGE_PATH);
+  if (c.terminationMessagePolicy === undefined) set("terminationMessagePolicy", DEFAULT_TERMINATION_MESSAGE_POLICY);
+  if (Array.isArray(c.ports) && c.ports.some((p) => isRecord(p) && p.protocol === undefined)) {
+    set("ports", c.ports.map((p) => (isRecord(p) && p.protocol === undefined ? { ...p, protocol: DEFAULT_PORT_PROTOCOL } : p)));
+  }
+  for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+    const d = defaultProbe(c[probe]);
+    if (d !== c[probe]) set(probe, d);
+  }
+  return out ?? c;
+}
+
+/**
+ * SetDefaults_PodSpec (and its containers): dnsPolicy, restartPolicy, terminationGracePeriodSeconds (the
+ * terminationGracePeriodSeconds setting, upstream 30), securityContext {}, schedulerName. The same object when
+ * nothing was missing.
+ */
+export function defaultPodSpecFields(s: PodSpec, settings: Settings): PodSpec {
+  if (!isRecord(s)) return s;
+  let out: PodSpec | undefined;
+  const set = (k: string, v: unknown) => ((out ??= { ...s })[k] = v);
+  if (s.dnsPolicy === undefined) set("dnsPolicy", DEFAULT_DNS_POLICY);
+  if (s.restartPolicy === undefined) set("restartPolicy", DEFAULT_RESTART_POLICY);
+  if (s.terminationGracePeriodSeconds === undefined) set("terminationGracePeriodSeconds", settings.terminationGracePeriodSeconds);
+  if (s.securityContext === undefined) set("securityContext", {});
+  if (s.schedulerName === undefined) set("schedulerName", DEFAULT_SCHEDULER_NAME);
+  for (const field of ["initContainers", "containers"] as const) {
+    const list = s[field];
+    if (!Array.isArray(list)) continue;
+    const next = list.map(defaultContainer);
+    if (next.some((c, i) => c !== list[i])) set(field, next);
+  }
+  return out ?? s;
+}
+
+/** SetDefaults_Pod: enableServiceLinks true (pods only, not templates: DefaultEnableServiceLinks). */
+export const DEFAULT_ENABLE_SERVICE_LINKS = true;

@@ -1,0 +1,46 @@
+/**
+ * The shared informer factory (client-go informers.SharedInformerFactory): one informer per kind, created on first
+ * use, so a kind nobody watches costs nothing. The typed getters are the kinds today's components read.
+ */
+import type { Simulation } from "../engine/simulation.js";
+import { Informer } from "./informer.js";
+import { mustKindSpec } from "./registry/registry.js";
+import type { Store } from "./store.js";
+import type { Deployment, KubeObject, Lease, Node, Pod, ReplicaSet } from "./types.js";
+
+export class InformerFactory {
+  private readonly informers = new Map<string, Informer<KubeObject>>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly store: Store,
+    private readonly latency: number,
+  ) {}
+
+  /** The informer of a registered kind, created (listing the store, then watching it) on first use. */
+  forKind<T extends KubeObject>(kind: string): Informer<T> {
+    let inf = this.informers.get(kind);
+    if (!inf) {
+      mustKindSpec(kind);
+      inf = new Informer<KubeObject>(kind, this.store, (name, h) => this.sim.register<null>(name, h), `informer/${kind}`, this.latency);
+      this.informers.set(kind, inf);
+    }
+    return inf as unknown as Informer<T>;
+  }
+
+  get pods(): Informer<Pod> {
+    return this.forKind<Pod>("Pod");
+  }
+  get nodes(): Informer<Node> {
+    return this.forKind<Node>("Node");
+  }
+  get leases(): Informer<Lease> {
+    return this.forKind<Lease>("Lease");
+  }
+  get replicaSets(): Informer<ReplicaSet> {
+    return this.forKind<ReplicaSet>("ReplicaSet");
+  }
+  get deployments(): Informer<Deployment> {
+    return this.forKind<Deployment>("Deployment");
+  }
+}

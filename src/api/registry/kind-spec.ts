@@ -1,0 +1,60 @@
+/**
+ * What the API machinery knows about one kind: the analogue of upstream's pkg/registry/<group>/<kind>/strategy.go
+ * (scope, subresources, defaulting, validation, update rules, garbage-collection ownership) together with its
+ * discovery entry (group, version, plural, short names). Every question "what is this kind" is answered here.
+ */
+import type { Settings } from "../../settings.js";
+import type { KubeObject } from "../types.js";
+import type { FieldError } from "../validation/field-errors.js";
+import type { NameRule } from "../validation/object-meta.js";
+
+/** One kind's registry entry. Hooks take and return whole objects and never mutate their argument. */
+export interface KindSpec<T extends KubeObject = KubeObject> {
+  /** API group ("" for core). */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** Resource name (discovery `name`), e.g. "deployments". */
+  readonly plural: string;
+  /** Lower-case singular name, e.g. "deployment". */
+  readonly singular: string;
+  /** kubectl short names, e.g. ["deploy"]. */
+  readonly shortNames: readonly string[];
+  readonly namespaced: boolean;
+  /** Has a /status subresource: a write of the main resource keeps the stored status (PrepareForUpdate). */
+  readonly statusSubresource: boolean;
+  /** Has a /scale subresource (the timeline's `scale` action may target it). */
+  readonly scaleSubresource: boolean;
+  /** metadata.generation is bumped when the spec changes (canonical equality). */
+  readonly tracksGeneration: boolean;
+  /** How metadata.name is validated (ValidateObjectMeta's name function). */
+  readonly nameRule: NameRule;
+  /** Kinds whose objects the garbage collector looks through for dependents when one of these is deleted. */
+  readonly dependents: readonly string[];
+  /** False for kinds whose objects mostly get generated names (pods of a ReplicaSet): a timeline target of such a
+   *  kind is not checked for existence when the scenario loads. */
+  readonly namesKnownAtLoad: boolean;
+  /** Whether a scenario's timeline and expectations may name objects of this kind (false for objects only the
+   *  control plane writes: leases, events). */
+  readonly scenarioTarget: boolean;
+  /** Why the timeline may not delete objects of this kind, if it may not (the message's hint). */
+  readonly timelineDeleteHint?: string;
+  /** SetDefaults_<Kind> (pkg/apis/<group>/<version>/defaults.go); the same object when nothing was missing. */
+  default?(obj: T, settings: Settings): T;
+  /** Strategy PrepareForCreate: server-set fields of a new object (status phase, labels). */
+  prepareForCreate?(obj: T): T;
+  /** Strategy Validate: field errors of a new object (already defaulted). */
+  validate?(obj: T): FieldError[];
+  /** Strategy ValidateUpdate: field errors of `obj` replacing `old` (both defaulted), immutability included. */
+  validateUpdate?(obj: T, old: T): FieldError[];
+}
+
+/** "apps/v1", or "v1" for the core group. */
+export function apiVersionOf(k: Pick<KindSpec, "group" | "version">): string {
+  return k.group ? `${k.group}/${k.version}` : k.version;
+}
+
+/** "Deployment.apps", or "Pod" for the core group: how apierrors name the kind in messages. */
+export function qualifiedKind(k: Pick<KindSpec, "group" | "kind">): string {
+  return k.group ? `${k.kind}.${k.group}` : k.kind;
+}

@@ -1,0 +1,26 @@
+/** apps/v1 ReplicaSet (pkg/registry/apps/replicaset/strategy.go). */
+import { defaultReplicaSet } from "../../defaults/apps.js";
+import type { ReplicaSet } from "../../types.js";
+import { validateReplicaSet, validateSelectorUnchanged } from "../../validation/apps.js";
+import { validateObjectMeta } from "../../validation/object-meta.js";
+import type { KindSpec } from "../kind-spec.js";
+
+export const replicaSetKind: KindSpec<ReplicaSet> = {
+  group: "apps",
+  version: "v1",
+  kind: "ReplicaSet",
+  plural: "replicasets",
+  singular: "replicaset",
+  shortNames: ["rs"],
+  namespaced: true,
+  statusSubresource: true,
+  scaleSubresource: true,
+  tracksGeneration: true,
+  nameRule: "subdomain",
+  dependents: ["Pod"],
+  scenarioTarget: true,
+  namesKnownAtLoad: true,
+  default: defaultReplicaSet,
+  validate: (rs) => [...validateObjectMeta(rs.metadata, true, "subdomain"), ...validateReplicaSet(rs)],
+  validateUpdate: (rs, old) => [...validateReplicaSet(rs), ...validateSelectorUnchanged(rs, old)],
+};

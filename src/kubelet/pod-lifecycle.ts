@@ -1,0 +1,229 @@
+/**
+ * The kubelet's per-pod lifecycle as a pure transition function: `transition(state, event)` returns the next state
+ * and the actions the kubelet performs (src/kubelet/kubelet.ts executes them; test/pod-lifecycle.test.ts tests the
+ * function as a table, without a simulation).
+ *
+ * Upstream this is spread over pkg/kubelet/kubelet.go (HandlePodAdditions: canAdmitPod, rejectPod; SyncPod;
+ * SyncTerminatingPod; SyncTerminatedPod), pkg/kubelet/pod_workers.go (a pod worker per pod UID, moving from syncing
+ * to terminating to terminated, never back) and pkg/kubelet/status/status_manager.go (canBeDeleted, then the grace-0
+ * delete that confirms a pod's deletion). k8sim's kubelet runs one lifecycle per pod instance (namespace, name and
+ * uid): a pod replaced by another of the same name is a new instance, and the old one is removed first.
+ *
+ *   Absent --podUpdate--> Admitting --admitted--> Starting --containersStarted--> Running
+ *                                   --rejected--> Rejected
+ *   Starting --networkNotReady--> WaitingForNetwork --networkReady--> Starting
+ *   Starting | Running | Absent --deletionRequested--> Stopping --containersStopped--> Absent (deletion confirmed)
+ *   Rejected | WaitingForNetwork | Absent (terminal pod) --deletionRequested--> Stopped --resync--> Absent (confirmed)
+ *
+ * Events that do not apply in a state (a start reported for a pod being stopped, say) change nothing: they are the
+ * late echoes a discrete-event run produces, not errors.
+ */
+import { assertNever } from "../engine/assert-never.js";
+
+/**
+ * Where one pod instance is in the kubelet. "Absent": the kubelet holds nothing for it (not seen yet, skipped as
+ * terminal, or done with). "Admitting" only lasts while the kubelet decides admission, within one call.
+ */
+export type PodLifecycleState =
+  /** Nothing held: never seen, skipped because it was terminal, or forgotten after its deletion. */
+  | "Absent"
+  /** Admission is being decided (canAdmitPod); the kubelet answers at once with `admitted` or `rejected`. */
+  | "Admitting"
+  /** Admission refused the pod: it is Failed, never runs and holds no resources (rejectPod). */
+  | "Rejected"
+  /** Admitted; its containers are being started (SyncPod); the pod is ContainerCreating. */
+  | "Starting"
+  /** Admitted, but the node's pod network is not ready (it has no pod CIDR), so no sandbox can be created: SyncPod
+   *  stops at "network is not ready". The pod stays ContainerCreating and holds its resources. */
+  | "WaitingForNetwork"
+  /** Its containers run; the pod is Running and Ready. */
+  | "Running"
+  /** Deletion requested: its containers are being stopped within the grace period (SyncTerminatingPod). */
+  | "Stopping"
+  /** Nothing left to stop (it never ran); the deletion is confirmed at the pod worker's next pass. */
+  | "Stopped";
+
+/** What happens to a pod instance, as the kubelet sees it. */
+export type PodLifecycleEvent =
+  /** The pod informer delivered the pod (added or updated) without a deletion timestamp. `terminal`: its phase is
+   *  Succeeded or Failed. */
+  | { readonly t: "podUpdate"; readonly terminal: boolean }
+  /** Admission let the pod in (lifecycle.PodAdmitResult Admit). */
+  | { readonly t: "admitted" }
+  /** Admission refused the pod, with the reason and message rejectPod reports. */
+  | { readonly t: "rejected"; readonly reason: string; readonly message: string }
+  /** The runtime reports every container Running. */
+  | { readonly t: "containersStarted" }
+  /** The pod's sandbox cannot be created: the node's network is not ready (no pod CIDR, so no CNI config). */
+  | { readonly t: "networkNotReady" }
+  /** The node's network became ready (it has a pod CIDR now). */
+  | { readonly t: "networkReady" }
+  /** The pod has a deletion timestamp; `graceMs` is its deletionGracePeriodSeconds in ms, `terminal` as above. */
+  | { readonly t: "deletionRequested"; readonly graceMs: number; readonly terminal: boolean }
+  /** The runtime reports every container Exited. */
+  | { readonly t: "containersStopped" }
+  /** The pass the kubelet asked for with `requeue` came. */
+  | { readonly t: "resync" }
+  /** The pod is gone from the API (HandlePodRemoves), or replaced by another of the same name. */
+  | { readonly t: "podRemoved" }
+  /** The node failed: the kubelet and the node's runtime lose everything they held. */
+  | { readonly t: "nodeStopped" };
+
+/** What the kubelet does for a transition, in order. */
+export type PodLifecycleAction =
+  /** Decide admission and feed the answer back as `admitted` or `rejected`. */
+  | { readonly t: "admit" }
+  /** rejectPod: a Warning event with the reason and message, the status Failed with "Pod was rejected: <message>". */
+  | { readonly t: "reject"; readonly reason: string; readonly message: string }
+  /** Count the pod's requests in the node's running sum for admission. */
+  | { readonly t: "hold" }
+  /** Take the pod's requests out of that sum again. */
+  | { readonly t: "release" }
+  /** Write the pod's status: "ContainerCreating" (containers waiting, Initialized, not Ready, start time set) or
+   *  "Running" (containers running, Ready, pod IP), with the container events of that step. */
+  | { readonly t: "postStatus"; readonly status: "ContainerCreating" | "Running" }
+  /** Start the pod's containers in the runtime (RunPodSandbox, CreateContainer, StartContainer); when the node's
+   *  network is not ready, feed back `networkNotReady` instead. */
+  | { readonly t: "runtimeStart" }
+  /** Record the Warning event NetworkNotReady SyncPod records when it cannot start a pod for want of a network. */
+  | { readonly t: "reportNetworkNotReady" }
+  /** Record the Killing event of each container ("Stopping container <name>"), as killContainer does. */
+  | { readonly t: "recordKilling" }
+  /** Stop the pod's containers in the runtime within `graceMs` (StopContainer with that timeout). */
+  | { readonly t: "runtimeStop"; readonly graceMs: number }
+  /** Drop the pod's sandbox from the runtime, with any completion still pending (RemovePodSandbox). */
+  | { readonly t: "runtimeRemove" }
+  /** Ask for a `resync` event at the same virtual instant. */
+  | { readonly t: "requeue" }
+  /** Drop a `resync` still pending. */
+  | { readonly t: "cancelRequeue" }
+  /** Confirm the deletion: the grace-0 delete of the status manager once canBeDeleted holds. */
+  | { readonly t: "confirmDelete" };
+
+/** The outcome of one event: the next state and the actions to perform, in order. */
+export interface PodTransition {
+  readonly state: PodLifecycleState;
+  readonly actions: readonly PodLifecycleAction[];
+}
+
+const act = <A extends PodLifecycleAction>(a: A): A => Object.freeze(a);
+const ADMIT = act({ t: "admit" });
+const HOLD = act({ t: "hold" });
+const RELEASE = act({ t: "release" });
+const CREATING = act({ t: "postStatus", status: "ContainerCreating" });
+const RUNNING = act({ t: "postStatus", status: "Running" });
+const RUNTIME_START = act({ t: "runtimeStart" });
+const REPORT_NETWORK_NOT_READY = act({ t: "reportNetworkNotReady" });
+const RECORD_KILLING = act({ t: "recordKilling" });
+const RUNTIME_REMOVE = act({ t: "runtimeRemove" });
+const REQUEUE = act({ t: "requeue" });
+const CANCEL_REQUEUE = act({ t: "cancelRequeue" });
+const CONFIRM_DELETE = act({ t: "confirmDelete" });
+
+// Transitions without a payload are shared constants: a pod event allocates only what carries data.
+const to = (state: PodLifecycleState, ...actions: PodLifecycleAction[]): PodTransition => Object.freeze({ state, actions: Object.freeze(actions) });
+const STAY: Readonly<Record<PodLifecycleState, PodTransition>> = {
+  Absent: to("Absent"),
+  Admitting: to("Admitting"),
+  Rejected: to("Rejected"),
+  Starting: to("Starting"),
+  WaitingForNetwork: to("WaitingForNetwork"),
+  Running: to("Running"),
+  Stopping: to("Stopping"),
+  Stopped: to("Stopped"),
+};
+const GONE = to("Absent");
+const ADMITTING = to("Admitting", ADMIT);
+const STARTING = to("Starting", CREATING, HOLD, RUNTIME_START);
+const NOW_RUNNING = to("Running", RUNNING);
+const STOPPED = to("Stopped", REQUEUE);
+const WAITING_FOR_NETWORK = to("WaitingForNetwork", REPORT_NETWORK_NOT_READY);
+const NETWORK_NOW_READY = to("Starting", RUNTIME_START);
+const STOPPED_HELD = to("Stopped", RELEASE, REQUEUE);
+const REMOVED_HELD = to("Absent", RELEASE);
+const STOPPED_CONFIRMED = to("Absent", RELEASE, RUNTIME_REMOVE, CONFIRM_DELETE);
+const RESYNC_CONFIRMED = to("Absent", CONFIRM_DELETE);
+const REMOVED_WITH_CONTAINERS = to("Absent", RELEASE, RUNTIME_REMOVE);
+const REMOVED_REQUEUED = to("Absent", CANCEL_REQUEUE);
+const LOST_WITH_CONTAINERS = to("Absent", RUNTIME_REMOVE);
+
+/**
+ * The next state of a pod instance in `state` on `event`, and what the kubelet must do. Pure and total: every
+ * (state, event) pair has an answer; pairs that cannot apply return the state unchanged with no actions.
+ */
+export function transition(state: PodLifecycleState, event: PodLifecycleEvent): PodTransition {
+  switch (event.t) {
+    case "podUpdate":
+      // HandlePodAdditions skips terminal pods; a pod the kubelet already holds is not admitted again.
+      if (state !== "Absent" || event.terminal) return STAY[state];
+      return ADMITTING;
+    case "admitted":
+      return state === "Admitting" ? STARTING : STAY[state];
+    case "rejected":
+      return state === "Admitting" ? { state: "Rejected", actions: [{ t: "reject", reason: event.reason, message: event.message }] } : STAY[state];
+    case "containersStarted":
+      return state === "Starting" ? NOW_RUNNING : STAY[state];
+    case "networkNotReady":
+      return state === "Starting" ? WAITING_FOR_NETWORK : STAY[state];
+    case "networkReady":
+      return state === "WaitingForNetwork" ? NETWORK_NOW_READY : STAY[state];
+    case "deletionRequested":
+      return onDeletion(state, event.graceMs, event.terminal);
+    case "containersStopped":
+      return state === "Stopping" ? STOPPED_CONFIRMED : STAY[state];
+    case "resync":
+      return state === "Stopped" ? RESYNC_CONFIRMED : STAY[state];
+    case "podRemoved":
+      return onRemoval(state, REMOVED_WITH_CONTAINERS, REMOVED_HELD);
+    case "nodeStopped":
+      // The kubelet resets its running sum as a whole, so nothing is released one pod at a time.
+      return onRemoval(state, LOST_WITH_CONTAINERS, GONE);
+    default:
+      return assertNever(event);
+  }
+}
+
+function onDeletion(state: PodLifecycleState, graceMs: number, terminal: boolean): PodTransition {
+  switch (state) {
+    case "Absent":
+      // A terminal pod has no containers to stop. Any other pod the kubelet did not hold (found being deleted when
+      // it starts) holds its resources until its containers have stopped.
+      if (terminal) return STOPPED;
+      return { state: "Stopping", actions: [RECORD_KILLING, HOLD, { t: "runtimeStop", graceMs }] };
+    case "Rejected":
+      return STOPPED;
+    case "WaitingForNetwork":
+      // No sandbox was ever created: nothing to kill (no Killing events), the pod stops holding resources at once.
+      return STOPPED_HELD;
+    case "Starting":
+    case "Running":
+      return { state: "Stopping", actions: [RECORD_KILLING, { t: "runtimeStop", graceMs }] };
+    case "Stopping":
+      // A second delete with a shorter grace period can only bring the end forward: the runtime decides.
+      return { state: "Stopping", actions: [{ t: "runtimeStop", graceMs }] };
+    case "Admitting":
+    case "Stopped":
+      return STAY[state];
+    default:
+      return assertNever(state);
+  }
+}
+
+function onRemoval(state: PodLifecycleState, withContainers: PodTransition, heldOnly: PodTransition): PodTransition {
+  switch (state) {
+    case "Starting":
+    case "Running":
+    case "Stopping":
+      return withContainers;
+    case "WaitingForNetwork":
+      return heldOnly;
+    case "Stopped":
+      return REMOVED_REQUEUED;
+    case "Absent":
+    case "Admitting":
+    case "Rejected":
+      return GONE;
+    default:
+      return assertNever(state);
+  }
+}

@@ -1,3 +1,4 @@
+import { kindSpec } from "./api/registry/registry.js";
 import type { TaintEvictionController } from "./controllers/taint-eviction.js";
 import { basename, dirname, relative, sep } from "node:path";
 import { Cluster } from "./cluster.js";
@@ -59,11 +60,7 @@ export function eventsPerInstantLimit(scenario: Scenario): number {
   if (scenario.limits.eventsPerInstant > 0) return scenario.limits.eventsPerInstant;
   let nodes = 0;
   let pods = 0;
-  const podsOf = (o: LoadedManifest["object"]) => {
-    if (o.kind === "Pod") return 1;
-    const r = (o.spec as { replicas?: unknown } | undefined)?.replicas;
-    return o.kind === "Deployment" || o.kind === "ReplicaSet" ? (typeof r === "number" ? r : 1) : 0;
-  };
+  const podsOf = (o: LoadedManifest["object"]) => kindSpec(o.kind)?.podsDeclared?.(o) ?? 0;
   for (const p of scenario.nodePools) nodes += p.count;
   for (const m of scenario.workloads) pods += podsOf(m.object);
   for (const a of scenario.timeline) {

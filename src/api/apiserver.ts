@@ -80,7 +80,7 @@ export class ApiServer {
     else delete meta.namespace;
     let obj = withFields(input, { metadata: meta } as Partial<T>);
     if (spec.default) obj = spec.default(obj, this.settings);
-    const req: AdmissionRequest = { operation: "CREATE", kind: input.kind, namespace: meta.namespace, name: meta.name ?? meta.generateName ?? "", object: obj };
+    const req: AdmissionRequest = { operation: "CREATE", kind: input.kind, namespace: meta.namespace, name: meta.name || meta.generateName || "", object: obj };
     const admitted = this.admission.admit(req);
     if (isFailure(admitted)) return admitted;
     obj = admitted as T;
@@ -182,7 +182,7 @@ export class ApiServer {
     if (!cur) return apiFailure(404, "NotFound", `${spec.plural} "${name}" not found`);
     const refused = this.admission.validate({ operation: "DELETE", kind, namespace, name, object: cur });
     if (refused) return refused;
-    if (kind === "Pod") {
+    if (spec.gracefulDeletion) {
       const pod = cur as Pod;
       const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? this.settings.terminationGracePeriodSeconds;
       if (pod.spec.nodeName && grace > 0) {
@@ -198,7 +198,7 @@ export class ApiServer {
         return { ok: true, object: this.store.put("MODIFIED", withFields(pod, { metadata: meta }), pod) };
       }
     }
-    if (kind === "Namespace") return this.deleteNamespace(cur as Namespace);
+    if (spec.holdsNamespacedObjects) return this.deleteNamespace(cur as Namespace);
     this.store.remove(cur);
     // The garbage collector's background propagation, done at once: only kinds that own others are searched.
     if (spec.dependents.length > 0) this.deleteDependents(cur, spec.dependents);

@@ -1,3 +1,4 @@
+import { kindSpec } from "../api/registry/registry.js";
 /**
  * Load-time enforcement of the size limits (src/scenario/limits.ts): which limits are in force for a scenario
  * (defaults, spec.limits, --limit), and the checks that refuse a scenario too large to simulate before anything
@@ -111,14 +112,14 @@ export function checkPodAndObjectLimits(
     }
     const o = m.object;
     const key = `${o.kind}/${o.metadata.namespace ?? "default"}/${o.metadata.name}`;
-    if (o.kind === "Pod") declare(key, 1, m.source, `Pod ${o.metadata.name}`);
-    if (o.kind === "Deployment" || o.kind === "ReplicaSet") {
-      const r = rec(o.spec).replicas;
-      // Bad replicas were reported by the manifest checks.
-      const replicas = r === undefined ? 1 : typeof r === "number" && Number.isInteger(r) && r >= 0 ? r : 0;
+    const spec = kindSpec(o.kind);
+    const pods = spec?.podsDeclared?.(o);
+    if (pods === undefined) return;
+    // A scalable workload is reported at its spec.replicas; bad replicas were reported by the manifest checks.
+    if (spec!.scaleSubresource) {
       const where = positionOf(m) ?? m.source;
-      declare(key, replicas, where, `${o.kind} ${o.metadata.namespace ?? "default"}/${o.metadata.name} with spec.replicas ${replicas.toLocaleString("en-US")}`);
-    }
+      declare(key, pods, where, `${o.kind} ${o.metadata.namespace ?? "default"}/${o.metadata.name} with spec.replicas ${pods.toLocaleString("en-US")}`);
+    } else declare(key, pods, m.source, `${o.kind} ${o.metadata.name}`);
   };
   for (const m of workloads) manifest(m);
   for (const a of timeline) {

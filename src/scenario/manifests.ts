@@ -117,7 +117,8 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
   const spec = servedKind(apiVersion, kind);
   if (!spec) {
     const simulated = kindSpec(kind);
-    if (simulated) {
+    // The same kind name in another group (events.k8s.io/v1 Event) is another kind, not a wrong version.
+    if (simulated && simulated.group === groupOf(apiVersion)) {
       err(["apiVersion"], `${who}: no matches for kind ${JSON.stringify(kind)} in version ${JSON.stringify(apiVersion)}; expected apiVersion ${apiVersionOf(simulated)}`);
       return { manifests: [], ignored: [], complete: true };
     }
@@ -138,4 +139,10 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
   for (const e of spec.validate?.(defaulted) ?? []) err(plainPath(e.pointer ?? e.path), `${who}: ${fieldErrorText(e)}`);
   // Returned even with field errors (the load fails anyway), so references to it do not cascade into more errors.
   return { manifests: [{ object, source }], ignored: [], complete: true };
+}
+
+/** The group of an apiVersion ("apps/v1" -> "apps", "v1" -> ""). */
+function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf("/");
+  return i < 0 ? "" : apiVersion.slice(0, i);
 }

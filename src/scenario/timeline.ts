@@ -5,7 +5,7 @@
  */
 import { SYSTEM_NAMESPACES } from "../api/apiserver.js";
 import type { KindSpec } from "../api/registry/kind-spec.js";
-import { isNamespaced, resolveResource, resourceNames } from "../api/registry/registry.js";
+import { isNamespaced, kindSpec, resolveResource, resourceNames } from "../api/registry/registry.js";
 import { formatDuration } from "./duration.js";
 import { closest, type Diagnostics, type Where } from "./errors.js";
 import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
@@ -244,7 +244,7 @@ function action(
       const key = `${t.spec.kind}/${namespace}/${t.name}`;
       state.objects.delete(key);
       state.deletedAt.set(key, at);
-      if (t.kind === "Namespace") {
+      if (t.spec.holdsNamespacedObjects) {
         // Deleting a namespace deletes its content (the namespace controller).
         for (const k of [...state.objects]) {
           if (k.split("/")[1] === t.name) {
@@ -316,8 +316,9 @@ function exists(
   diags: Diagnostics,
 ): boolean {
   const key = `${kind}/${namespace}/${name}`;
-  if (kind === "Node" ? state.mayHaveNode(name) : state.objects.has(key)) return true;
-  if (kind === "Node") {
+  const fromPools = kindSpec(kind)?.fromNodePools === true;
+  if (fromPools ? state.mayHaveNode(name) : state.objects.has(key)) return true;
+  if (fromPools) {
     diags.error(src.where(path), missingNode(name, when, state));
     return false;
   }
@@ -366,7 +367,7 @@ function expectation(src: YamlSource, item: Pending, state: ClusterState, durati
 
 /** Warns about objects placed in a namespace that nothing creates (namespace lifecycle admission refuses them). */
 export function checkNamespaces(manifests: readonly LoadedManifest[], diags: Diagnostics): void {
-  const created = new Set([...SYSTEM_NAMESPACES, ...manifests.filter((m) => m.object.kind === "Namespace").map((m) => m.object.metadata.name)]);
+  const created = new Set([...SYSTEM_NAMESPACES, ...manifests.filter((m) => kindSpec(m.object.kind)?.holdsNamespacedObjects).map((m) => m.object.metadata.name)]);
   for (const m of manifests) {
     const ns = m.object.metadata.namespace;
     if (isNamespaced(m.object.kind) && ns !== undefined && !created.has(ns)) {

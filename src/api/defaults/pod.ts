@@ -27,15 +27,18 @@ export const DEFAULT_HTTP_SCHEME = "HTTP";
 
 /**
  * SetDefaults_Container's image pull policy: Always when the tag is "latest" or there is no tag and no digest,
- * else IfNotPresent (a digest alone means IfNotPresent). The tag is what follows the last ":" after the last "/"
+ * else IfNotPresent (a digest alone means IfNotPresent; "app:latest@sha256:..." means Always). The tag is what follows the last ":" after the last "/"
  * (a registry port is not a tag), as parsers.ParseImageName does.
  */
 export function defaultPullPolicy(image: string): "Always" | "IfNotPresent" {
-  if (image.includes("@")) return "IfNotPresent";
-  const lastSlash = image.lastIndexOf("/");
-  const colon = image.indexOf(":", lastSlash + 1);
-  const tag = colon < 0 ? "" : image.slice(colon + 1);
-  return tag === "" || tag === "latest" ? "Always" : "IfNotPresent";
+  // ParseImageName: "name[:tag][@digest]"; with neither, the tag is "latest". A digest with the tag "latest" still
+  // means Always, as upstream checks the tag alone.
+  const at = image.indexOf("@");
+  const named = at < 0 ? image : image.slice(0, at);
+  const lastSlash = named.lastIndexOf("/");
+  const colon = named.indexOf(":", lastSlash + 1);
+  const tag = colon < 0 ? (at < 0 ? "latest" : "") : named.slice(colon + 1);
+  return tag === "latest" ? "Always" : "IfNotPresent";
 }
 
 

@@ -37,6 +37,17 @@ export interface KindSpec<T extends KubeObject = KubeObject> {
   /** Whether a scenario's timeline and expectations may name objects of this kind (false for objects only the
    *  control plane writes: leases, events). */
   readonly scenarioTarget: boolean;
+  /** Pods an object of this kind asks for (1 for a Pod, spec.replicas for a workload; 0 for a bad value), for the
+   *  pods limit and the stall guard; absent for kinds that run no pods. */
+  podsDeclared?(obj: T): number;
+  /** Objects of this kind are the nodes of the scenario's pools (they register themselves; none come from
+   *  manifests). */
+  readonly fromNodePools?: boolean;
+  /** Objects of this kind hold the namespaced objects (deleting one deletes its content). */
+  readonly holdsNamespacedObjects?: boolean;
+  /** Deleting a bound object first marks it (deletionTimestamp and grace period) and its node's agent finishes
+   *  the deletion (pods: rest.CheckGracefulDelete). */
+  readonly gracefulDeletion?: boolean;
   /** Why the timeline may not delete objects of this kind, if it may not (the message's hint). */
   readonly timelineDeleteHint?: string;
   /** SetDefaults_<Kind> (pkg/apis/<group>/<version>/defaults.go); the same object when nothing was missing. */
@@ -57,4 +68,29 @@ export function apiVersionOf(k: Pick<KindSpec, "group" | "version">): string {
 /** "Deployment.apps", or "Pod" for the core group: how apierrors name the kind in messages. */
 export function qualifiedKind(k: Pick<KindSpec, "group" | "kind">): string {
   return k.group ? `${k.kind}.${k.group}` : k.kind;
+}
+
+/** The fields most kinds share, so an entry states only what sets it apart. */
+const KIND_DEFAULTS = {
+  statusSubresource: false,
+  scaleSubresource: false,
+  tracksGeneration: false,
+  nameRule: "subdomain",
+  dependents: [],
+  scenarioTarget: true,
+  namesKnownAtLoad: true,
+} as const;
+
+/** A registry entry: `spec` over KIND_DEFAULTS (no status or scale subresource, no generation, subdomain names,
+ *  owns nothing, named by scenarios and known at load). */
+export function defineKind<T extends KubeObject>(
+  spec: Omit<KindSpec<T>, keyof typeof KIND_DEFAULTS> & Partial<Pick<KindSpec<T>, keyof typeof KIND_DEFAULTS>>,
+): KindSpec<T> {
+  return { ...KIND_DEFAULTS, ...spec };
+}
+
+/** What a workload's spec.replicas asks for: the default 1 when absent, 0 for a value that is no count (the loader
+ *  reports that one). */
+export function declaredReplicas(r: unknown): number {
+  return r === undefined ? 1 : typeof r === "number" && Number.isInteger(r) && r >= 0 ? r : 0;
 }

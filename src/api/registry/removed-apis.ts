@@ -15,7 +15,8 @@ export interface RemovedApi {
 const rows: [string[], string[], string, string | undefined][] = [
   [["extensions/v1beta1", "apps/v1beta1", "apps/v1beta2"], ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"], "1.16", "apps/v1"],
   [["extensions/v1beta1"], ["NetworkPolicy"], "1.16", "networking.k8s.io/v1"],
-  [["extensions/v1beta1"], ["PodSecurityPolicy"], "1.16", "policy/v1beta1"],
+  // Its successor policy/v1beta1 went too (1.25), with no replacement.
+  [["extensions/v1beta1"], ["PodSecurityPolicy"], "1.16", undefined],
   [["extensions/v1beta1", "networking.k8s.io/v1beta1"], ["Ingress"], "1.22", "networking.k8s.io/v1"],
   [["networking.k8s.io/v1beta1"], ["IngressClass"], "1.22", "networking.k8s.io/v1"],
   [["apps/v1beta1"], ["ControllerRevision"], "1.16", "apps/v1"],

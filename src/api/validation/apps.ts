@@ -33,7 +33,7 @@ function validateSelector(sel: LabelSelector | undefined, path: readonly PathSeg
     if ((e.operator === "Exists" || e.operator === "DoesNotExist") && n > 0) errs.push(fieldError.forbidden([...p, "values"], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
   });
   if (errs.length === 0 && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0) {
-    errs.push(fieldError.invalid(path, sel, "empty selector is invalid for deployment"));
+    errs.push({ ...fieldError.invalid(path, sel, "empty selector is invalid for deployment"), valueText: goLabelSelector(sel) });
   }
   return errs;
 }

@@ -57,6 +57,7 @@ function validateContainer(c: Container, path: readonly PathSegment[], names: Se
  * ValidateResourceRequirements: each quantity parses and is not negative (a bad quantity is a decoding error
  * upstream, reported here at its field), whole numbers where required, and a request no larger than its limit:
  * `resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1`.
+ * NOTE: upstream prints both quantities canonically (Quantity.String(): 0.5 -> 500m); k8sim prints them as written.
  */
 /** The quantity's upstream problem: unparsable (the decoder's message), negative, fractional where whole numbers
  *  are required, or (k8sim's limit) too large to hold exactly. */

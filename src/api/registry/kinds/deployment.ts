@@ -3,9 +3,9 @@ import { defaultDeployment } from "../../defaults/apps.js";
 import type { Deployment } from "../../types.js";
 import { validateDeployment, validateSelectorUnchanged } from "../../validation/apps.js";
 import { validateObjectMeta } from "../../validation/object-meta.js";
-import type { KindSpec } from "../kind-spec.js";
+import { declaredReplicas, defineKind } from "../kind-spec.js";
 
-export const deploymentKind: KindSpec<Deployment> = {
+export const deploymentKind = defineKind<Deployment>({
   group: "apps",
   version: "v1",
   kind: "Deployment",
@@ -16,11 +16,9 @@ export const deploymentKind: KindSpec<Deployment> = {
   statusSubresource: true,
   scaleSubresource: true,
   tracksGeneration: true,
-  nameRule: "subdomain",
   dependents: ["ReplicaSet"],
-  scenarioTarget: true,
-  namesKnownAtLoad: true,
+  podsDeclared: (o) => declaredReplicas(o.spec?.replicas),
   default: defaultDeployment,
   validate: (d) => [...validateObjectMeta(d.metadata, true, "subdomain"), ...validateDeployment(d)],
   validateUpdate: (d, old) => [...validateDeployment(d), ...validateSelectorUnchanged(d, old)],
-};
+});

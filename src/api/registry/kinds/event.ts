@@ -1,8 +1,8 @@
 /** core/v1 Event (pkg/registry/core/event/strategy.go). */
 import type { KubeObject } from "../../types.js";
-import type { KindSpec } from "../kind-spec.js";
+import { defineKind } from "../kind-spec.js";
 
-export const eventKind: KindSpec<KubeObject> = {
+export const eventKind = defineKind<KubeObject>({
   group: "",
   version: "v1",
   kind: "Event",
@@ -10,11 +10,6 @@ export const eventKind: KindSpec<KubeObject> = {
   singular: "event",
   shortNames: ["ev"],
   namespaced: true,
-  statusSubresource: false,
-  scaleSubresource: false,
-  tracksGeneration: false,
-  nameRule: "subdomain",
-  dependents: [],
   scenarioTarget: false,
   namesKnownAtLoad: false,
-};
+});

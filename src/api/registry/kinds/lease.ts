@@ -1,8 +1,8 @@
 /** coordination.k8s.io/v1 Lease (pkg/registry/coordination/lease/strategy.go). */
 import type { Lease } from "../../types.js";
-import type { KindSpec } from "../kind-spec.js";
+import { defineKind } from "../kind-spec.js";
 
-export const leaseKind: KindSpec<Lease> = {
+export const leaseKind = defineKind<Lease>({
   group: "coordination.k8s.io",
   version: "v1",
   kind: "Lease",
@@ -10,11 +10,5 @@ export const leaseKind: KindSpec<Lease> = {
   singular: "lease",
   shortNames: [],
   namespaced: true,
-  statusSubresource: false,
-  scaleSubresource: false,
-  tracksGeneration: false,
-  nameRule: "subdomain",
-  dependents: [],
   scenarioTarget: false,
-  namesKnownAtLoad: true,
-};
+});

@@ -1,13 +1,13 @@
 /** core/v1 Namespace (pkg/registry/core/namespace/strategy.go). */
 import type { Namespace } from "../../types.js";
-import type { KindSpec } from "../kind-spec.js";
+import { defineKind } from "../kind-spec.js";
 
 /** The label every namespace carries with its own name (NamespaceDefaultLabelName, since v1.21). */
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 /** The finalizer a namespace gets on create (FinalizerKubernetes), removed once its content is gone. */
 export const NAMESPACE_FINALIZER = "kubernetes";
 
-export const namespaceKind: KindSpec<Namespace> = {
+export const namespaceKind = defineKind<Namespace>({
   group: "",
   version: "v1",
   kind: "Namespace",
@@ -16,12 +16,8 @@ export const namespaceKind: KindSpec<Namespace> = {
   shortNames: ["ns"],
   namespaced: false,
   statusSubresource: true,
-  scaleSubresource: false,
-  tracksGeneration: false,
   nameRule: "label",
-  dependents: [],
-  scenarioTarget: true,
-  namesKnownAtLoad: true,
+  holdsNamespacedObjects: true,
   /** PrepareForCreate: phase Active, the `kubernetes` finalizer, and the metadata.name label. */
   prepareForCreate: (ns) => ({
     ...ns,
@@ -29,4 +25,4 @@ export const namespaceKind: KindSpec<Namespace> = {
     spec: { ...(ns.spec ?? {}), finalizers: ns.spec?.finalizers ?? [NAMESPACE_FINALIZER] },
     status: { phase: "Active" },
   }),
-};
+});

@@ -1,8 +1,8 @@
 /** core/v1 Node (pkg/registry/core/node/strategy.go). */
 import type { Node } from "../../types.js";
-import type { KindSpec } from "../kind-spec.js";
+import { defineKind } from "../kind-spec.js";
 
-export const nodeKind: KindSpec<Node> = {
+export const nodeKind = defineKind<Node>({
   group: "",
   version: "v1",
   kind: "Node",
@@ -11,11 +11,6 @@ export const nodeKind: KindSpec<Node> = {
   shortNames: ["no"],
   namespaced: false,
   statusSubresource: true,
-  scaleSubresource: false,
-  tracksGeneration: false,
-  nameRule: "subdomain",
-  dependents: [],
-  scenarioTarget: true,
-  namesKnownAtLoad: true,
+  fromNodePools: true,
   timelineDeleteHint: "to stop a node use action nodeFailure",
-};
+});

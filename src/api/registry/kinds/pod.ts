@@ -6,7 +6,7 @@ import type { FieldError } from "../../validation/field-errors.js";
 import { validateObjectMeta } from "../../validation/object-meta.js";
 import { validatePodSpec } from "../../validation/pod-spec.js";
 import { validatePodSpecUpdate } from "../../validation/pod-update.js";
-import type { KindSpec } from "../kind-spec.js";
+import { defineKind } from "../kind-spec.js";
 
 // Pods created from one template share one spec object: defaulting and validating it once per spec object keeps a
 // 1,000-replica scale-up at one defaulted spec and one validation.
@@ -24,7 +24,7 @@ export function defaultPodSpec(spec: Pod["spec"], settings: Settings): Pod["spec
   return out;
 }
 
-export const podKind: KindSpec<Pod> = {
+export const podKind = defineKind<Pod>({
   group: "",
   version: "v1",
   kind: "Pod",
@@ -33,12 +33,9 @@ export const podKind: KindSpec<Pod> = {
   shortNames: ["po"],
   namespaced: true,
   statusSubresource: true,
-  scaleSubresource: false,
-  tracksGeneration: false,
-  nameRule: "subdomain",
-  dependents: [],
-  scenarioTarget: true,
   namesKnownAtLoad: false,
+  gracefulDeletion: true,
+  podsDeclared: () => 1,
   default: (pod, settings) => {
     const spec = defaultPodSpec(pod.spec, settings);
     return spec === pod.spec ? pod : { ...pod, spec };
@@ -53,4 +50,4 @@ export const podKind: KindSpec<Pod> = {
     return meta.length === 0 ? spec : [...meta, ...spec];
   },
   validateUpdate: (pod, old) => validatePodSpecUpdate(pod, old),
-};
+});

@@ -3,9 +3,9 @@ import { defaultReplicaSet } from "../../defaults/apps.js";
 import type { ReplicaSet } from "../../types.js";
 import { validateReplicaSet, validateSelectorUnchanged } from "../../validation/apps.js";
 import { validateObjectMeta } from "../../validation/object-meta.js";
-import type { KindSpec } from "../kind-spec.js";
+import { declaredReplicas, defineKind } from "../kind-spec.js";
 
-export const replicaSetKind: KindSpec<ReplicaSet> = {
+export const replicaSetKind = defineKind<ReplicaSet>({
   group: "apps",
   version: "v1",
   kind: "ReplicaSet",
@@ -16,11 +16,9 @@ export const replicaSetKind: KindSpec<ReplicaSet> = {
   statusSubresource: true,
   scaleSubresource: true,
   tracksGeneration: true,
-  nameRule: "subdomain",
   dependents: ["Pod"],
-  scenarioTarget: true,
-  namesKnownAtLoad: true,
+  podsDeclared: (o) => declaredReplicas(o.spec?.replicas),
   default: defaultReplicaSet,
   validate: (rs) => [...validateObjectMeta(rs.metadata, true, "subdomain"), ...validateReplicaSet(rs)],
   validateUpdate: (rs, old) => [...validateReplicaSet(rs), ...validateSelectorUnchanged(rs, old)],
-};
+});

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Deployment, Pod, ReplicaSet } from "../src/api/types.js";
+import { CONTROLLERS, isControllerEnabled } from "../src/controllers/manager.js";
+import type { RunOutcome } from "../src/run.js";
+import { load, removeScenarios, run, writeScenario } from "./helpers/scenario-tmp.js";
+
+afterAll(removeScenarios);
+
+/** The controllers that run under `--controllers` = `spec`, by upstream name. */
+const enabled = (spec: string[]) => CONTROLLERS.filter((d) => isControllerEnabled(d, spec)).map((d) => d.name);
+const ALL = CONTROLLERS.map((d) => d.name);
+
+describe("the controller table", () => {
+  it("names each controller as cmd/kube-controller-manager/names (1.28+), with the older alias --controllers accepts", () => {
+    expect(CONTROLLERS.map((d) => [d.name, d.alias, d.enabledByDefault])).toEqual([
+      ["node-lifecycle-controller", "nodelifecycle", true],
+      ["taint-eviction-controller", "taint-eviction-controller", true],
+      ["replicaset-controller", "replicaset", true],
+      ["deployment-controller", "deployment", true],
+      ["pod-garbage-collector-controller", "podgc", true],
+      ["node-ipam-controller", "nodeipam", true],
+    ]);
+  });
+});
+
+describe("isControllerEnabled (cmd/kube-controller-manager/app/controllermanager.go)", () => {
+  it.each([
+    // "*": every controller on by default.
+    [["*"], ALL],
+    // "-name" after "*" disables that one.
+    [["*", "-replicaset-controller"], ALL.filter((n) => n !== "replicaset-controller")],
+    // A bare name enables only that controller (no "*": nothing else is on); the pre-1.28 alias counts.
+    [["replicaset"], ["replicaset-controller"]],
+    [["replicaset-controller", "deployment"], ["replicaset-controller", "deployment-controller"]],
+    // The first explicit mention wins, wherever "*" is: "-podgc" before "*" still disables it.
+    [["-podgc", "*"], ALL.filter((n) => n !== "pod-garbage-collector-controller")],
+    [["replicaset", "-replicaset"], ["replicaset-controller"]],
+    // Nothing named, no "*": nothing runs.
+    [[], []],
+  ])("%o", (spec, expected) => {
+    expect(enabled(spec)).toEqual(expected);
+  });
+});
+
+describe('a scenario with controllers: ["*", "-replicaset-controller"]', () => {
+  const SCENARIO = `apiVersion: k8sim.dev/v1alpha1
+kind: Scenario
+metadata: {name: no-rs}
+spec:
+  duration: 2m
+  cluster:
+    nodePools: [{name: w, count: 2, capacity: {cpu: "4", memory: 8Gi}}]
+  settings:
+    controllers: ["*", "-replicaset-controller"]
+  workloads:
+    - manifest:
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: web, image: "nginx:1.27"}]
+`;
+  let outcome: RunOutcome;
+  let controllers: string[] = [];
+  let replicaSets: ReplicaSet[] = [];
+  let pods: Pod[] = [];
+  let deploy: Deployment | undefined;
+
+  beforeAll(() => {
+    outcome = run(
+      load(writeScenario(SCENARIO)),
+      (c) => (controllers = [...c.controllers.keys()]),
+      (c) => {
+        replicaSets = [...c.cp.api.list<ReplicaSet>("ReplicaSet")];
+        pods = [...c.cp.api.list<Pod>("Pod")];
+        deploy = c.cp.api.get<Deployment>("Deployment", "default", "web");
+      },
+    );
+  }, 60_000);
+
+  it("runs every other controller", () => {
+    expect(controllers).toEqual(ALL.filter((n) => n !== "replicaset-controller"));
+  });
+
+  it("the deployment controller creates the ReplicaSet with 3 replicas, but no pod is ever created", () => {
+    expect(replicaSets.map((rs) => [rs.metadata.name.startsWith("web-"), rs.spec.replicas])).toEqual([[true, 3]]);
+    expect(pods).toEqual([]);
+    expect(outcome.summary.totals.podsCreated).toBe(0);
+    expect(deploy?.status?.availableReplicas ?? 0).toBe(0);
+    expect(outcome.events.filter((e) => e.reason === "SuccessfulCreate" && e.involvedObject.kind === "ReplicaSet")).toEqual([]);
+  });
+});

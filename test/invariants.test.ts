@@ -190,7 +190,7 @@ describe("the monitor on a run with injected breakage", () => {
   it("catches a pod bound to a missing node that outlives the pod garbage collector's deadline", () => {
     const vs = breakWith((c) => {
       // The break: the garbage collector never runs its pass, so the stray pod is never removed.
-      (c.podGC as unknown as { gc: () => void }).gc = () => {};
+      (c.controller("pod-garbage-collector-controller") as unknown as { gc: () => void }).gc = () => {};
       c.cp.store.put("ADDED", { ...pod("stray").on("ghost-1").build(), metadata: { name: "stray", namespace: "default", uid: "u-stray" } }, undefined);
     });
     expect(names(vs)).toContain("pod-binding");

@@ -61,8 +61,12 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
     .option("--set <path=value>", "override a scenario field before validation, e.g. spec.duration=1h (repeatable)", collect, [])
     .option("--limit <name=value>", "raise or lower a size limit, e.g. pods=2000000 or fileSize=256Mi (repeatable; see the README)", collect, [])
     .option("--allow-outside", "let the scenario read files outside its own folder tree")
-    .action(async (file: string, opts: RunFlags & { out?: string }) => {
-      const code = await runCommand(file, { load: loadOptions(opts), out: opts.out }, io);
+    .option(
+      "--check-invariants",
+      "check every registered invariant after every event (slower); the first one broken stops the run with exit code 1, naming the invariant, the object, the virtual time and the seed, and nothing is written",
+    )
+    .action(async (file: string, opts: RunFlags & { out?: string; checkInvariants?: boolean }) => {
+      const code = await runCommand(file, { load: loadOptions(opts), out: opts.out, checkInvariants: opts.checkInvariants === true }, io);
       if (code !== EXIT_OK) throw new Exit(code);
     });
 

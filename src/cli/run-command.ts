@@ -1,11 +1,14 @@
 /**
  * `k8sim run`: load, open the report folder (before simulating, so an unusable --out costs nothing), drive the run
- * in slices (signals and the memory guard are answered between slices), then write the report as one unit.
+ * in slices (signals and the memory guard are answered between slices), then write the report as one unit. With
+ * --check-invariants an InvariantMonitor watches the run, and its first violation stops it with nothing written.
  */
 import { constants } from "node:os";
 import { openReportDir, type ReportDir } from "../metrics/report-dir.js";
 import { commitReport, type RunInfo } from "../metrics/write.js";
+import type { Cluster } from "../cluster.js";
 import { StalledError } from "../engine/simulation.js";
+import { InvariantMonitor, InvariantViolationError, quiescentAtEnd } from "../invariants/index.js";
 import { eventsPerInstantLimit, startRun, type RunOutcome } from "../run.js";
 import { formatDuration } from "../scenario/duration.js";
 import { formatLimit, raiseHint } from "../scenario/limits.js";
@@ -24,6 +27,8 @@ export function signalExitCode(signal: string): number {
 export interface RunCommandOptions {
   load: LoadOptions;
   out?: string;
+  /** --check-invariants: every registered invariant after every event; the first violation stops the run. */
+  checkInvariants?: boolean;
   /** Overrides of the driver's slice size and pause (tests). */
   drive?: Pick<DriveOptions, "sliceEvents" | "pause">;
 }
@@ -65,7 +70,10 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: CliI
 
 async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () => string | undefined, opts: RunCommandOptions, io: CliIO): Promise<number> {
   const t0 = io.wallClock();
-  const run = startRun(sc);
+  let checked: { monitor: InvariantMonitor; cluster: Cluster } | undefined;
+  // The engine's own instant limit (StalledError) guards against a stuck instant, so the monitor's budget is off.
+  const observe = (cluster: Cluster) => (checked = { cluster, monitor: InvariantMonitor.attach(cluster, { stopAtFirst: true, instantBudget: Infinity }) });
+  const run = startRun(sc, opts.checkInvariants ? { observe } : {});
   const limit = memoryLimitBytes(sc.limits.memory);
   let end: Awaited<ReturnType<typeof drive>>;
   try {
@@ -75,7 +83,15 @@ async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () 
       heapUsed: io.heapUsed ?? (() => process.memoryUsage().heapUsed),
       memoryLimit: limit,
     });
+    // The end-of-run checks, only for a run that reached its end.
+    if (checked && end.kind === "done") checked.monitor.finish(sc.duration, quiescentAtEnd(sc, checked.cluster.settings, checked.cluster.kubelets.size));
   } catch (e) {
+    if (e instanceof InvariantViolationError) {
+      // Exit 1, as for a failed expectation: the run did not behave as it must.
+      report.abandon();
+      io.err(`k8sim: ${e.message}; nothing was written\n`);
+      return EXIT_EXPECTATION_FAILED;
+    }
     if (!(e instanceof StalledError)) throw e;
     report.abandon();
     io.err(stalledMessage(e, sc));

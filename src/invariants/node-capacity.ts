@@ -1,6 +1,7 @@
 import { nodeAllocatable, podRequests } from "../api/resources.js";
-import type { Node, Pod } from "../api/types.js";
-import type { InvariantInfo, Violation } from "./types.js";
+import { describe, type Node, type Pod } from "../api/types.js";
+import type { WatchType } from "../api/store.js";
+import { Findings, NONE, type InvariantInfo, type InvariantRegistration, type Violation } from "./types.js";
 
 /** The node-capacity invariant. */
 export const NODE_CAPACITY: InvariantInfo = {
@@ -33,7 +34,7 @@ export const SCHEDULER_FIT: InvariantInfo = {
 export function schedulerFitViolations(pod: Pod, boundAtCreation: boolean, time: number): Violation[] {
   const reason = pod.status?.reason;
   if (boundAtCreation || pod.status?.phase !== "Failed" || typeof reason !== "string" || !reason.startsWith("OutOf")) return [];
-  return [{ invariant: SCHEDULER_FIT.name, time, message: `pod ${pod.metadata.namespace}/${pod.metadata.name}, bound by the scheduler to ${pod.spec.nodeName}, was rejected by the kubelet: ${reason}` }];
+  return [{ invariant: SCHEDULER_FIT.name, time, object: describe(pod), message: `pod ${pod.metadata.namespace}/${pod.metadata.name}, bound by the scheduler to ${pod.spec.nodeName}, was rejected by the kubelet: ${reason}` }];
 }
 
 /**
@@ -61,6 +62,7 @@ export function nodeCapacityViolations(node: Node | undefined, pods: Iterable<Po
     out.push({
       invariant: NODE_CAPACITY.name,
       time,
+      object: describe(node),
       message: `node ${node.metadata.name}: bound pods request ${used} ${resource}, allocatable is ${have} (${count} pod(s): ${who})`,
     });
   if (cpu > alloc.cpuMilli) report("millicores of cpu", cpu, alloc.cpuMilli);
@@ -68,3 +70,90 @@ export function nodeCapacityViolations(node: Node | undefined, pods: Iterable<Po
   if (count > alloc.pods) report("pods", count, alloc.pods);
   return out;
 }
+
+/** The store key of a pod ("namespace/name"). */
+const podKey = (p: Pod) => `${p.metadata.namespace}/${p.metadata.name}`;
+
+/**
+ * node-capacity, attributed to the Node kind and to the kubelet (whose admission is what keeps it). Bookkeeping:
+ * the pods holding resources on each node and the node each pod is bound to, from Pod writes; a Pod or Node write
+ * marks the nodes it touches dirty, and after the event only those are summed again (at most one node's pods each).
+ */
+export const NODE_CAPACITY_CHECK: InvariantRegistration = {
+  ...NODE_CAPACITY,
+  owners: [{ kind: "Node" }, { component: "kubelet" }],
+  create(cluster) {
+    const store = cluster.cp.store;
+    const holders = new Map<string, Map<string, Pod>>();
+    const boundTo = new Map<string, string>();
+    const boundAtCreation = new Set<string>();
+    const dirty = new Set<string>();
+    const track = (type: WatchType, pod: Pod) => {
+      const key = podKey(pod);
+      const before = boundTo.get(key);
+      if (before !== undefined) {
+        holders.get(before)?.delete(key);
+        dirty.add(before);
+      }
+      if (type === "DELETED" || !pod.spec.nodeName) {
+        boundTo.delete(key);
+        if (type === "DELETED") boundAtCreation.delete(key);
+        return;
+      }
+      if (type === "ADDED") boundAtCreation.add(key);
+      const node = pod.spec.nodeName;
+      boundTo.set(key, node);
+      dirty.add(node);
+      if (holdsNodeResources(pod, boundAtCreation.has(key))) {
+        let m = holders.get(node);
+        if (!m) holders.set(node, (m = new Map()));
+        m.set(key, pod);
+      }
+    };
+    for (const p of store.list<Pod>("Pod")) track("ADDED", p);
+    return {
+      watches: ["Pod", "Node"],
+      onWrite(type, obj) {
+        if (obj.kind === "Pod") track(type, obj as Pod);
+        else dirty.add(obj.metadata.name);
+      },
+      afterEvent(time) {
+        if (dirty.size === 0) return NONE;
+        const out: Violation[] = [];
+        for (const n of dirty) out.push(...nodeCapacityViolations(store.get<Node>("Node", undefined, n), holders.get(n)?.values() ?? [], time));
+        dirty.clear();
+        return out;
+      },
+    };
+  },
+};
+
+/**
+ * scheduler-fit, attributed to the scheduler. Bookkeeping: the pods created already bound (they bypassed the
+ * scheduler, so a kubelet rejection of one is no scheduler bug); each bound Pod write is judged as it is committed.
+ */
+export const SCHEDULER_FIT_CHECK: InvariantRegistration = {
+  ...SCHEDULER_FIT,
+  owners: [{ component: "scheduler" }],
+  create(cluster) {
+    const boundAtCreation = new Set<string>();
+    for (const p of cluster.cp.store.list<Pod>("Pod")) if (p.spec.nodeName) boundAtCreation.add(podKey(p));
+    const found = new Findings();
+    return {
+      watches: ["Pod"],
+      onWrite(type, obj) {
+        const pod = obj as Pod;
+        const key = podKey(pod);
+        if (type === "DELETED") {
+          boundAtCreation.delete(key);
+          return;
+        }
+        if (!pod.spec.nodeName) return;
+        if (type === "ADDED") boundAtCreation.add(key);
+        found.add(schedulerFitViolations(pod, boundAtCreation.has(key), cluster.sim.now));
+      },
+      afterEvent: () => found.take(),
+      finish: () => found.take(),
+    };
+  },
+};

@@ -1,10 +1,11 @@
 import { nodeAllocatable, podRequests } from "../api/resources.js";
 import { controllerRef, getCondition, isPodActive } from "../api/pod-util.js";
 import { tolerationsTolerateTaint } from "../api/tolerations.js";
-import type { Node, Pod, ReplicaSet } from "../api/types.js";
+import { describe, type Node, type Pod, type ReplicaSet } from "../api/types.js";
 import type { Settings } from "../settings.js";
 import { holdsNodeResources } from "./node-capacity.js";
-import type { InvariantInfo, Violation } from "./types.js";
+import type { Scenario } from "../scenario/types.js";
+import { NONE, type InvariantInfo, type InvariantRegistration, type Violation } from "./types.js";
 
 /** The replica-convergence invariant. */
 export const REPLICA_CONVERGENCE: InvariantInfo = {
@@ -82,7 +83,7 @@ export function replicaConvergenceViolations(state: ConvergenceState, time: numb
     const mine = owned.get(rs.metadata.uid!) ?? [];
     const name = `${rs.metadata.namespace}/${rs.metadata.name}`;
     if (mine.length !== want) {
-      out.push({ invariant: REPLICA_CONVERGENCE.name, time, message: `replicaset ${name}: owns ${mine.length} active pod(s) at quiescence, spec.replicas is ${want}` });
+      out.push({ invariant: REPLICA_CONVERGENCE.name, time, object: describe(rs), message: `replicaset ${name}: owns ${mine.length} active pod(s) at quiescence, spec.replicas is ${want}` });
     }
     for (const p of mine) {
       if (p.spec.nodeName) continue;
@@ -91,6 +92,7 @@ export function replicaConvergenceViolations(state: ConvergenceState, time: numb
         out.push({
           invariant: REPLICA_CONVERGENCE.name,
           time,
+          object: describe(p),
           message: `replicaset ${name}: pod ${p.metadata.name} is still unbound at quiescence, though node ${node.metadata.name} can hold it`,
         });
       }
@@ -158,3 +160,32 @@ function requirementMatches(e: Requirement, labels: Record<string, string>): boo
       return false;
   }
 }
+
+/**
+ * Whether the end of a run of `scenario` is quiescent: its last timeline action (up to the end) came at least
+ * settleWindow before the end, so replica-convergence is meaningful. `nodes` is the cluster's node count at the end.
+ */
+export function quiescentAtEnd(scenario: Pick<Scenario, "timeline" | "duration">, settings: Settings, nodes: number): boolean {
+  const lastAction = scenario.timeline.filter((a) => a.at <= scenario.duration).reduce((t, a) => Math.max(t, a.at), 0);
+  return scenario.duration - lastAction >= settleWindow(settings, nodes);
+}
+
+/**
+ * replica-convergence, attributed to the ReplicaSet and Deployment controllers; created only when the ReplicaSet
+ * controller runs (without the Deployment controller, ReplicaSets still converge). Checked once, at a quiescent end:
+ * a full pass over ReplicaSets, pods and nodes, never per event.
+ */
+export const REPLICA_CONVERGENCE_CHECK: InvariantRegistration = {
+  ...REPLICA_CONVERGENCE,
+  owners: [{ controller: "replicaset-controller" }, { controller: "deployment-controller" }],
+  appliesTo: (cluster) => cluster.controllers.has("replicaset-controller"),
+  create(cluster) {
+    const store = cluster.cp.store;
+    return {
+      finish(end, quiescent) {
+        if (!quiescent) return NONE;
+        return replicaConvergenceViolations({ replicaSets: store.list<ReplicaSet>("ReplicaSet"), pods: store.list<Pod>("Pod"), nodes: store.list<Node>("Node") }, end);
+      },
+    };
+  },
+};

@@ -1,4 +1,4 @@
-import type { InvariantInfo, Violation } from "./types.js";
+import { NONE, type InvariantInfo, type InvariantRegistration, type Violation } from "./types.js";
 
 /** The virtual-time invariant. */
 export const VIRTUAL_TIME: InvariantInfo = {
@@ -34,3 +34,38 @@ export function instantViolations(count: number, budget: number, time: number): 
   if (count <= budget) return [];
   return [{ invariant: VIRTUAL_TIME.name, time, message: `more than ${budget} events at virtual time ${time} ms: a zero-time loop keeps the clock from advancing` }];
 }
+
+/**
+ * Thrown out of the event loop (through the monitor's `afterEvent`) when the run is stuck in a zero-time loop: the
+ * run can never end, so the only way out is to abandon it. Its violation is in the monitor's list too.
+ */
+export class StuckRunError extends Error {
+  constructor(readonly violation: Violation) {
+    super(violation.message);
+    this.name = "StuckRunError";
+  }
+}
+
+/**
+ * virtual-time, attributed to the engine. Bookkeeping: the previous event's time and how many events its instant
+ * has held. O(1) per event; throws StuckRunError once an instant holds more than the budget.
+ */
+export const VIRTUAL_TIME_CHECK: InvariantRegistration = {
+  ...VIRTUAL_TIME,
+  owners: [{ component: "engine" }],
+  create(cluster, opts) {
+    const sim = cluster.sim;
+    let last = sim.now;
+    let atInstant = 0;
+    return {
+      afterEvent(time) {
+        // The common case without an allocation; virtualTimeViolations says what is wrong otherwise.
+        const vs = time >= last && sim.now === time && Number.isInteger(time) ? NONE : virtualTimeViolations(last, time, sim.now);
+        atInstant = time === last ? atInstant + 1 : 1;
+        last = time;
+        if (atInstant > opts.instantBudget) throw new StuckRunError(instantViolations(atInstant, opts.instantBudget, time)[0]);
+        return vs;
+      },
+    };
+  },
+};

@@ -1,8 +1,9 @@
 /**
- * Simulating a scenario with every invariant of src/invariants checked after every event (and at the end).
+ * Simulating a scenario with every registered invariant (src/invariants/registry.ts) checked after every event
+ * (and at the end), as the test suite's scenario runs do.
  */
 import type { Cluster } from "../../src/cluster.js";
-import { InvariantMonitor, settleWindow, StuckRunError, type MonitorOptions, type Violation } from "../../src/invariants/index.js";
+import { InvariantMonitor, quiescentAtEnd, StuckRunError, type MonitorOptions, type Violation } from "../../src/invariants/index.js";
 import { simulate, type RunOutcome } from "../../src/run.js";
 import type { Scenario } from "../../src/scenario/types.js";
 
@@ -14,6 +15,8 @@ export interface CheckedRun {
   violations: Violation[];
   /** Whether the end of the run was quiescent, so replica-convergence was checked. */
   quiescent: boolean;
+  /** The invariants that were checked (the registered ones that apply to the scenario's cluster). */
+  checking: readonly string[];
 }
 
 /**
@@ -31,21 +34,19 @@ export function simulateChecked(scenario: Scenario, observe?: (cluster: Cluster)
       observe: (c) => {
         cluster = c;
         observe?.(c);
-        const m = (monitor = new InvariantMonitor(c, opts));
-        c.sim.observeEvents((t) => m.afterEvent(t));
+        monitor = InvariantMonitor.attach(c, opts);
       },
     });
   } catch (e) {
     if (!(e instanceof StuckRunError)) throw e;
-    return { outcome: undefined, violations: monitor!.violations, quiescent: false };
+    return { outcome: undefined, violations: monitor!.violations, quiescent: false, checking: monitor!.checking };
   }
-  const lastAction = scenario.timeline.filter((a) => a.at <= scenario.duration).reduce((t, a) => Math.max(t, a.at), 0);
-  const quiescent = scenario.duration - lastAction >= settleWindow(cluster!.settings, cluster!.kubelets.size);
+  const quiescent = quiescentAtEnd(scenario, cluster!.settings, cluster!.kubelets.size);
   const violations = monitor!.finish(scenario.duration, quiescent);
-  return { outcome, violations, quiescent };
+  return { outcome, violations, quiescent, checking: monitor!.checking };
 }
 
 /** The violations as one message per line, for assertion output. */
 export function describeViolations(vs: readonly Violation[]): string {
-  return vs.map((v) => `[${v.invariant} @${v.time}ms] ${v.message}`).join("\n");
+  return vs.map((v) => `[${v.invariant} @${v.time}ms]${v.object ? ` ${v.object}:` : ""} ${v.message}`).join("\n");
 }

@@ -1,0 +1,391 @@
+/**
+ * The invariant registry (src/invariants/registry.ts): every registered kind and controller contributes a check;
+ * every registered check fires on a deliberately broken state (a check that could not fail is not a test) and holds
+ * on the bundled scenarios, run with every check after every event.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { NODE_LEASE_NAMESPACE } from "../src/api/apiserver.js";
+import { KINDS } from "../src/api/registry/registry.js";
+import type { Store } from "../src/api/store.js";
+import { TAINT_NOT_READY, TAINT_UNREACHABLE } from "../src/api/taints.js";
+import type { Deployment, KubeObject, Lease, Node, ReplicaSet } from "../src/api/types.js";
+import { Cluster } from "../src/cluster.js";
+import { CONTROLLERS } from "../src/controllers/manager.js";
+import {
+  INVARIANT_REGISTRY,
+  invariantsOf,
+  InvariantMonitor,
+  orphanDeadline,
+  ownerName,
+  taintEvictionViolations,
+  leaseViolations,
+  type InvariantComponent,
+  type Violation,
+} from "../src/invariants/index.js";
+import { simulate } from "../src/run.js";
+import { resolveSettings, type Settings } from "../src/settings.js";
+import { node, pod } from "./fixtures/builders.js";
+import { describeViolations, simulateChecked } from "./helpers/invariant-run.js";
+import { load, removeScenarios, SCENARIOS } from "./helpers/scenario-tmp.js";
+
+afterAll(removeScenarios);
+
+const COMPONENTS: readonly InvariantComponent[] = ["engine", "store", "informers", "scheduler", "kubelet"];
+
+describe("the registry covers what it must", () => {
+  it("names each invariant once, with a statement and at least one owner", () => {
+    expect(new Set(INVARIANT_REGISTRY.map((r) => r.name)).size).toBe(INVARIANT_REGISTRY.length);
+    for (const r of INVARIANT_REGISTRY) {
+      expect(r.statement.length, r.name).toBeGreaterThan(20);
+      expect(r.owners.length, r.name).toBeGreaterThan(0);
+    }
+  });
+  it.each(KINDS.map((k) => k.kind))("kind %s contributes at least one invariant", (kind) => {
+    expect(invariantsOf(kind).map((r) => r.name)).not.toEqual([]);
+  });
+  it.each(CONTROLLERS.map((c) => c.name))("controller %s contributes at least one invariant", (controller) => {
+    expect(invariantsOf(controller).map((r) => r.name)).not.toEqual([]);
+  });
+  it("attributes invariants only to registered kinds, controllers and known components", () => {
+    const known = new Set<string>([...KINDS.map((k) => k.kind), ...CONTROLLERS.map((c) => c.name), ...COMPONENTS]);
+    for (const r of INVARIANT_REGISTRY) for (const o of r.owners) expect(known.has(ownerName(o)), `${r.name}: ${ownerName(o)}`).toBe(true);
+  });
+  it("does not create the checks of a controller that --controllers disabled", () => {
+    const on = new InvariantMonitor(fresh()).checking;
+    expect(on).toEqual(INVARIANT_REGISTRY.map((r) => r.name));
+    const off = new InvariantMonitor(fresh({ controllers: ["*", "-podgc", "-nodeipam", "-replicaset"] })).checking;
+    expect(INVARIANT_REGISTRY.map((r) => r.name).filter((n) => !off.includes(n))).toEqual(["pod-binding", "replicaset-status", "replica-convergence", "pod-cidr"]);
+  });
+});
+
+const START = Date.UTC(2026, 0, 1);
+
+/** A cluster built as a run builds it, before anything ran: no nodes, no workloads, nothing scheduled run. */
+function fresh(settings: Partial<Settings> = {}): Cluster {
+  return new Cluster(7, resolveSettings(settings), START);
+}
+
+/** Commits `obj` straight to the store (ADDED, or MODIFIED over what is stored), bypassing the API server's
+ *  checks: the way to put the cluster in a state no component should ever produce. */
+function write<T extends KubeObject>(store: Store, obj: T): T {
+  const old = store.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
+  return store.put(old ? "MODIFIED" : "ADDED", structuredClone(obj), old) as T;
+}
+
+/** What a break gets: the cluster, its store, and the monitor of the one invariant under test. */
+interface Rig {
+  cluster: Cluster;
+  store: Store;
+  monitor: InvariantMonitor;
+}
+
+/** One deliberately broken state: how to break it, the object blamed, what the message says. */
+interface Break {
+  invariant: string;
+  what: string;
+  breakIt: (r: Rig) => void;
+  object: string | undefined;
+  message: RegExp;
+  /** Virtual time the run "ends" at for finish (default now). */
+  end?: (s: Settings) => number;
+}
+
+const running = (b: ReturnType<typeof pod>) => {
+  const p = b.phase("Running").build();
+  p.status.startTime = "2026-01-01T00:00:00Z";
+  return p;
+};
+
+const web = { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "i" }] } } };
+const deployment = (status: Deployment["status"]): Deployment =>
+  ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "default", uid: "d-1", generation: 1 }, spec: { replicas: 3, ...web }, status }) as Deployment;
+const replicaSet = (status: ReplicaSet["status"], replicas = 3): ReplicaSet =>
+  ({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "web", namespace: "default", uid: "rs-1", generation: 1 }, spec: { replicas, ...web }, status }) as ReplicaSet;
+const lease = (name: string, spec: Partial<Lease["spec"]>): Lease =>
+  ({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace: NODE_LEASE_NAMESPACE }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: "2026-01-01T00:00:00.000000Z", ...spec } }) as Lease;
+const withCIDR = (name: string, cidr: string): Node => {
+  const n = node(name).build();
+  Object.assign(n.spec, { podCIDR: cidr, podCIDRs: [cidr] });
+  return n;
+};
+
+const BREAKS: Break[] = [
+  {
+    invariant: "virtual-time",
+    what: "an event earlier than the one before",
+    breakIt: (r) => r.monitor.afterEvent(10),
+    object: undefined,
+    message: /event at 0 ms after one at 10 ms: virtual time went back/,
+  },
+  {
+    invariant: "resource-version",
+    what: "a write whose resourceVersion is not above the previous one",
+    breakIt: (r) => {
+      (r.store as unknown as { rv: number }).rv -= 3;
+      write(r.store, pod("a").build());
+    },
+    object: "Pod/default/a",
+    message: /store resourceVersion \d+ is not above the previous write's \d+/,
+  },
+  {
+    invariant: "watch-delivery",
+    what: "an informer delivering an event no write produced",
+    breakIt: (r) => (r.cluster.cp.informers.nodes as unknown as { deliver: (t: string, o: unknown, old: unknown) => void }).deliver("ADDED", node("ghost").build(), undefined),
+    object: "Node/ghost",
+    message: /informer\/Node: onAdd\(\/ghost rv undefined\) delivered with no write pending/,
+  },
+  {
+    invariant: "namespace-exists",
+    what: "a pod created in a namespace that does not exist",
+    breakIt: (r) => write(r.store, pod("a").namespace("ghost").build()),
+    object: "Pod/ghost/a",
+    message: /Pod\/ghost\/a live in namespace "ghost", which does not exist/,
+  },
+  {
+    invariant: "namespace-exists",
+    what: "a namespace deleted with a pod still in it",
+    breakIt: (r) => {
+      const ns = write(r.store, { apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } });
+      write(r.store, pod("a").namespace("team").build());
+      write(r.store, pod("b").namespace("team").build());
+      r.store.remove(ns);
+    },
+    object: "Pod/team/a",
+    message: /Pod\/team\/a and 1 other object\(s\) live in namespace "team", which does not exist/,
+  },
+  {
+    invariant: "node-capacity",
+    what: "two running pods that do not fit on their node",
+    breakIt: (r) => {
+      write(r.store, node("n1").capacity({ cpu: "1" }).build());
+      for (const name of ["a", "b"]) {
+        write(r.store, pod(name).requests({ cpu: "800m" }).build());
+        write(r.store, running(pod(name).requests({ cpu: "800m" }).on("n1")));
+      }
+    },
+    object: "Node/n1",
+    message: /node n1: bound pods request 1600 millicores of cpu, allocatable is 1000/,
+  },
+  {
+    invariant: "pod-lifecycle",
+    what: "a bound pod moved to another node",
+    breakIt: (r) => {
+      write(r.store, running(pod("a").on("n1")));
+      write(r.store, running(pod("a").on("n2")));
+    },
+    object: "Pod/default/a",
+    message: /spec.nodeName changed from "n1" to "n2": a binding is final/,
+  },
+  {
+    invariant: "pod-lifecycle",
+    what: "a Succeeded pod running again",
+    breakIt: (r) => {
+      write(r.store, pod("a").on("n1").phase("Succeeded").build());
+      write(r.store, running(pod("a").on("n1")));
+    },
+    object: "Pod/default/a",
+    message: /phase went from Succeeded to Running: a terminal phase is final/,
+  },
+  {
+    invariant: "pod-lifecycle",
+    what: "a Running pod bound to no node",
+    breakIt: (r) => write(r.store, running(pod("a"))),
+    object: "Pod/default/a",
+    message: /phase Running, but the pod is bound to no node/,
+  },
+  {
+    invariant: "pod-binding",
+    what: "a pod bound to a missing node past the pod garbage collector's deadline",
+    breakIt: (r) => write(r.store, pod("a").on("ghost").build()),
+    end: (s) => orphanDeadline(0, s),
+    object: "Pod/default/a",
+    message: /pod default\/a is bound to node "ghost", which does not exist, past the pod garbage collector's deadline of \d+ ms/,
+  },
+  {
+    invariant: "deployment-status",
+    what: "a Deployment claiming a generation it never had",
+    breakIt: (r) => write(r.store, deployment({ observedGeneration: 2 })),
+    object: "Deployment/default/web",
+    message: /status.observedGeneration 2 is above metadata.generation 1/,
+  },
+  {
+    invariant: "deployment-status",
+    what: "a Deployment with more available than ready replicas",
+    breakIt: (r) => write(r.store, deployment({ replicas: 3, readyReplicas: 2, availableReplicas: 3 })),
+    object: "Deployment/default/web",
+    message: /status.availableReplicas 3 is above status.readyReplicas 2/,
+  },
+  {
+    invariant: "replicaset-status",
+    what: "a ReplicaSet with more ready pods than pods",
+    breakIt: (r) => write(r.store, replicaSet({ replicas: 2, readyReplicas: 3 })),
+    object: "ReplicaSet/default/web",
+    message: /status.readyReplicas 3 is above status.replicas 2/,
+  },
+  {
+    invariant: "replicaset-status",
+    what: "a ReplicaSet with a negative count",
+    breakIt: (r) => write(r.store, replicaSet({ replicas: -1 })),
+    object: "ReplicaSet/default/web",
+    message: /status.replicas is -1, not a whole number >= 0/,
+  },
+  {
+    invariant: "node-lease",
+    what: "a node lease of a node that does not exist",
+    breakIt: (r) => write(r.store, lease("ghost", {})),
+    object: "Lease/kube-node-lease/ghost",
+    message: /node lease of node "ghost", which does not exist/,
+  },
+  {
+    invariant: "node-lease",
+    what: "a lease renewed in the future",
+    breakIt: (r) => {
+      write(r.store, node("n1").build());
+      write(r.store, lease("n1", { renewTime: "2026-01-01T00:01:00.000000Z" }));
+    },
+    object: "Lease/kube-node-lease/n1",
+    message: /spec.renewTime 2026-01-01T00:01:00.000000Z is after the current time \(0 ms\)/,
+  },
+  {
+    invariant: "node-lease",
+    what: "a lease of no duration, held by another node",
+    breakIt: (r) => {
+      write(r.store, node("n1").build());
+      write(r.store, lease("n1", { leaseDurationSeconds: 0, holderIdentity: "n2" }));
+    },
+    object: "Lease/kube-node-lease/n1",
+    message: /spec.leaseDurationSeconds is 0, not a whole number > 0/,
+  },
+  {
+    invariant: "event-record",
+    what: "an event about an object of no registered kind",
+    breakIt: (r) => r.cluster.cp.events.record({ apiVersion: "v1", kind: "Widget", metadata: { name: "w" } }, "Normal", "Made", "made it", "test"),
+    object: "Event/Made",
+    message: /event about Widget\/w: involvedObject kind "Widget" is not a registered kind/,
+  },
+  {
+    invariant: "scheduler-fit",
+    what: "a pod the scheduler bound that the kubelet rejected for lack of cpu",
+    breakIt: (r) => {
+      write(r.store, pod("a").requests({ cpu: "1" }).build());
+      const rejected = pod("a").requests({ cpu: "1" }).on("n1").phase("Failed").build();
+      rejected.status.reason = "OutOfcpu";
+      write(r.store, rejected);
+    },
+    object: "Pod/default/a",
+    message: /pod default\/a, bound by the scheduler to n1, was rejected by the kubelet: OutOfcpu/,
+  },
+  {
+    invariant: "lifecycle-taints",
+    what: "a node with both lifecycle NoExecute taints",
+    breakIt: (r) => write(r.store, node("n1").taint(TAINT_NOT_READY, undefined, "NoExecute").taint(TAINT_UNREACHABLE, undefined, "NoExecute").build()),
+    object: "Node/n1",
+    message: /carries the NoExecute taints node.kubernetes.io\/not-ready, node.kubernetes.io\/unreachable at once/,
+  },
+  {
+    invariant: "taint-eviction",
+    what: "a pod evicted from a node that was never tainted",
+    breakIt: (r) => {
+      write(r.store, node("n1").build());
+      const p = write(r.store, running(pod("a").uid("u-a").on("n1")));
+      // What the controller does, on a node without a NoExecute taint: record its event, then delete.
+      r.cluster.cp.events.record(p, "Normal", "TaintManagerEviction", "Marking for deletion Pod default/a", "taint-eviction-controller");
+      write(r.store, { ...p, metadata: { ...p.metadata, deletionTimestamp: "2026-01-01T00:00:30Z", deletionGracePeriodSeconds: 30 } });
+    },
+    object: "Pod/default/a",
+    message: /marked for deletion by the taint eviction controller, but its node "n1" has no NoExecute taint/,
+  },
+  {
+    invariant: "replica-convergence",
+    what: "a ReplicaSet owning no pods at quiescence",
+    breakIt: (r) => write(r.store, replicaSet({ replicas: 0 })),
+    object: "ReplicaSet/default/web",
+    message: /replicaset default\/web: owns 0 active pod\(s\) at quiescence, spec.replicas is 3/,
+  },
+  {
+    invariant: "pod-cidr",
+    what: "two nodes holding one pod CIDR",
+    breakIt: (r) => {
+      write(r.store, withCIDR("n1", "10.128.0.0/24"));
+      write(r.store, withCIDR("n2", "10.128.0.0/24"));
+    },
+    object: "Node/n2",
+    message: /spec.podCIDR 10.128.0.0\/24 is Node\/n1's too/,
+  },
+  {
+    invariant: "pod-cidr",
+    what: "a pod CIDR outside the cluster CIDR, changed after it was set",
+    breakIt: (r) => {
+      write(r.store, withCIDR("n1", "10.128.0.0/24"));
+      write(r.store, withCIDR("n1", "10.0.0.0/24"));
+    },
+    object: "Node/n1",
+    message: /spec.podCIDR changed from 10.128.0.0\/24 to 10.0.0.0\/24: it is set once/,
+  },
+];
+
+/** The violations of `invariant` after `b` broke a fresh cluster watched by that invariant only. */
+function violationsAfter(b: Break): Violation[] {
+  const cluster = fresh();
+  const registration = INVARIANT_REGISTRY.find((r) => r.name === b.invariant);
+  if (!registration) throw new Error(`no invariant ${b.invariant} is registered`);
+  const monitor = new InvariantMonitor(cluster, { registry: [registration] });
+  expect(monitor.checking).toEqual([b.invariant]);
+  b.breakIt({ cluster, store: cluster.cp.store, monitor });
+  monitor.afterEvent(cluster.sim.now);
+  monitor.finish(b.end?.(cluster.settings) ?? cluster.sim.now, true);
+  return monitor.violations;
+}
+
+describe("every registered invariant fires on a deliberately broken state", () => {
+  it("has a broken state for every registered invariant", () => {
+    expect([...new Set(BREAKS.map((b) => b.invariant))].sort()).toEqual(INVARIANT_REGISTRY.map((r) => r.name).sort());
+  });
+  it.each(BREAKS.map((b) => [`${b.invariant}: ${b.what}`, b] as const))("%s", (_name, b) => {
+    const vs = violationsAfter(b);
+    expect(vs.length, describeViolations(vs)).toBeGreaterThan(0);
+    const v = vs.find((x) => b.message.test(x.message));
+    expect(v, describeViolations(vs)).toBeDefined();
+    expect(v!.invariant).toBe(b.invariant);
+    expect(v!.object).toBe(b.object);
+  });
+});
+
+describe("and stays quiet where the state is sound", () => {
+  const p = running(pod("a").on("n1"));
+  it("taint-eviction: a tainted node, or one untainted no longer ago than the informer latency", () => {
+    expect(taintEvictionViolations(p, { tainted: true, untaintedAt: undefined }, 0, 50)).toEqual([]);
+    expect(taintEvictionViolations(p, { tainted: false, untaintedAt: 40 }, 10, 50)).toEqual([]);
+    expect(taintEvictionViolations(p, { tainted: false, untaintedAt: 39 }, 10, 50)[0]!.message).toMatch(/since 39 ms, more than the informer latency of 10 ms ago/);
+  });
+  it("node-lease: a renewal at or before now, after the one before", () => {
+    const parse = (ts: string) => Date.parse(ts) - START;
+    const at = (ms: number) => lease("n1", { renewTime: new Date(START + ms).toISOString().replace("Z", "000Z") });
+    expect(leaseViolations(at(10_000), at(0), 10_000, parse)).toEqual([]);
+    expect(leaseViolations(at(0), at(10_000), 10_000, parse)[0]!.message).toMatch(/renewTime went back/);
+  });
+  it("namespace-exists: deleting a namespace through the API server empties it first", () => {
+    const cluster = fresh();
+    const monitor = new InvariantMonitor(cluster, { registry: INVARIANT_REGISTRY.filter((r) => r.name === "namespace-exists") });
+    const { api } = cluster.cp;
+    expect(api.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } }).ok).toBe(true);
+    expect(api.create(pod("a").namespace("team").build()).ok).toBe(true);
+    expect(api.delete("Namespace", undefined, "team").ok).toBe(true);
+    monitor.afterEvent(0);
+    expect(describeViolations(monitor.violations)).toBe("");
+  });
+});
+
+describe("the bundled scenarios keep every registered invariant after every event", () => {
+  const files = readdirSync(SCENARIOS).filter((f) => f.endsWith(".yaml"));
+  it("include node-failure and scale-up", () => expect(files).toEqual(expect.arrayContaining(["node-failure.yaml", "scale-up.yaml"])));
+  it.each(files)("%s: every check created, none fires, the digest is the unchecked run's", (f) => {
+    const s = load(join(SCENARIOS, f));
+    const checked = simulateChecked(s);
+    expect(checked.checking).toEqual(INVARIANT_REGISTRY.map((r) => r.name));
+    expect(describeViolations(checked.violations)).toBe("");
+    expect(checked.outcome!.summary.digest).toBe(simulate(s).summary.digest);
+  });
+});

@@ -1,3 +1,4 @@
+import { deploymentScenario } from "./fixtures/manifests.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_ADMISSION_PLUGINS, enabledPlugins } from "../src/api/admission/chain.js";
 import { defaultTolerations } from "../src/api/admission/default-toleration-seconds.js";
@@ -89,26 +90,7 @@ describe("Priority", () => {
   it("names a refused pod of a ReplicaSet by its generateName in the FailedCreate event", () => {
     const outcome = run(
       load(
-        writeScenario(`apiVersion: k8sim.dev/v1alpha1
-kind: Scenario
-metadata: {name: gold}
-spec:
-  duration: 1s
-  cluster:
-    nodePools: [{name: w, count: 1, capacity: {cpu: "4", memory: 8Gi}}]
-  workloads:
-    - manifest:
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              priorityClassName: gold
-              containers: [{name: web, image: "nginx:1.27"}]
-`),
+        writeScenario(deploymentScenario({ name: "gold", duration: "1s", podSpecLines: ["priorityClassName: gold"] })),
       ),
     );
     const failed = outcome.events.find((e) => e.reason === "FailedCreate");

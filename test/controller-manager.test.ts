@@ -1,3 +1,4 @@
+import { deploymentScenario } from "./fixtures/manifests.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Deployment, Pod, ReplicaSet } from "../src/api/types.js";
 import { CONTROLLERS, isControllerEnabled } from "../src/controllers/manager.js";
@@ -43,28 +44,7 @@ describe("isControllerEnabled (cmd/kube-controller-manager/app/controllermanager
 });
 
 describe('a scenario with controllers: ["*", "-replicaset-controller"]', () => {
-  const SCENARIO = `apiVersion: k8sim.dev/v1alpha1
-kind: Scenario
-metadata: {name: no-rs}
-spec:
-  duration: 2m
-  cluster:
-    nodePools: [{name: w, count: 2, capacity: {cpu: "4", memory: 8Gi}}]
-  settings:
-    controllers: ["*", "-replicaset-controller"]
-  workloads:
-    - manifest:
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 3
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: web, image: "nginx:1.27"}]
-`;
+  const SCENARIO = deploymentScenario({ name: "no-rs", duration: "2m", nodes: 2, settings: '{controllers: ["*", "-replicaset-controller"]}', replicas: 3 });
   let outcome: RunOutcome;
   let controllers: string[] = [];
   let replicaSets: ReplicaSet[] = [];

@@ -1,3 +1,4 @@
+import { deploymentScenario } from "./fixtures/manifests.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Deployment, Pod } from "../src/api/types.js";
 import { slowStartBatch, slowStartBatchSizes } from "../src/controllers/slow-start.js";
@@ -82,27 +83,7 @@ describe("a ReplicaSet whose pods are all refused", () => {
   it("makes one create per sync (slow start stops at the failed first batch), not one per missing replica", () => {
     const outcome = run(
       load(
-        writeScenario(`apiVersion: k8sim.dev/v1alpha1
-kind: Scenario
-metadata: {name: refused}
-spec:
-  duration: 1s
-  cluster:
-    nodePools: [{name: w, count: 1, capacity: {cpu: "4", memory: 8Gi}}]
-  workloads:
-    - manifest:
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 10
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              priorityClassName: gold
-              containers: [{name: web, image: "nginx:1.27"}]
-`),
+        writeScenario(deploymentScenario({ name: "refused", duration: "1s", replicas: 10, podSpecLines: ["priorityClassName: gold"] })),
       ),
     );
     const failed = outcome.events.filter((e) => e.reason === "FailedCreate");
@@ -124,29 +105,17 @@ spec:
  */
 const SCALE_AT = 60_000;
 
-const SCENARIO = (settings: string) => `apiVersion: k8sim.dev/v1alpha1
-kind: Scenario
-metadata: {name: thousand}
-spec:
-  duration: 2m
-  cluster:
-    nodePools: [{name: w, count: 10, capacity: {cpu: "64", memory: 256Gi, pods: 110}}]
-  settings: ${settings}
-  workloads:
-    - manifest:
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 0
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: web, image: "nginx:1.27", resources: {requests: {cpu: 10m, memory: 16Mi}}}]
-  timeline:
-    - {at: 1m, action: scale, target: deployment/web, replicas: 1000}
-`;
+const SCENARIO = (settings: string) =>
+  deploymentScenario({
+    name: "thousand",
+    duration: "2m",
+    nodes: 10,
+    capacity: '{cpu: "64", memory: 256Gi, pods: 110}',
+    settings,
+    replicas: 0,
+    container: '{name: web, image: "nginx:1.27", resources: {requests: {cpu: 10m, memory: 16Mi}}}',
+    tail: ["  timeline:", "    - {at: 1m, action: scale, target: deployment/web, replicas: 1000}"],
+  });
 
 interface ScaleUp {
   outcome: RunOutcome;

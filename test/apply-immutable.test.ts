@@ -130,7 +130,7 @@ describe("apply of immutable fields is refused with upstream's message, and the 
     expect(problems()[0]).toEqual({
       at: 60_000,
       message:
-        'web-selector.yaml:1:1: Deployment/web: Invalid: Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "tier":"x"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+        'web-selector.yaml:1:1: The Deployment "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "tier":"x"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
     });
     expect(web.spec.selector).toEqual({ matchLabels: { app: "web" } });
   });
@@ -140,7 +140,7 @@ describe("apply of immutable fields is refused with upstream's message, and the 
     expect(problems()[1]).toEqual({
       at: 60_000,
       message:
-        'scenario.yaml:32:9: ReplicaSet/bare: Invalid: ReplicaSet.apps "bare" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"bare", "tier":"y"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+        'scenario.yaml:32:9: The ReplicaSet "bare" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"bare", "tier":"y"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
     });
     expect(bare.spec.selector).toEqual({ matchLabels: { app: "bare" } });
   });
@@ -171,7 +171,7 @@ describe("apply of immutable fields is refused with upstream's message, and the 
     // fields other than ..."), the list joined by "," with no space. NOTE: upstream appends a go-cmp diff of the
     // specs after a newline; k8sim does not.
     expect(problems()[2]!.at).toBe(240_000);
-    expect(problems()[2]!.message).toBe(`scenario.yaml:47:9: Pod/solo: Invalid: Pod "solo" is invalid: spec: Forbidden: ${POD_UPDATE_FORBIDDEN}`);
+    expect(problems()[2]!.message).toBe(`scenario.yaml:47:9: The Pod "solo" is invalid: spec: Forbidden: ${POD_UPDATE_FORBIDDEN}`);
     expect(POD_UPDATE_FORBIDDEN).toBe(
       "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
     );

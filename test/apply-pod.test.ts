@@ -59,7 +59,7 @@ describe("apply of an existing Pod (pod specs are immutable but for images)", ()
 
   it("any other change is refused with upstream's Forbidden message, reported at the apply's file:line:col", () => {
     expect(outcome.summary.problems).toHaveLength(1);
-    expect(outcome.summary.problems[0].message).toMatch(/pod-env\.yaml:1:1: Pod\/solo: Invalid: Pod "solo" is invalid: spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`/);
+    expect(outcome.summary.problems[0].message).toMatch(/pod-env\.yaml:1:1: The Pod "solo" is invalid: spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`/);
     expect(outcome.summary.totals.podsCreated).toBe(1);
   });
 });

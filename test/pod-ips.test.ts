@@ -137,6 +137,26 @@ describe("node IPAM and pod IPs in a cluster", () => {
     expect(getPod("stuck").status).toMatchObject({ phase: "Running", podIP: "10.128.1.2" });
   });
 
+  it("never gives two pods one address: with a /30 node range (one pod address) the second pod's sandbox fails until the first is gone", () => {
+    const { c, getPod, events } = cluster(1, { clusterCIDR: "10.0.0.0/28", nodeCIDRMaskSize: 30 });
+    c.cp.api.create(pod("a").on("n-1").build());
+    c.cp.api.create(pod("b").on("n-1").build());
+    c.sim.run(10_000);
+    expect(getPod("a").status).toMatchObject({ phase: "Running", podIP: "10.0.0.2" });
+    expect(getPod("b").status.phase).toBe("Pending");
+    expect(getPod("b").status.podIP).toBeUndefined();
+    // host-local's answer when its range set is used up (the pod stays ContainerCreating).
+    expect(events("FailedCreatePodSandBox")[0]).toMatchObject({
+      type: "Warning",
+      involvedObject: { name: "b" },
+      message:
+        'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type="host-local" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.0.0.2-10.0.0.2',
+    });
+    c.cp.api.delete("Pod", "default", "a", { gracePeriodSeconds: 0 });
+    c.sim.run(20_000);
+    expect(getPod("b").status).toMatchObject({ phase: "Running", podIP: "10.0.0.2" });
+  });
+
   it("keeps every node's pod CIDR in the cluster CIDR and distinct", () => {
     const { c, node } = cluster(40, { clusterCIDR: "10.200.0.0/16", nodeCIDRMaskSize: 26 });
     c.sim.run(0);

@@ -349,7 +349,10 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
         "scenario.yaml": scenario(["target: deployment/web,", "target: constructor/web,"]),
         "manifests/web.yaml": `${WEB}---\napiVersion: v1\nkind: constructor\nmetadata: {name: x}\n`,
       },
-      errors: ['scenario.yaml:14:40: cannot scale "constructor/web": expected deployment/<name> or replicaset/<name>'],
+      errors: [
+        'scenario.yaml:14:40: cannot scale "constructor/web": expected deployment/<name> or replicaset/<name>',
+        'manifests/web.yaml:20:7: constructor/x: no matches for kind "constructor" in version "v1"',
+      ],
     },
     {
       name: "--seed that is not a valid seed",

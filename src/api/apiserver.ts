@@ -118,7 +118,13 @@ export class ApiServer {
     const spec = mustKindSpec<T>(input.kind);
     const cur = this.current(input, opts);
     if ("ok" in cur) return cur;
-    const next = spec.default ? spec.default(input, this.settings) : input;
+    let next = spec.default ? spec.default(input, this.settings) : input;
+    if (this.admission.handles("UPDATE", input.kind)) {
+      const req: AdmissionRequest = { operation: "UPDATE", kind: input.kind, namespace: cur.metadata.namespace, name: cur.metadata.name, object: next };
+      const admitted = this.admission.admit(req);
+      if (isFailure(admitted)) return admitted;
+      next = admitted as T;
+    }
     let generation = cur.metadata.generation ?? 1;
     if (spec.tracksGeneration && specChanged(next, cur)) generation++;
     // Server-owned fields come from the stored object. Assigned only when set: deleting keys would push the object
@@ -133,6 +139,10 @@ export class ApiServer {
     const obj = withFields(next, patch);
     const errs = spec.validateUpdate?.(obj, cur);
     if (errs && errs.length > 0) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), obj.metadata.name, errs));
+    if (this.admission.handles("UPDATE", input.kind)) {
+      const refused = this.admission.validate({ operation: "UPDATE", kind: input.kind, namespace: cur.metadata.namespace, name: cur.metadata.name, object: obj });
+      if (refused) return refused;
+    }
     return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
   }
 

@@ -132,6 +132,8 @@ export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown
 
 /** core/v1 PodStatus. */
 export interface PodStatus {
+  /** Set on create from the spec (qos.GetPodQOS). */
+  qosClass?: "Guaranteed" | "Burstable" | "BestEffort";
   phase?: PodPhase;
   conditions?: Condition[];
   hostIP?: string;

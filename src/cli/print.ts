@@ -1,4 +1,5 @@
 /** The run's summary on the terminal (stdout; warnings to stderr). */
+import { formatDuration } from "../scenario/duration.js";
 import type { RunOutcome } from "../run.js";
 import { formatPos } from "../scenario/errors.js";
 import type { CliIO } from "./io.js";
@@ -23,7 +24,8 @@ export function printSummary(o: RunOutcome, wall: number, dir: string, files: nu
     if (a.availableReplicasAtEnd === null) io.out(`  deployment ${k}: deleted at ${a.deletedAtSeconds}s (${since})\n`);
     else io.out(`  deployment ${k}: ${a.availableReplicasAtEnd}/${a.desiredReplicas} available at end (${since})\n`);
   }
-  for (const p of o.problems) io.err(`warning: ${formatPos(p.source)}: ${p.message}\n`);
+  // A refused action is an outcome of the experiment, not an input error: a warning with its virtual time.
+  for (const p of o.problems) io.err(`warning: ${formatPos(p.source)}: at ${formatDuration(p.at)}: ${p.message}\n`);
   for (const e of s.expectations) {
     if (e.passed === null) io.out(`  expect NOT REACHED  ${e.expect} (the run was interrupted first)\n`);
     else io.out(`  expect ${e.passed ? "PASS" : "FAIL"}  ${e.expect} (actual ${JSON.stringify(e.actual)})\n`);

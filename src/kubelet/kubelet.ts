@@ -10,7 +10,7 @@ import { assertNever } from "../engine/assert-never.js";
 import type { AdmissionDecision, NodeUsage, PodDemand } from "./admission.js";
 import { addUsage, admitPod, emptyUsage, nodeCapacity, podDemand, POD_REJECTED_PREFIX, subtractUsage } from "./admission.js";
 import { healthyConditions, NETWORK_NOT_READY_MESSAGE } from "./node-object.js";
-import { nodePodCIDR, podIPAt } from "./pod-ips.js";
+import { nodePodCIDR, podIPAt, podIPCapacity } from "./pod-ips.js";
 import type { PodLifecycleAction, PodLifecycleEvent, PodLifecycleState } from "./pod-lifecycle.js";
 import { transition } from "./pod-lifecycle.js";
 import type { ContainerRuntime, PodSandboxRef, RuntimeEvent, RuntimeFactory } from "./runtime/cri.js";
@@ -24,6 +24,8 @@ type KubeletEvent =
   | { t: "status" }
   /** The status loop's first tick after registration: post NotReady if the node still has no pod CIDR. */
   | { t: "networkCheck" }
+  /** A pod IP was freed while pods wait for one: retry their sandboxes. */
+  | { t: "ipFreed" }
   /** The pod worker's next pass for a pod that asked for one (`requeue`). */
   | { t: "resync"; work: PodWork }
   /** A container runtime completion (src/kubelet/runtime/cri.ts). */
@@ -41,6 +43,8 @@ interface PodWork extends PodSandboxRef {
   demand: PodDemand | undefined;
   /** The pending `resync` event, if any. */
   requeue: EventId | undefined;
+  /** The last sandbox attempt found no free pod IP (the pod waits for one, as for a network). */
+  ipExhausted?: boolean;
 }
 
 // The payload-free lifecycle events, shared.
@@ -83,6 +87,12 @@ export class Kubelet {
   private readonly leaseEvent: KubeletEvent = { t: "lease" };
   private readonly statusEvent: KubeletEvent = { t: "status" };
   private readonly networkCheckEvent: KubeletEvent = { t: "networkCheck" };
+  private readonly ipFreedEvent: KubeletEvent = { t: "ipFreed" };
+  /** Pod IPs in use, as offsets into the pod CIDR (src/kubelet/pod-ips.ts podIPAt), by pod key; and the set of
+   *  offsets taken. host-local CNI hands out the next free address after the last one given, round robin. */
+  private readonly podIPs = new Map<string, number>();
+  private readonly ipTaken = new Set<number>();
+  private ipRetryScheduled = false;
   private leaseTimer: EventId | undefined;
   private statusTimer: EventId | undefined;
   private lastStatusReport = 0;
@@ -197,6 +207,8 @@ export class Kubelet {
     this.pods.clear();
     this.used = emptyUsage();
     this.waitingForNetwork = 0;
+    this.podIPs.clear();
+    this.ipTaken.clear();
   }
 
   /** A pod bound to this node was added or changed (from the pod informer). */
@@ -240,6 +252,11 @@ export class Kubelet {
       this.networkCheck = undefined;
     }
     if (!this.networkReadyPosted) this.postStatus();
+    this.retryWaitingPods();
+  }
+
+  /** Gives every pod waiting for a network (or a pod IP) another sandbox attempt. */
+  private retryWaitingPods(): void {
     if (this.waitingForNetwork === 0) return;
     for (const work of [...this.pods.values()]) {
       if (work.state !== "WaitingForNetwork") continue;
@@ -264,6 +281,10 @@ export class Kubelet {
       case "status":
         this.postStatus();
         this.scheduleStatus();
+        return;
+      case "ipFreed":
+        this.ipRetryScheduled = false;
+        this.retryWaitingPods();
         return;
       case "networkCheck": {
         this.networkCheck = undefined;
@@ -335,6 +356,17 @@ export class Kubelet {
           this.apply(work, NETWORK_NOT_READY, pod);
           return;
         }
+        // The CNI plugin's address for the sandbox (host-local IPAM); none free: the sandbox fails and the pod waits.
+        if (!this.podIPs.has(work.key)) {
+          const offset = this.takePodIP();
+          if (offset === undefined) {
+            work.ipExhausted = true;
+            this.apply(work, NETWORK_NOT_READY, pod);
+            return;
+          }
+          this.podIPs.set(work.key, offset);
+        }
+        work.ipExhausted = false;
         const { runtime } = this;
         runtime.runPodSandbox(work);
         // NOTE: no ImageStatus / PullImage yet: every image is present (EnsureImageExists would find it so).
@@ -345,6 +377,10 @@ export class Kubelet {
         return;
       }
       case "reportNetworkNotReady":
+        if (work.ipExhausted) {
+          this.cp.events.record(needPod(pod, action), "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type="host-local" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${this.podIPRange()}`, "kubelet", this.nodeName);
+          return;
+        }
         this.cp.events.record(needPod(pod, action), "Warning", "NetworkNotReady", `network is not ready: ${NETWORK_NOT_READY_MESSAGE}`, "kubelet", this.nodeName);
         return;
       case "recordKilling": {
@@ -359,6 +395,7 @@ export class Kubelet {
         return;
       case "runtimeRemove":
         this.runtime.removePodSandbox(work);
+        this.releasePodIP(work.key);
         return;
       case "requeue":
         // NOTE: a pod with nothing to stop has its deletion confirmed at the same virtual instant; upstream it waits
@@ -511,19 +548,61 @@ export class Kubelet {
       { type: "ContainersReady", status: "True", lastProbeTime: null, lastTransitionTime: now },
       { type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: now },
     ]);
-    const podIP = pod.status.podIP ?? this.nextPodIP();
+    const podIP = this.podIPOf(work.key) ?? pod.status.podIP;
     this.writeStatus(pod, withFields(pod.status, { phase: "Running", conditions, podIP, containerStatuses: statuses }));
   }
 
-  /** The next address of the node's pod CIDR (src/kubelet/pod-ips.ts); undefined if the node has none. */
-  private nextPodIP(): string | undefined {
+  /** The node's pod CIDR, parsed once per value of spec.podCIDR. */
+  private nodeCidr(): Cidr | undefined {
     const text = nodePodCIDR(this.currentNode());
     if (text !== this.podCIDRText) {
       const r = text === undefined ? undefined : parseCidr(text);
       this.podCIDRText = text;
       this.podCIDR = r?.ok ? r.value : undefined;
     }
-    return this.podCIDR === undefined ? undefined : podIPAt(this.podCIDR, this.ipCounter++);
+    return this.podCIDR;
+  }
+
+  /** Takes the next free address offset after the last one given (host-local's round robin); undefined if every
+   *  address of the range is in use or the node has no range. */
+  private takePodIP(): number | undefined {
+    const cidr = this.nodeCidr();
+    const capacity = cidr === undefined ? 0 : podIPCapacity(cidr);
+    for (let i = 0; i < capacity; i++) {
+      const offset = (this.ipCounter + i) % capacity;
+      if (this.ipTaken.has(offset)) continue;
+      this.ipTaken.add(offset);
+      this.ipCounter = offset + 1;
+      return offset;
+    }
+    return undefined;
+  }
+
+  /** Frees a pod's address; pods waiting for one get another sandbox attempt in an event of their own. */
+  private releasePodIP(key: string): void {
+    const offset = this.podIPs.get(key);
+    if (offset === undefined) return;
+    this.podIPs.delete(key);
+    this.ipTaken.delete(offset);
+    if (this.waitingForNetwork > 0 && !this.ipRetryScheduled) {
+      this.ipRetryScheduled = true;
+      this.ctx.schedule(0, this.ipFreedEvent);
+    }
+  }
+
+  /** The address of a pod's sandbox. */
+  private podIPOf(key: string): string | undefined {
+    const offset = this.podIPs.get(key);
+    const cidr = this.nodeCidr();
+    return offset === undefined || cidr === undefined ? undefined : podIPAt(cidr, offset);
+  }
+
+  /** host-local's range text for its exhaustion message: first-last usable address. */
+  private podIPRange(): string {
+    const cidr = this.nodeCidr();
+    if (cidr === undefined) return "";
+    const capacity = podIPCapacity(cidr);
+    return capacity === 0 ? "" : `${podIPAt(cidr, 0)}-${podIPAt(cidr, capacity - 1)}`;
   }
 
   private writeStatus(pod: Pod, status: Pod["status"]): void {

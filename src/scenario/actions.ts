@@ -1,4 +1,4 @@
-import type { ApiResult } from "../api/api-result.js";
+import type { ApiFailure, ApiResult } from "../api/api-result.js";
 import { threeWayMerge } from "../api/patch/three-way-merge.js";
 import { isNamespaced } from "../api/registry/registry.js";
 import type { Deployment, KubeObject, ReplicaSet } from "../api/types.js";
@@ -48,7 +48,7 @@ export class TimelinePlayer {
       const existing = api.get<KubeObject>(obj.kind, ns, obj.metadata.name);
       const r: ApiResult<KubeObject> = existing ? api.update(threeWayMerge(existing, this.lastApplied.get(key), obj) as KubeObject) : api.create(obj);
       if (r.ok) this.lastApplied.set(key, obj);
-      else this.report(m.source, `${obj.kind}/${obj.metadata.name}: ${r.reason}: ${r.message}`);
+      else this.report(m.source, kubectlError(obj.kind, obj.metadata.name, r));
     }
   }
 
@@ -91,4 +91,15 @@ export class TimelinePlayer {
   private report(source: SourcePos, message: string): void {
     this.problems.push({ at: this.cluster.sim.now, source, message });
   }
+}
+
+/**
+ * A refused apply as kubectl prints it: `The Deployment "web" is invalid: spec.selector: ...` for a 422 (cmdutil
+ * CheckErr rebuilds the message around the field errors), `Error from server (Forbidden): ...` otherwise.
+ */
+export function kubectlError(kind: string, name: string, f: ApiFailure): string {
+  const marker = " is invalid: ";
+  const i = f.message.indexOf(marker);
+  if (f.code === 422 && i >= 0) return `The ${kind} ${JSON.stringify(name)} is invalid: ${f.message.slice(i + marker.length)}`;
+  return `Error from server (${f.reason}): ${f.message}`;
 }

@@ -212,6 +212,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     files,
   }, diags);
   checkNamespaces([...workloads, ...tl.timeline.flatMap((a) => (a.action === "apply" ? a.manifests : []))], diags);
+  warnCidrRoom(src, resolveSettings(settings), pools.reduce((n, p) => n + p.count, 0) + tl.timeline.reduce((n, a) => n + (a.action === "addNodes" ? a.pool.count : 0), 0), diags);
   const positionOf = (o: object) => replicasAt.get(o) ?? tl.replicasAt.get(o);
   checkPodAndObjectLimits(workloads, [...ignored, ...tl.ignored], tl.timeline, limits, positionOf, diags);
 
@@ -341,4 +342,20 @@ function checkDuplicates(manifests: readonly LoadedManifest[], diags: Diagnostic
 export function parseRfc3339(s: string): number | undefined {
   const r = parseRfc3339Time(s);
   return r.ok ? r.value : undefined;
+}
+
+/**
+ * Warns when clusterCIDR holds fewer /nodeCIDRMaskSize ranges than the scenario has nodes: node IPAM gives the
+ * extra nodes none (CIDRNotAvailable), and they run no pods, which is easy to miss in a report.
+ */
+function warnCidrRoom(src: YamlSource, s: Settings, nodes: number, diags: Diagnostics): void {
+  const cidr = parseCidr(s.clusterCIDR);
+  if (!cidr.ok || s.nodeCIDRMaskSize < cidr.value.prefix) return;
+  const ranges = 2 ** (s.nodeCIDRMaskSize - cidr.value.prefix);
+  if (nodes <= ranges) return;
+  const key = src.where(["spec", "settings", "clusterCIDR"]);
+  diags.warn(
+    key,
+    `clusterCIDR ${s.clusterCIDR} holds ${ranges.toLocaleString("en-US")} node range(s) of /${s.nodeCIDRMaskSize} and the scenario has ${nodes.toLocaleString("en-US")} nodes: ${(nodes - ranges).toLocaleString("en-US")} will get none (CIDRNotAvailable), report Ready=False and run no pods`,
+  );
 }

@@ -4,7 +4,7 @@
  * fails at load time with its own file:line:column instead of in the middle of a run.
  */
 import { isAbsolute, join, dirname, normalize } from "node:path";
-import { strictDecode } from "../api/openapi/strict-decode.js";
+import { isServedKind, servedKinds, strictDecode, type DecodeProblem } from "../api/openapi/strict-decode.js";
 import { apiVersionOf } from "../api/registry/kind-spec.js";
 import { kindSpec, servedKind } from "../api/registry/registry.js";
 import { removedApi, removedApiMessage } from "../api/registry/removed-apis.js";
@@ -109,6 +109,14 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
   const who = `${kind}/${name}`;
   const where = at([]);
   const source: SourcePos = "file" in where ? where : { file: src.file, line: 1, col: 1 };
+  /** Reports decoding problems, each at its field (an unknown field at its key, a wrong type at its value). */
+  const reportDecoding = (problems: DecodeProblem[]) => {
+    for (const d of problems) {
+      const w = at(d.path, d.reason === "unknown-field");
+      diags.error(w, d.reason === "unknown-field" ? `${who}: strict decoding error: ${d.message}` : `${who}: ${d.message}`);
+    }
+    return problems.length;
+  };
   const removed = removedApi(apiVersion, kind);
   if (removed) {
     err(["apiVersion"], `${who}: ${removedApiMessage(removed)}`);
@@ -122,16 +130,23 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
       err(["apiVersion"], `${who}: no matches for kind ${JSON.stringify(kind)} in version ${JSON.stringify(apiVersion)}; expected apiVersion ${apiVersionOf(simulated)}`);
       return { manifests: [], ignored: [], complete: true };
     }
+    if (isServedKind(apiVersion, kind)) {
+      // A kind of a modelled group-version that is not simulated yet is still judged as the API server would.
+      const problems = reportDecoding(strictDecode(apiVersion, kind, obj));
+      if (problems === 0) diags.warn(at([]), `${who}: kind ${kind} is not simulated yet; ignored`);
+      return { manifests: [], ignored: problems === 0 ? [{ kind, name, source }] : [], complete: true };
+    }
+    if (servesGroupVersion(apiVersion) && kind !== "List") {
+      // kubectl's resource mapping: the group-version is known, so a misspelt kind is no kind at all.
+      err(["kind"], `${who}: no matches for kind ${JSON.stringify(kind)} in version ${JSON.stringify(apiVersion)}`);
+      return { manifests: [], ignored: [], complete: true };
+    }
     diags.warn(at([]), `${who}: kind ${kind} is not simulated yet; ignored`);
     return { manifests: [], ignored: [{ kind, name, source }], complete: true };
   }
   const decoded = strictDecode(apiVersion, kind, obj);
   const unknown = decoded.filter((d) => d.reason === "unknown-field");
-  for (const d of decoded) {
-    // An unknown field is pointed at by its key; a wrong type at its value.
-    const w = at(d.path, d.reason === "unknown-field");
-    diags.error(w, d.reason === "unknown-field" ? `${who}: strict decoding error: ${d.message}` : `${who}: ${d.message}`);
-  }
+  reportDecoding(decoded);
   if (decoded.length > unknown.length) return { manifests: [{ object: obj as LoadedManifest["object"], source }], ignored: [], complete: true };
   if (spec.namespaced && meta.namespace === undefined) meta.namespace = "default";
   const object = obj as unknown as LoadedManifest["object"];
@@ -145,4 +160,12 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
 function groupOf(apiVersion: string): string {
   const i = apiVersion.indexOf("/");
   return i < 0 ? "" : apiVersion.slice(0, i);
+}
+
+let groupVersions: ReadonlySet<string> | undefined;
+
+/** Whether the schemas cover this group-version (so every kind it serves is known). */
+function servesGroupVersion(apiVersion: string): boolean {
+  groupVersions ??= new Set(servedKinds().map((k) => k.apiVersion));
+  return groupVersions.has(apiVersion);
 }

@@ -28,6 +28,7 @@ export function enabledPlugins(settings: Pick<Settings, "enableAdmissionPlugins"
 export class AdmissionChain {
   private readonly mutating = new Map<AdmissionOperation, AdmissionPlugin[]>();
   private readonly validating = new Map<AdmissionOperation, AdmissionPlugin[]>();
+  private readonly handled = new Map<string, boolean>();
 
   constructor(plugins: readonly AdmissionPlugin[], private readonly ctx: AdmissionContext) {
     for (const op of ["CREATE", "UPDATE", "DELETE"] as const) {
@@ -36,10 +37,23 @@ export class AdmissionChain {
     }
   }
 
+  /** Whether any enabled plugin handles `operation` on `kind` (computed once per pair). */
+  handles(operation: AdmissionOperation, kind: string): boolean {
+    const key = `${operation}/${kind}`;
+    let h = this.handled.get(key);
+    if (h === undefined) {
+      const acts = (p: AdmissionPlugin) => p.kinds === undefined || p.kinds.includes(kind);
+      h = this.mutating.get(operation)!.some(acts) || this.validating.get(operation)!.some(acts);
+      this.handled.set(key, h);
+    }
+    return h;
+  }
+
   /** The mutating phase: the object to continue with, or the first refusal. `req.object` is replaced as plugins
    *  change it. */
   admit(req: AdmissionRequest): KubeObject | ApiFailure {
     for (const p of this.mutating.get(req.operation)!) {
+      if (p.kinds !== undefined && !p.kinds.includes(req.kind)) continue;
       const r = p.admit!(req, this.ctx);
       if (isFailure(r)) return r;
       req.object = r;
@@ -50,6 +64,7 @@ export class AdmissionChain {
   /** The validating phase: the first refusal, or undefined. */
   validate(req: AdmissionRequest): ApiFailure | undefined {
     for (const p of this.validating.get(req.operation)!) {
+      if (p.kinds !== undefined && !p.kinds.includes(req.kind)) continue;
       const f = p.validate!(req, this.ctx);
       if (f) return f;
     }

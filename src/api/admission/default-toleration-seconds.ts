@@ -30,9 +30,11 @@ const admitted = new WeakMap<Pod["spec"], { settings: Settings; spec: Pod["spec"
 
 export const defaultTolerationSeconds: AdmissionPlugin = {
   name: "DefaultTolerationSeconds",
-  operations: ["CREATE"],
+  kinds: ["Pod"],
+  operations: ["CREATE", "UPDATE"],
   admit(req, { settings }) {
-    if (req.operation !== "CREATE" || req.kind !== "Pod") return req.object;
+    // On update too (admission.NewHandler(Create, Update)): an apply that replaces the tolerations gets them back.
+    if (req.kind !== "Pod") return req.object;
     const pod = req.object as Pod;
     let memo = admitted.get(pod.spec);
     if (memo === undefined || memo.settings !== settings) {

@@ -33,6 +33,9 @@ export interface AdmissionPlugin {
   readonly name: string;
   /** The operations the plugin handles (admission.Handler's Handles); the chain skips it for others. */
   readonly operations: readonly AdmissionOperation[];
+  /** The kinds the plugin acts on; absent for every kind. The chain skips the others without building a request,
+   *  so a lease renewal costs no admission work. */
+  readonly kinds?: readonly string[];
   /** Mutating phase: the object to continue with (the same one when unchanged), or a refusal. */
   admit?(req: AdmissionRequest, ctx: AdmissionContext): KubeObject | ApiFailure;
   /** Validating phase: a refusal, or undefined. */

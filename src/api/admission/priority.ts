@@ -22,6 +22,7 @@ const admitted = new WeakMap<Pod["spec"], Pod["spec"]>();
 
 export const priority: AdmissionPlugin = {
   name: "Priority",
+  kinds: ["Pod"],
   operations: ["CREATE"],
   admit(req) {
     if (req.operation !== "CREATE" || req.kind !== "Pod") return req.object;

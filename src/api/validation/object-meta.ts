@@ -66,7 +66,8 @@ export function labelValueProblems(v: string): string[] {
 export function validateLabels(labels: Record<string, unknown> | undefined, path: readonly PathSegment[]): FieldError[] {
   const errs: FieldError[] = [];
   for (const [k, v] of Object.entries(labels ?? {})) {
-    for (const m of qualifiedNameProblems(k)) errs.push(fieldError.invalid(path, k, m));
+    // Reported at the labels map, as upstream; the file position points at the key itself.
+    for (const m of qualifiedNameProblems(k)) errs.push({ ...fieldError.invalid(path, k, m), pointer: [...path, { key: k }] });
     if (typeof v === "string") for (const m of labelValueProblems(v)) errs.push(fieldError.invalid([...path, { key: k }], v, m));
   }
   return errs;

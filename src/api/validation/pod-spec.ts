@@ -12,6 +12,8 @@ import { dns1123LabelProblems } from "./object-meta.js";
 export const RESTART_POLICIES = ["Always", "OnFailure", "Never"] as const;
 /** See RESTART_POLICIES (PullPolicy). */
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
+/** See RESTART_POLICIES (Protocol: supportedPortProtocols). */
+export const PROTOCOLS = ["SCTP", "TCP", "UDP"] as const;
 /** See RESTART_POLICIES (DNSPolicy, in validation.go's order). */
 export const DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"] as const;
 
@@ -49,6 +51,16 @@ function validateContainer(c: Container, path: readonly PathSegment[], names: Se
   if (!c.image) errs.push(fieldError.required([...path, "image"]));
   const pull = c.imagePullPolicy;
   if (typeof pull === "string" && !(PULL_POLICIES as readonly string[]).includes(pull)) errs.push(fieldError.notSupported([...path, "imagePullPolicy"], pull, PULL_POLICIES));
+  if (Array.isArray(c.ports)) {
+    c.ports.forEach((port, i) => {
+      if (!isRecord(port)) return;
+      const pp = [...path, "ports", i];
+      const n = port.containerPort;
+      // validateContainerPorts: containerPort in 1..65535, protocol one of the supported ones.
+      if (typeof n === "number" && (n < 1 || n > 65535)) errs.push(fieldError.invalid([...pp, "containerPort"], n, "must be between 1 and 65535, inclusive"));
+      if (typeof port.protocol === "string" && !(PROTOCOLS as readonly string[]).includes(port.protocol)) errs.push(fieldError.notSupported([...pp, "protocol"], port.protocol, PROTOCOLS));
+    });
+  }
   if (isRecord(c.resources)) errs.push(...validateResources(c.resources, [...path, "resources"]));
   return errs;
 }

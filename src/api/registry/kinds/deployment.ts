@@ -18,7 +18,11 @@ export const deploymentKind = defineKind<Deployment>({
   tracksGeneration: true,
   dependents: ["ReplicaSet"],
   podsDeclared: (o) => declaredReplicas(o.spec?.replicas),
+  /** PrepareForCreate: the status a client sent is dropped (a manifest exported with `kubectl get -o yaml`). */
+  prepareForCreate: (o) => ({ ...o, status: EMPTY_STATUS }),
   default: defaultDeployment,
   validate: (d) => [...validateObjectMeta(d.metadata, true, "subdomain"), ...validateDeployment(d)],
   validateUpdate: (d, old) => [...validateDeployment(d), ...validateSelectorUnchanged(d, old)],
 });
+
+const EMPTY_STATUS = Object.freeze({}) as Deployment["status"];

@@ -7,6 +7,7 @@ import { validateObjectMeta } from "../../validation/object-meta.js";
 import { validatePodSpec } from "../../validation/pod-spec.js";
 import { validatePodSpecUpdate } from "../../validation/pod-update.js";
 import { defineKind } from "../kind-spec.js";
+import { podQosClass } from "../../qos.js";
 
 // Pods created from one template share one spec object: defaulting and validating it once per spec object keeps a
 // 1,000-replica scale-up at one defaulted spec and one validation.
@@ -40,9 +41,8 @@ export const podKind = defineKind<Pod>({
     const spec = defaultPodSpec(pod.spec, settings);
     return spec === pod.spec ? pod : { ...pod, spec };
   },
-  /** PrepareForCreate: a new pod is Pending (status written by the client is kept otherwise, as k8sim's kubelets
-   *  never create pods). */
-  prepareForCreate: (pod) => ({ ...pod, status: { phase: "Pending", ...(pod.status ?? {}) } }),
+  /** PrepareForCreate: whatever status the client sent is dropped; a new pod is Pending with its QoS class. */
+  prepareForCreate: (pod) => ({ ...pod, status: { phase: "Pending", qosClass: podQosClass(pod.spec) } }),
   validate: (pod) => {
     const meta = validateObjectMeta(pod.metadata, true, "subdomain");
     let spec = validated.get(pod.spec);

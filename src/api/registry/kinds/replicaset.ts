@@ -18,7 +18,12 @@ export const replicaSetKind = defineKind<ReplicaSet>({
   tracksGeneration: true,
   dependents: ["Pod"],
   podsDeclared: (o) => declaredReplicas(o.spec?.replicas),
+  /** PrepareForCreate: the status a client sent is dropped (a manifest exported with `kubectl get -o yaml`). */
+  prepareForCreate: (o) => ({ ...o, status: EMPTY_STATUS }),
   default: defaultReplicaSet,
   validate: (rs) => [...validateObjectMeta(rs.metadata, true, "subdomain"), ...validateReplicaSet(rs)],
   validateUpdate: (rs, old) => [...validateReplicaSet(rs), ...validateSelectorUnchanged(rs, old)],
 });
+
+// ReplicaSetStatus{} as the API shows it: replicas has no omitempty, so it reads 0.
+const EMPTY_STATUS: ReplicaSet["status"] = Object.freeze({ replicas: 0 });

@@ -7,7 +7,7 @@ import { AdmissionChain, enabledPlugins } from "./admission/chain.js";
 import { isFailure, type AdmissionRequest } from "./admission/plugin.js";
 import { apiFailure, type ApiFailure, type ApiResult } from "./api-result.js";
 import { qualifiedKind } from "./registry/kind-spec.js";
-import { mustKindSpec, NAMESPACED_KINDS } from "./registry/registry.js";
+import { mustKindSpec, NAMESPACED_KINDS, validateNew } from "./registry/registry.js";
 import { fieldError, invalidMessage } from "./validation/field-errors.js";
 import { withFields } from "./copy.js";
 import { SAFE_ALPHANUMS } from "./names.js";
@@ -96,8 +96,8 @@ export class ApiServer {
     delete m.deletionTimestamp;
     delete m.resourceVersion;
     if (spec.prepareForCreate) obj = spec.prepareForCreate(obj);
-    const errs = spec.validate?.(obj);
-    if (errs && errs.length > 0) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), obj.metadata.name, errs));
+    const errs = validateNew(spec, obj);
+    if (errs.length > 0) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), obj.metadata.name, errs));
     req.object = obj;
     req.name = obj.metadata.name;
     const refused = this.admission.validate(req);
@@ -119,11 +119,12 @@ export class ApiServer {
     const cur = this.current(input, opts);
     if ("ok" in cur) return cur;
     let next = spec.default ? spec.default(input, this.settings) : input;
-    if (this.admission.handles("UPDATE", input.kind)) {
+    const admitted = this.admission.handles("UPDATE", input.kind);
+    if (admitted) {
       const req: AdmissionRequest = { operation: "UPDATE", kind: input.kind, namespace: cur.metadata.namespace, name: cur.metadata.name, object: next };
-      const admitted = this.admission.admit(req);
-      if (isFailure(admitted)) return admitted;
-      next = admitted as T;
+      const r = this.admission.admit(req);
+      if (isFailure(r)) return r;
+      next = r as T;
     }
     let generation = cur.metadata.generation ?? 1;
     if (spec.tracksGeneration && specChanged(next, cur)) generation++;
@@ -139,7 +140,7 @@ export class ApiServer {
     const obj = withFields(next, patch);
     const errs = spec.validateUpdate?.(obj, cur);
     if (errs && errs.length > 0) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), obj.metadata.name, errs));
-    if (this.admission.handles("UPDATE", input.kind)) {
+    if (admitted) {
       const refused = this.admission.validate({ operation: "UPDATE", kind: input.kind, namespace: cur.metadata.namespace, name: cur.metadata.name, object: obj });
       if (refused) return refused;
     }
@@ -190,8 +191,10 @@ export class ApiServer {
     const spec = mustKindSpec(kind);
     const cur = this.store.get<KubeObject>(kind, namespace, name);
     if (!cur) return apiFailure(404, "NotFound", `${spec.plural} "${name}" not found`);
-    const refused = this.admission.validate({ operation: "DELETE", kind, namespace, name, object: cur });
-    if (refused) return refused;
+    if (this.admission.handles("DELETE", kind)) {
+      const refused = this.admission.admit({ operation: "DELETE", kind, namespace, name, object: cur });
+      if (isFailure(refused)) return refused;
+    }
     if (spec.gracefulDeletion) {
       const pod = cur as Pod;
       const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? this.settings.terminationGracePeriodSeconds;

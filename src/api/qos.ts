@@ -36,8 +36,9 @@ function compute(spec: PodSpec): QosClass {
       const rq = amount(req[r]);
       const lm = amount(lim[r]);
       if ((rq !== undefined && rq !== 0n) || (lm !== undefined && lm !== 0n)) any = true;
-      // A missing request defaults to the limit (SetDefaults_ResourceRequirements), so only a differing one counts.
-      if (lm === undefined || (rq !== undefined && rq !== lm)) guaranteed = false;
+      // A missing request defaults to the limit (SetDefaults_ResourceRequirements), so only a differing one counts;
+      // a zero limit is no limit (GetPodQOS counts only quantities above zero).
+      if (lm === undefined || lm === 0n || (rq !== undefined && rq !== lm)) guaranteed = false;
     }
   }
   if (!any) return "BestEffort";

@@ -5,7 +5,7 @@ import type { Deployment, Pod, ReplicaSet } from "../api/types.js";
 import { objectKey } from "../api/types.js";
 import { DEPLOYMENT_DEFAULTS, maxUnavailable, newRSNewReplicas, resolveFenceposts } from "./deployment-util.js";
 import { computeHash } from "./pod-template-hash.js";
-import { WorkQueue, type ReconcileResult } from "./runtime.js";
+import { WorkQueue, type ObjectKey, type ReconcileResult } from "./runtime.js";
 
 /** Label and annotation keys of the Deployment controller (k8s.io/api/apps/v1 types.go, deployment_util.go). */
 export const POD_TEMPLATE_HASH = "pod-template-hash";
@@ -30,11 +30,10 @@ export class DeploymentController {
     private readonly pods: { podsOwnedBy(uid: string): Iterable<Pod> },
   ) {
     this.queue = new WorkQueue(cp.sim, "deployment-controller", (key) => this.reconcile(key));
-    const key = (d: Deployment) => objectKey(d.metadata.namespace, d.metadata.name);
-    cp.informers.deployments.addHandlers({ onAdd: (d) => this.queue.add(key(d)), onUpdate: (_o, d) => this.queue.add(key(d)) });
+    cp.informers.deployments.addHandlers({ onAdd: (d) => this.queue.add(d.metadata), onUpdate: (_o, d) => this.queue.add(d.metadata) });
     const owner = (rs: ReplicaSet) => {
       const ref = controllerRef(rs);
-      if (ref?.kind === "Deployment") this.queue.add(objectKey(rs.metadata.namespace, ref.name));
+      if (ref?.kind === "Deployment") this.queue.add({ namespace: rs.metadata.namespace, name: ref.name });
     };
     cp.informers.replicaSets.addHandlers({ onAdd: owner, onUpdate: (_o, rs) => owner(rs), onDelete: owner });
     // deletePod (deployment_controller.go): a Recreate rollout waits for the last old pod to go away, which no
@@ -46,14 +45,13 @@ export class DeploymentController {
         const dref = rs && controllerRef(rs);
         if (!dref || dref.kind !== "Deployment") return;
         const d = cp.informers.deployments.get(p.metadata.namespace, dref.name);
-        if (d?.spec.strategy?.type === "Recreate") this.queue.add(objectKey(p.metadata.namespace, dref.name));
+        if (d?.spec.strategy?.type === "Recreate") this.queue.add({ namespace: p.metadata.namespace, name: dref.name });
       },
     });
   }
 
-  private reconcile(key: string): ReconcileResult | void {
-    const i = key.indexOf("/");
-    const d = this.cp.informers.deployments.get(key.slice(0, i), key.slice(i + 1));
+  private reconcile(key: ObjectKey): ReconcileResult | void {
+    const d = this.cp.informers.deployments.get(key.namespace, key.name);
     if (!d || d.metadata.deletionTimestamp) return;
     const all: ReplicaSet[] = [];
     for (const rs of this.cp.informers.replicaSets.list()) {

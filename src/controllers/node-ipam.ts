@@ -104,11 +104,11 @@ export class NodeIpamController {
     // The scenario loader has checked both settings; a cluster built by hand with bad ones fails here, at once.
     if (!cluster.ok) throw new Error(`node IPAM: clusterCIDR: ${cluster.error}`);
     this.cidrs = new CidrSet(cluster.value, nodeCIDRMaskSize);
-    this.queue = new WorkQueue(cp.sim, NODE_IPAM_COMPONENT, (name) => this.sync(name));
+    this.queue = new WorkQueue(cp.sim, NODE_IPAM_COMPONENT, (key) => this.sync(key.name));
     cp.informers.nodes.addHandlers({
-      onAdd: (n) => this.queue.add(n.metadata.name),
+      onAdd: (n) => this.queue.add(n.metadata),
       onUpdate: (_old, n) => {
-        if (podCIDRsOf(n) === undefined) this.queue.add(n.metadata.name);
+        if (podCIDRsOf(n) === undefined) this.queue.add(n.metadata);
       },
       // Released in the handler, as upstream (the informer no longer has the Node by the time a sync runs).
       onDelete: (n) => this.release(n),

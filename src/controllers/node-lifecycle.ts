@@ -89,10 +89,10 @@ export class NodeLifecycleController {
 
   constructor(private readonly cp: ControlPlane, private readonly podsByNode: PodsByNode) {
     this.ctx = cp.sim.register<NlcEvent>("node-lifecycle-controller", (e) => this.on(e));
-    this.noSchedule = new WorkQueue(cp.sim, "node-lifecycle-controller/noschedule", (name) => this.reconcileNoScheduleTaints(name));
+    this.noSchedule = new WorkQueue(cp.sim, "node-lifecycle-controller/noschedule", (key) => this.reconcileNoScheduleTaints(key.name));
     cp.informers.nodes.addHandlers({
-      onAdd: (n) => this.noSchedule.add(n.metadata.name),
-      onUpdate: (_o, n) => this.noSchedule.add(n.metadata.name),
+      onAdd: (n) => this.noSchedule.add(n.metadata),
+      onUpdate: (_o, n) => this.noSchedule.add(n.metadata),
       onDelete: (n) => this.health.delete(n.metadata.name),
     });
     this.ctx.schedule(0, this.monitorEvent);

@@ -5,7 +5,7 @@ import { matchesSelector } from "../api/selectors.js";
 import type { Pod, ReplicaSet } from "../api/types.js";
 import { objectKey } from "../api/types.js";
 import { compareForDeletion } from "./pod-ranking.js";
-import { WorkQueue, type ReconcileResult } from "./runtime.js";
+import { keyId, WorkQueue, type ObjectKey, type ReconcileResult } from "./runtime.js";
 import { slowStartBatch } from "./slow-start.js";
 import type { ApiClient } from "../api/client.js";
 
@@ -46,18 +46,17 @@ export class ReplicaSetController {
   constructor(private readonly cp: ControlPlane) {
     this.queue = new WorkQueue(cp.sim, "replicaset-controller", (key) => this.reconcile(key));
     this.client = cp.client("replicaset-controller", "controllerManager");
-    const rsKey = (rs: ReplicaSet) => objectKey(rs.metadata.namespace, rs.metadata.name);
     cp.informers.replicaSets.addHandlers({
-      onAdd: (rs) => this.queue.add(rsKey(rs)),
-      onUpdate: (_o, rs) => this.queue.add(rsKey(rs)),
-      onDelete: (rs) => this.expectations.delete(rsKey(rs)),
+      onAdd: (rs) => this.queue.add(rs.metadata),
+      onUpdate: (_o, rs) => this.queue.add(rs.metadata),
+      onDelete: (rs) => this.expectations.delete(keyId(rs.metadata)),
     });
     cp.informers.pods.addHandlers({
       onAdd: (p) => {
         this.index(p);
         const key = this.ownerKey(p);
         if (!key) return;
-        const e = this.expectations.get(key);
+        const e = this.expectations.get(keyId(key));
         if (e && e.adds > 0) e.adds--;
         this.queue.add(key);
       },
@@ -83,9 +82,9 @@ export class ReplicaSetController {
     return this.podsByOwner.get(uid)?.pods.values() ?? [];
   }
 
-  private ownerKey(p: Pod): string | undefined {
+  private ownerKey(p: Pod): ObjectKey | undefined {
     const ref = controllerRef(p);
-    return ref && ref.kind === "ReplicaSet" ? objectKey(p.metadata.namespace, ref.name) : undefined;
+    return ref && ref.kind === "ReplicaSet" ? { namespace: p.metadata.namespace, name: ref.name } : undefined;
   }
 
   private index(p: Pod): void {
@@ -112,17 +111,16 @@ export class ReplicaSetController {
     if (o.pods.size === 0) this.podsByOwner.delete(ref!.uid);
   }
 
-  private deletionObserved(rsKey: string, p: Pod): void {
-    this.expectations.get(rsKey)?.dels.delete(objectKey(p.metadata.namespace, p.metadata.name));
+  private deletionObserved(rsKey: ObjectKey, p: Pod): void {
+    this.expectations.get(keyId(rsKey))?.dels.delete(objectKey(p.metadata.namespace, p.metadata.name));
   }
 
   /** syncReplicaSet for one key. */
-  private reconcile(key: string): ReconcileResult | void {
-    const i = key.indexOf("/");
-    const rs = this.cp.informers.replicaSets.get(key.slice(0, i), key.slice(i + 1));
+  private reconcile(key: ObjectKey): ReconcileResult | void {
+    const rs = this.cp.informers.replicaSets.get(key.namespace, key.name);
     if (!rs || rs.metadata.deletionTimestamp) return;
     const owned = this.podsByOwner.get(rs.metadata.uid!);
-    const exp = this.expectations.get(key);
+    const exp = this.expectations.get(keyId(key));
     const satisfied = !exp || (exp.adds <= 0 && exp.dels.size === 0);
     let err: string | undefined;
     if (satisfied) err = this.manageReplicas(key, rs, owned);
@@ -137,14 +135,15 @@ export class ReplicaSetController {
    * before the requests and lowered for every create that failed or was skipped, as upstream, so the next sync
    * waits for exactly the pods that will appear. A failed batch requeues the key with backoff.
    */
-  private manageReplicas(key: string, rs: ReplicaSet, owned: OwnedPods | undefined): string | undefined {
+  private manageReplicas(key: ObjectKey, rs: ReplicaSet, owned: OwnedPods | undefined): string | undefined {
+    const id = keyId(key);
     const want = rs.spec.replicas ?? 1;
     const diff = (owned?.active ?? 0) - want;
     const burst = this.cp.settings.burstReplicas;
     if (diff < 0) {
       const n = Math.min(-diff, burst);
       const exp: Expectations = { adds: n, dels: new Set() };
-      this.expectations.set(key, exp);
+      this.expectations.set(id, exp);
       let error: string | undefined;
       let inSync = true;
       let syncError: string | undefined;
@@ -167,7 +166,7 @@ export class ReplicaSetController {
           exp.adds -= n - successes;
           // A failure inside this sync is its result (the queue backs off); one that came later requeues the key.
           if (error !== undefined && inSync) syncError = error;
-          else if (error !== undefined && this.expectations.get(key) === exp) this.queue.addRateLimited(key);
+          else if (error !== undefined && this.expectations.get(id) === exp) this.queue.addRateLimited(key);
         },
       );
       inSync = false;
@@ -177,7 +176,7 @@ export class ReplicaSetController {
       for (const p of owned!.pods.values()) if (isPodActive(p)) active.push(p);
       const victims = this.podsToDelete(rs, active, Math.min(diff, burst));
       const exp: Expectations = { adds: 0, dels: new Set(victims.map((p) => objectKey(p.metadata.namespace, p.metadata.name))) };
-      this.expectations.set(key, exp);
+      this.expectations.set(id, exp);
       for (const p of victims) {
         this.client.request(
           () => this.cp.api.delete("Pod", p.metadata.namespace, p.metadata.name),

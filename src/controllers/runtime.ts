@@ -9,17 +9,31 @@ export interface ReconcileResult {
 }
 
 /**
- * A level-based reconciler: given a key ("namespace/name"), it reads the current state from informer caches and
- * acts on it. It never sees the event that woke it (controller-runtime pkg/reconcile).
+ * The typed key of a work item (controller-runtime's reconcile.Request: types.NamespacedName): namespace (undefined
+ * for cluster-scoped kinds) and name. An object's metadata is one, so enqueueing an object allocates nothing.
  */
-export type Reconciler = (key: string) => ReconcileResult | void;
+export interface ObjectKey {
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** The de-duplication id of a key ("namespace/name", or "name"): internal to the queue and its callers' maps. */
+export function keyId(k: ObjectKey): string {
+  return k.namespace === undefined ? k.name : `${k.namespace}/${k.name}`;
+}
+
+/**
+ * A level-based reconciler: given a key, it reads the current state from informer caches and acts on it. It never
+ * sees the event that woke it (controller-runtime pkg/reconcile).
+ */
+export type Reconciler = (key: ObjectKey) => ReconcileResult | void;
 
 /** Per-item exponential failure backoff of client-go's DefaultControllerRateLimiter: 5ms doubling to 1000s. */
 export const CONTROLLER_BASE_RETRY_MS = 5;
 /** See CONTROLLER_BASE_RETRY_MS (k8s.io/client-go/util/workqueue/default_rate_limiters.go). */
 export const CONTROLLER_MAX_RETRY_MS = 1_000_000;
 
-type WorkEvent = { kind: "drain" } | { kind: "add"; key: string };
+type WorkEvent = { kind: "drain" } | { kind: "add"; key: ObjectKey };
 
 /**
  * A work queue with one worker (client-go workqueue + controller-runtime): keys are de-duplicated while waiting,
@@ -28,7 +42,7 @@ type WorkEvent = { kind: "drain" } | { kind: "add"; key: string };
  */
 export class WorkQueue {
   private readonly ctx: Context<WorkEvent>;
-  private waiting = new Set<string>();
+  private waiting = new Map<string, ObjectKey>();
   private readonly failures = new Map<string, number>();
   private drainScheduled = false;
   private readonly drainEvent: WorkEvent = { kind: "drain" };
@@ -40,8 +54,9 @@ export class WorkQueue {
   }
 
   /** Queues a key for reconciliation (a no-op if it is already waiting). */
-  add(key: string): void {
-    this.waiting.add(key);
+  add(key: ObjectKey): void {
+    const id = keyId(key);
+    if (!this.waiting.has(id)) this.waiting.set(id, key);
     if (!this.drainScheduled) {
       this.drainScheduled = true;
       this.ctx.schedule(0, this.drainEvent);
@@ -49,30 +64,31 @@ export class WorkQueue {
   }
 
   /** Queues a key after `delay` ms. */
-  addAfter(key: string, delay: number): void {
+  addAfter(key: ObjectKey, delay: number): void {
     this.ctx.schedule(delay, { kind: "add", key });
   }
 
   /** Requeues a key with its failure backoff (workqueue AddRateLimited), for a failure that arrived after its
    *  reconcile returned (an asynchronous API request). */
-  addRateLimited(key: string): void {
-    const n = this.failures.get(key) ?? 0;
-    this.failures.set(key, n + 1);
+  addRateLimited(key: ObjectKey): void {
+    const id = keyId(key);
+    const n = this.failures.get(id) ?? 0;
+    this.failures.set(id, n + 1);
     this.addAfter(key, Math.min(CONTROLLER_BASE_RETRY_MS * 2 ** n, CONTROLLER_MAX_RETRY_MS));
   }
 
   private drain(): void {
     this.drainScheduled = false;
     const batch = this.waiting;
-    this.waiting = new Set();
-    for (const key of batch) {
+    this.waiting = new Map();
+    for (const [id, key] of batch) {
       this.reconciles++;
       const r = this.reconcile(key);
       if (r && r.error !== undefined) {
         this.addRateLimited(key);
         continue;
       }
-      this.failures.delete(key);
+      this.failures.delete(id);
       if (r && r.requeueAfter !== undefined) this.addAfter(key, r.requeueAfter);
     }
   }

@@ -28,7 +28,12 @@ export function enabledPlugins(settings: Pick<Settings, "enableAdmissionPlugins"
 export class AdmissionChain {
   private readonly mutating = new Map<AdmissionOperation, AdmissionPlugin[]>();
   private readonly validating = new Map<AdmissionOperation, AdmissionPlugin[]>();
-  private readonly handled = new Map<string, boolean>();
+  /** Per operation, per kind: whether any plugin acts (no string built per request). */
+  private readonly handled = new Map<AdmissionOperation, Map<string, boolean>>([
+    ["CREATE", new Map()],
+    ["UPDATE", new Map()],
+    ["DELETE", new Map()],
+  ]);
 
   constructor(plugins: readonly AdmissionPlugin[], private readonly ctx: AdmissionContext) {
     for (const op of ["CREATE", "UPDATE", "DELETE"] as const) {
@@ -39,12 +44,12 @@ export class AdmissionChain {
 
   /** Whether any enabled plugin handles `operation` on `kind` (computed once per pair). */
   handles(operation: AdmissionOperation, kind: string): boolean {
-    const key = `${operation}/${kind}`;
-    let h = this.handled.get(key);
+    const byKind = this.handled.get(operation)!;
+    let h = byKind.get(kind);
     if (h === undefined) {
       const acts = (p: AdmissionPlugin) => p.kinds === undefined || p.kinds.includes(kind);
       h = this.mutating.get(operation)!.some(acts) || this.validating.get(operation)!.some(acts);
-      this.handled.set(key, h);
+      byKind.set(kind, h);
     }
     return h;
   }

@@ -34,7 +34,6 @@ export const defaultTolerationSeconds: AdmissionPlugin = {
   operations: ["CREATE", "UPDATE"],
   admit(req, { settings }) {
     // On update too (admission.NewHandler(Create, Update)): an apply that replaces the tolerations gets them back.
-    if (req.kind !== "Pod") return req.object;
     const pod = req.object as Pod;
     let memo = admitted.get(pod.spec);
     if (memo === undefined || memo.settings !== settings) {

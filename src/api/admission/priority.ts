@@ -25,7 +25,6 @@ export const priority: AdmissionPlugin = {
   kinds: ["Pod"],
   operations: ["CREATE"],
   admit(req) {
-    if (req.operation !== "CREATE" || req.kind !== "Pod") return req.object;
     const pod = req.object as Pod;
     let spec = admitted.get(pod.spec);
     if (spec === undefined) {
@@ -37,8 +36,11 @@ export const priority: AdmissionPlugin = {
         }
         value = SYSTEM_PRIORITY_CLASSES[name]!;
       }
+      if (pod.spec.priority !== undefined && pod.spec.priority !== value) {
+        return apiFailure(403, "Forbidden", `pods "${req.name}" is forbidden: the integer value of priority (${pod.spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`);
+      }
       const unchanged = pod.spec.priority === value && pod.spec.preemptionPolicy !== undefined;
-      spec = unchanged ? pod.spec : { ...pod.spec, priority: pod.spec.priority ?? value, preemptionPolicy: pod.spec.preemptionPolicy ?? DEFAULT_PREEMPTION_POLICY };
+      spec = unchanged ? pod.spec : { ...pod.spec, priority: value, preemptionPolicy: pod.spec.preemptionPolicy ?? DEFAULT_PREEMPTION_POLICY };
       admitted.set(pod.spec, spec);
     }
     return spec === pod.spec ? pod : { ...pod, spec };

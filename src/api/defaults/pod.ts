@@ -24,6 +24,8 @@ export const DEFAULT_PORT_PROTOCOL = "TCP";
 export const DEFAULT_PROBE = Object.freeze({ timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
 /** SetDefaults_HTTPGetAction: Scheme HTTP. */
 export const DEFAULT_HTTP_SCHEME = "HTTP";
+/** SetDefaults_HTTPGetAction: Path "/". */
+export const DEFAULT_HTTP_PATH = "/";
 
 /**
  * SetDefaults_Container's image pull policy: Always when the tag is "latest" or there is no tag and no digest,
@@ -52,8 +54,8 @@ function defaultProbe(p: unknown): unknown {
       changed = true;
     }
   }
-  if (isRecord(p.httpGet) && p.httpGet.scheme === undefined) {
-    out.httpGet = { ...p.httpGet, scheme: DEFAULT_HTTP_SCHEME };
+  if (isRecord(p.httpGet) && (p.httpGet.scheme === undefined || p.httpGet.path === undefined)) {
+    out.httpGet = { ...p.httpGet, scheme: p.httpGet.scheme ?? DEFAULT_HTTP_SCHEME, path: p.httpGet.path ?? DEFAULT_HTTP_PATH };
     changed = true;
   }
   return changed ? out : p;
@@ -102,3 +104,26 @@ export function defaultPodSpecFields(s: PodSpec, settings: Settings): PodSpec {
 
 /** SetDefaults_Pod: enableServiceLinks true (pods only, not templates: DefaultEnableServiceLinks). */
 export const DEFAULT_ENABLE_SERVICE_LINKS = true;
+
+/**
+ * SetDefaults_Pod's resources rule (pods only, not templates): a container that limits a resource without
+ * requesting it requests its limit. The same spec object when nothing was missing.
+ */
+export function defaultRequestsFromLimits(s: PodSpec): PodSpec {
+  let changed = false;
+  const fill = (list: Container[] | undefined) =>
+    list?.map((c) => {
+      const lim = c.resources?.limits;
+      if (!isRecord(lim)) return c;
+      const req = (c.resources?.requests ?? {}) as Record<string, unknown>;
+      const missing = Object.keys(lim).filter((r) => req[r] === undefined);
+      if (missing.length === 0) return c;
+      changed = true;
+      const requests = { ...req };
+      for (const r of missing) requests[r] = lim[r];
+      return { ...c, resources: { ...c.resources, requests: requests as Record<string, string> } };
+    });
+  const containers = fill(s.containers)!;
+  const initContainers = fill(s.initContainers);
+  return changed ? { ...s, containers, ...(initContainers ? { initContainers } : {}) } : s;
+}

@@ -4,6 +4,8 @@
  * read-only Kubernetes API will serve.
  */
 import type { KubeObject } from "../types.js";
+import type { FieldError } from "../validation/field-errors.js";
+import { validateObjectMeta } from "../validation/object-meta.js";
 import { apiVersionOf, type KindSpec } from "./kind-spec.js";
 import { deploymentKind } from "./kinds/deployment.js";
 import { eventKind } from "./kinds/event.js";
@@ -66,4 +68,14 @@ export function resourceNames(filter: (k: KindSpec) => boolean = () => true): st
 export function servedKind(apiVersion: string, kind: string): KindSpec | undefined {
   const k = byKind.get(kind);
   return k && apiVersionOf(k) === apiVersion ? k : undefined;
+}
+
+/**
+ * The strategy's Validate of a new object: ValidateObjectMeta with the kind's scope and name rule (every kind), then
+ * the kind's own checks.
+ */
+export function validateNew(spec: KindSpec, obj: KubeObject): FieldError[] {
+  const meta = validateObjectMeta(obj.metadata, spec.namespaced, spec.nameRule);
+  const own = spec.validate?.(obj) ?? [];
+  return meta.length === 0 ? own : [...meta, ...own];
 }

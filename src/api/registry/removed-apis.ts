@@ -13,13 +13,16 @@ export interface RemovedApi {
 }
 
 const rows: [string[], string[], string, string | undefined][] = [
-  [["extensions/v1beta1", "apps/v1beta1", "apps/v1beta2"], ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"], "1.16", "apps/v1"],
+  // Only the kinds each version served: apps/v1beta1 had no ReplicaSet or DaemonSet, extensions/v1beta1 no
+  // StatefulSet.
+  [["extensions/v1beta1"], ["Deployment", "ReplicaSet", "DaemonSet"], "1.16", "apps/v1"],
+  [["apps/v1beta1"], ["Deployment", "StatefulSet", "ControllerRevision"], "1.16", "apps/v1"],
+  [["apps/v1beta2"], ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "ControllerRevision"], "1.16", "apps/v1"],
   [["extensions/v1beta1"], ["NetworkPolicy"], "1.16", "networking.k8s.io/v1"],
   // Its successor policy/v1beta1 went too (1.25), with no replacement.
   [["extensions/v1beta1"], ["PodSecurityPolicy"], "1.16", undefined],
   [["extensions/v1beta1", "networking.k8s.io/v1beta1"], ["Ingress"], "1.22", "networking.k8s.io/v1"],
   [["networking.k8s.io/v1beta1"], ["IngressClass"], "1.22", "networking.k8s.io/v1"],
-  [["apps/v1beta1"], ["ControllerRevision"], "1.16", "apps/v1"],
   [["scheduling.k8s.io/v1alpha1", "scheduling.k8s.io/v1beta1"], ["PriorityClass"], "1.22", "scheduling.k8s.io/v1"],
   [["coordination.k8s.io/v1beta1"], ["Lease"], "1.22", "coordination.k8s.io/v1"],
   [["rbac.authorization.k8s.io/v1beta1"], ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"], "1.22", "rbac.authorization.k8s.io/v1"],
@@ -29,7 +32,7 @@ const rows: [string[], string[], string, string | undefined][] = [
   [["certificates.k8s.io/v1beta1"], ["CertificateSigningRequest"], "1.22", "certificates.k8s.io/v1"],
   [["storage.k8s.io/v1beta1"], ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment"], "1.22", "storage.k8s.io/v1"],
   [["authentication.k8s.io/v1beta1"], ["TokenReview"], "1.22", "authentication.k8s.io/v1"],
-  [["authorization.k8s.io/v1beta1"], ["LocalSubjectAccessReview", "SelfSubjectAccessReview", "SubjectAccessReview"], "1.22", "authorization.k8s.io/v1"],
+  [["authorization.k8s.io/v1beta1"], ["LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"], "1.22", "authorization.k8s.io/v1"],
   [["batch/v1beta1"], ["CronJob"], "1.25", "batch/v1"],
   [["discovery.k8s.io/v1beta1"], ["EndpointSlice"], "1.25", "discovery.k8s.io/v1"],
   [["events.k8s.io/v1beta1"], ["Event"], "1.25", "events.k8s.io/v1"],

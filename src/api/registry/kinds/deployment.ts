@@ -2,7 +2,6 @@
 import { defaultDeployment } from "../../defaults/apps.js";
 import type { Deployment } from "../../types.js";
 import { validateDeployment, validateSelectorUnchanged } from "../../validation/apps.js";
-import { validateObjectMeta } from "../../validation/object-meta.js";
 import { declaredReplicas, defineKind } from "../kind-spec.js";
 
 export const deploymentKind = defineKind<Deployment>({
@@ -21,7 +20,7 @@ export const deploymentKind = defineKind<Deployment>({
   /** PrepareForCreate: the status a client sent is dropped (a manifest exported with `kubectl get -o yaml`). */
   prepareForCreate: (o) => ({ ...o, status: EMPTY_STATUS }),
   default: defaultDeployment,
-  validate: (d) => [...validateObjectMeta(d.metadata, true, "subdomain"), ...validateDeployment(d)],
+  validate: validateDeployment,
   validateUpdate: (d, old) => [...validateDeployment(d), ...validateSelectorUnchanged(d, old)],
 });
 

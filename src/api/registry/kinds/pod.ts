@@ -1,9 +1,8 @@
 /** core/v1 Pod (pkg/registry/core/pod/strategy.go; defaults pkg/apis/core/v1/defaults.go). */
 import type { Settings } from "../../../settings.js";
-import { DEFAULT_ENABLE_SERVICE_LINKS, defaultPodSpecFields } from "../../defaults/pod.js";
+import { DEFAULT_ENABLE_SERVICE_LINKS, defaultPodSpecFields, defaultRequestsFromLimits } from "../../defaults/pod.js";
 import type { Pod } from "../../types.js";
 import type { FieldError } from "../../validation/field-errors.js";
-import { validateObjectMeta } from "../../validation/object-meta.js";
 import { validatePodSpec } from "../../validation/pod-spec.js";
 import { validatePodSpecUpdate } from "../../validation/pod-update.js";
 import { defineKind } from "../kind-spec.js";
@@ -18,7 +17,7 @@ const validated = new WeakMap<Pod["spec"], FieldError[]>();
 export function defaultPodSpec(spec: Pod["spec"], settings: Settings): Pod["spec"] {
   const memo = defaulted.get(spec);
   if (memo !== undefined && memo.settings === settings) return memo.spec;
-  let out = defaultPodSpecFields(spec, settings);
+  let out = defaultRequestsFromLimits(defaultPodSpecFields(spec, settings));
   if (out.enableServiceLinks === undefined) out = { ...out, enableServiceLinks: DEFAULT_ENABLE_SERVICE_LINKS };
   defaulted.set(spec, { settings, spec: out });
   defaulted.set(out, { settings, spec: out });
@@ -44,10 +43,9 @@ export const podKind = defineKind<Pod>({
   /** PrepareForCreate: whatever status the client sent is dropped; a new pod is Pending with its QoS class. */
   prepareForCreate: (pod) => ({ ...pod, status: { phase: "Pending", qosClass: podQosClass(pod.spec) } }),
   validate: (pod) => {
-    const meta = validateObjectMeta(pod.metadata, true, "subdomain");
     let spec = validated.get(pod.spec);
     if (spec === undefined) validated.set(pod.spec, (spec = validatePodSpec(pod.spec, ["spec"])));
-    return meta.length === 0 ? spec : [...meta, ...spec];
+    return spec;
   },
   validateUpdate: (pod, old) => validatePodSpecUpdate(pod, old),
 });

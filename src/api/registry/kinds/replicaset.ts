@@ -2,7 +2,6 @@
 import { defaultReplicaSet } from "../../defaults/apps.js";
 import type { ReplicaSet } from "../../types.js";
 import { validateReplicaSet, validateSelectorUnchanged } from "../../validation/apps.js";
-import { validateObjectMeta } from "../../validation/object-meta.js";
 import { declaredReplicas, defineKind } from "../kind-spec.js";
 
 export const replicaSetKind = defineKind<ReplicaSet>({
@@ -21,7 +20,7 @@ export const replicaSetKind = defineKind<ReplicaSet>({
   /** PrepareForCreate: the status a client sent is dropped (a manifest exported with `kubectl get -o yaml`). */
   prepareForCreate: (o) => ({ ...o, status: EMPTY_STATUS }),
   default: defaultReplicaSet,
-  validate: (rs) => [...validateObjectMeta(rs.metadata, true, "subdomain"), ...validateReplicaSet(rs)],
+  validate: validateReplicaSet,
   validateUpdate: (rs, old) => [...validateReplicaSet(rs), ...validateSelectorUnchanged(rs, old)],
 });
 

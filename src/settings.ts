@@ -91,8 +91,8 @@ export interface Settings {
    *  this many, oldest first; 0 turns that off (count). Upstream 12500;
    *  pkg/controller/podgc/config/v1alpha1/defaults.go. */
   terminatedPodGCThreshold: number;
-  /** kube-controller-manager --kube-api-qps: the controllers' shared client token bucket refill rate (requests per
-   *  second). Upstream 20; pkg/controller/apis/config/v1alpha1/defaults.go. */
+  /** kube-controller-manager --kube-api-qps: each controller's client token bucket refill rate (requests per
+   *  second; every controller has its own client). Upstream 20; pkg/controller/apis/config/v1alpha1/defaults.go. */
   controllerManagerQPS: number;
   /** kube-controller-manager --kube-api-burst: the controllers' client bucket size (requests). Upstream 30; same file. */
   controllerManagerBurst: number;
@@ -100,11 +100,6 @@ export interface Settings {
   schedulerQPS: number;
   /** kube-scheduler clientConnection.burst (requests). Upstream 100; same file. */
   schedulerBurst: number;
-  /** kubelet kubeAPIQPS, per kubelet (requests per second). Upstream 50 since v1.27 (5 before);
-   *  pkg/kubelet/apis/config/v1beta1/defaults.go. */
-  kubeletQPS: number;
-  /** kubelet kubeAPIBurst (requests). Upstream 100 since v1.27 (10 before); same file. */
-  kubeletBurst: number;
   /** Time between a client's request leaving its rate limiter and the API server committing it (ms). Model
    *  parameter; default 0, so every upstream grace period and timeout reads exactly in the reports. */
   apiRequestLatency: number;
@@ -163,8 +158,6 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   controllerManagerBurst: 30,
   schedulerQPS: 50,
   schedulerBurst: 100,
-  kubeletQPS: 50,
-  kubeletBurst: 100,
   apiRequestLatency: 0,
   burstReplicas: 500,
   clusterCIDR: "10.128.0.0/9",

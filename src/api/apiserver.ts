@@ -40,7 +40,8 @@ export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", NODE_
 const NAME_SUFFIX_LENGTH = 5;
 /**
  * The kube-apiserver: the only writer of the store. It assigns uid, resourceVersion, generation and timestamps,
- * runs admission (NamespaceLifecycle, DefaultTolerationSeconds, pod defaults), enforces optimistic concurrency
+ * defaults and validates objects by their kind's registry entry (src/api/registry), runs the admission chain
+ * (NamespaceLifecycle, Priority, DefaultTolerationSeconds: src/api/admission), enforces optimistic concurrency
  * (an update carrying a stale resourceVersion gets 409 Conflict), implements graceful pod deletion
  * (deletionTimestamp first; the kubelet finishes it) and cascades deletes to dependents by ownerReferences
  * (the garbage collector's background propagation, done at once).

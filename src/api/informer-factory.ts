@@ -8,6 +8,7 @@ import { mustKindSpec } from "./registry/registry.js";
 import type { Store } from "./store.js";
 import type { Deployment, KubeObject, Lease, Node, Pod, ReplicaSet } from "./types.js";
 
+/** One lazily created shared informer per registered kind; the getters name the kinds components read today. */
 export class InformerFactory {
   private readonly informers = new Map<string, Informer<KubeObject>>();
 

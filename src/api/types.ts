@@ -241,7 +241,6 @@ export interface Namespace extends KubeObject {
   status?: { phase: "Active" | "Terminating" };
 }
 
-/** Kinds whose objects live in a namespace; all others are cluster-scoped. */
 
 /** The store key of an object: "namespace/name", or "name" for cluster-scoped kinds. */
 export function objectKey(namespace: string | undefined, name: string): string {

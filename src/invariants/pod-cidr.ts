@@ -10,12 +10,9 @@ export const POD_CIDR: InvariantInfo = {
   when: "every-event",
 };
 
-/** core/v1 NodeSpec's pod CIDR fields (src/api/types.ts NodeSpec lacks them so far). */
-type WithPodCIDRs = { podCIDR?: string; podCIDRs?: string[] };
-
 /** The pod CIDR a node carries (spec.podCIDR), or undefined. */
 export function podCIDROf(node: Node): string | undefined {
-  return (node.spec as WithPodCIDRs | undefined)?.podCIDR;
+  return node.spec?.podCIDR;
 }
 
 /**
@@ -26,7 +23,7 @@ export function podCIDROf(node: Node): string | undefined {
 export function podCIDRViolations(node: Node, previous: string | undefined, holder: string | undefined, cluster: Cidr, maskSize: number, time: number): Violation[] {
   const out: Violation[] = [];
   const report = (message: string) => out.push({ invariant: POD_CIDR.name, time, object: describe(node), message });
-  const spec = node.spec as WithPodCIDRs | undefined;
+  const spec = node.spec;
   const cidr = spec?.podCIDR;
   if (previous !== undefined && cidr !== previous) report(`spec.podCIDR changed from ${previous} to ${cidr ?? "(none)"}: it is set once`);
   if (cidr === undefined) return out;
@@ -78,7 +75,7 @@ export const POD_CIDR_CHECK: InvariantRegistration = {
           const cidr = podCIDROf(node);
           const before = cidrOf.get(name);
           // Most Node writes are status reports that leave the block as it was, judged already.
-          const same = cidr === before && (cidr === undefined || (node.spec as WithPodCIDRs).podCIDRs?.[0] === cidr);
+          const same = cidr === before && (cidr === undefined || node.spec.podCIDRs?.[0] === cidr);
           if (!same) {
             const holder = cidr === undefined ? undefined : holderOf.get(cidr);
             const vs = podCIDRViolations(node, before, holder === name ? undefined : holder, range, nodeCIDRMaskSize, cluster.sim.now);

@@ -7,10 +7,9 @@
  * the network address itself, the gateway (network + 1, the bridge's address) and the broadcast address are never
  * given to a pod. A /24 such as 10.128.0.0/24 therefore gives 10.128.0.2 .. 10.128.0.254, 253 addresses.
  *
- * NOTE: host-local allocates round-robin from the last address it reserved and skips addresses still in use; here
- * the n-th pod started on a node gets the n-th address of the range, wrapping around, without tracking releases.
- * The two agree until a node has started more pods than its range holds; with the default maxPods of 110 and a /24,
- * a node would have to start 253 pods before an address repeats, and then only one of a long-gone pod.
+ * host-local allocates round robin from the last address it reserved and skips addresses still in use; the kubelet
+ * (src/kubelet/kubelet.ts takePodIP) does the same over these offsets, so no two pods of a node share an address,
+ * and a pod finding none free fails its sandbox and waits.
  */
 import { formatIPv4, parseCidr, type Cidr } from "../api/cidr.js";
 import type { Node } from "../api/types.js";

@@ -1,6 +1,6 @@
 import type { ApiFailure, ApiResult } from "../api/api-result.js";
 import { threeWayMerge } from "../api/patch/three-way-merge.js";
-import { isNamespaced } from "../api/registry/registry.js";
+import { isNamespaced, mustKindSpec } from "../api/registry/registry.js";
 import type { Deployment, KubeObject, ReplicaSet } from "../api/types.js";
 import type { Cluster } from "../cluster.js";
 import { assertNever } from "../engine/assert-never.js";
@@ -73,7 +73,7 @@ export class TimelinePlayer {
       }
       case "scale": {
         const cur = cp.api.get<Deployment | ReplicaSet>(a.kind, a.namespace, a.name);
-        if (!cur) return this.report(a.source, `${a.kind.toLowerCase()}s "${a.name}" not found in namespace ${a.namespace}`);
+        if (!cur) return this.report(a.source, `${mustKindSpec(a.kind).plural} "${a.name}" not found in namespace ${a.namespace}`);
         const r = cp.api.update({ ...cur, spec: { ...cur.spec, replicas: a.replicas } } as Deployment | ReplicaSet);
         if (!r.ok) this.report(a.source, r.message);
         return;

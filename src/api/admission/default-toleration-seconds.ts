@@ -28,6 +28,7 @@ export function defaultTolerations(tolerations: Toleration[] | undefined, settin
 // Pods of one template share one spec: the admitted spec is computed once per spec object.
 const admitted = new WeakMap<Pod["spec"], { settings: Settings; spec: Pod["spec"] }>();
 
+/** The plugin (pods, on create and update). */
 export const defaultTolerationSeconds: AdmissionPlugin = {
   name: "DefaultTolerationSeconds",
   kinds: ["Pod"],

@@ -20,6 +20,7 @@ export const DEFAULT_PREEMPTION_POLICY = "PreemptLowerPriority";
 
 const admitted = new WeakMap<Pod["spec"], Pod["spec"]>();
 
+/** The plugin (pods, on create). */
 export const priority: AdmissionPlugin = {
   name: "Priority",
   kinds: ["Pod"],

@@ -4,7 +4,7 @@
  * which DaemonSet pods do.
  */
 import { UNSCHEDULABLE_TAINT } from "../../api/taints.js";
-import type { Pod, Taint } from "../../api/types.js";
+import type { Pod } from "../../api/types.js";
 import type { CycleState, FilterPlugin, NodeInfo } from "../framework.js";
 import { ActionType, Code, Status } from "../framework.js";
 import { tolerationsTolerateTaint } from "../../api/tolerations.js";

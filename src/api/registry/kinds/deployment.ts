@@ -4,6 +4,7 @@ import type { Deployment } from "../../types.js";
 import { validateDeployment, validateSelectorUnchanged } from "../../validation/apps.js";
 import { declaredReplicas, defineKind } from "../kind-spec.js";
 
+/** apps/v1 Deployment: scale and status subresources, generation, owns ReplicaSets; SetDefaults_Deployment, ValidateDeployment(Update). */
 export const deploymentKind = defineKind<Deployment>({
   group: "apps",
   version: "v1",

@@ -2,6 +2,7 @@
 import type { KubeObject } from "../../types.js";
 import { defineKind } from "../kind-spec.js";
 
+/** core/v1 Event: recorded by components (events.jsonl), never named by a scenario. */
 export const eventKind = defineKind<KubeObject>({
   group: "",
   version: "v1",

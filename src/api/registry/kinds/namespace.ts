@@ -7,6 +7,7 @@ export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 /** The finalizer a namespace gets on create (FinalizerKubernetes), removed once its content is gone. */
 export const NAMESPACE_FINALIZER = "kubernetes";
 
+/** core/v1 Namespace (cluster-scoped, DNS-1123 label names): holds the namespaced objects; deleting it deletes them. */
 export const namespaceKind = defineKind<Namespace>({
   group: "",
   version: "v1",

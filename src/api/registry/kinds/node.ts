@@ -2,6 +2,7 @@
 import type { Node } from "../../types.js";
 import { defineKind } from "../kind-spec.js";
 
+/** core/v1 Node (cluster-scoped): registered by its kubelet from the scenario's pools, not from manifests. */
 export const nodeKind = defineKind<Node>({
   group: "",
   version: "v1",

@@ -24,6 +24,7 @@ export function defaultPodSpec(spec: Pod["spec"], settings: Settings): Pod["spec
   return out;
 }
 
+/** core/v1 Pod: status subresource, graceful deletion, SetDefaults_Pod, ValidatePod / ValidatePodUpdate, status reset on create. */
 export const podKind = defineKind<Pod>({
   group: "",
   version: "v1",

@@ -4,6 +4,7 @@ import type { ReplicaSet } from "../../types.js";
 import { validateReplicaSet, validateSelectorUnchanged } from "../../validation/apps.js";
 import { declaredReplicas, defineKind } from "../kind-spec.js";
 
+/** apps/v1 ReplicaSet: scale and status subresources, generation, owns Pods; SetDefaults_ReplicaSet, ValidateReplicaSet(Update). */
 export const replicaSetKind = defineKind<ReplicaSet>({
   group: "apps",
   version: "v1",

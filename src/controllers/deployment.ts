@@ -1,4 +1,5 @@
 import { withFields } from "../api/copy.js";
+import type { ApiClient } from "../api/client.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { controllerRef, setCondition } from "../api/pod-util.js";
 import type { Deployment, Pod, ReplicaSet } from "../api/types.js";
@@ -25,11 +26,16 @@ export class DeploymentController {
   private readonly queue: WorkQueue;
 
   /** @param pods the ReplicaSet controller's index of pods by owner, which the Recreate strategy consults. */
+  /** Its client: the history cleanup's deletes go through it. NOTE: the rollout's own writes (ReplicaSet create,
+   *  scale, status) use the API server directly for now: the rollout reads their results in the same sync. */
+  private readonly client: ApiClient;
+
   constructor(
     private readonly cp: ControlPlane,
     private readonly pods: { podsOwnedBy(uid: string): Iterable<Pod> },
   ) {
     this.queue = new WorkQueue(cp.sim, "deployment-controller", (key) => this.reconcile(key));
+    this.client = cp.client("deployment-controller", "controllerManager");
     cp.informers.deployments.addHandlers({ onAdd: (d) => this.queue.add(d.metadata), onUpdate: (_o, d) => this.queue.add(d.metadata) });
     const owner = (rs: ReplicaSet) => {
       const ref = controllerRef(rs);
@@ -131,7 +137,10 @@ export class DeploymentController {
   private cleanupOldReplicaSets(d: Deployment, old: ReplicaSet[]): void {
     const limit = d.spec.revisionHistoryLimit ?? DEPLOYMENT_DEFAULTS.revisionHistoryLimit;
     const idle = old.filter((rs) => (rs.spec.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0);
-    for (let k = 0; k < idle.length - limit; k++) this.cp.api.delete("ReplicaSet", idle[k].metadata.namespace, idle[k].metadata.name);
+    for (let k = 0; k < idle.length - limit; k++) {
+      const { namespace, name } = idle[k]!.metadata;
+      this.client.request(() => this.cp.api.delete("ReplicaSet", namespace, name));
+    }
   }
 
   private createRS(d: Deployment, hash: string, replicas: number, all: ReplicaSet[]): ReplicaSet | undefined {

@@ -6,6 +6,7 @@ import type { Condition, Lease, Node, Pod, Taint } from "../api/types.js";
 import { assertNever } from "../engine/assert-never.js";
 import type { Context } from "../engine/simulation.js";
 import { NODE_LEASE_NAMESPACE } from "../api/apiserver.js";
+import type { ApiClient } from "../api/client.js";
 import type { PodsByNode } from "../api/pods-by-node.js";
 import { WorkQueue } from "./runtime.js";
 import { TokenBucket } from "../api/token-bucket.js";
@@ -87,8 +88,11 @@ export class NodeLifecycleController {
   private readonly monitorEvent: NlcEvent = { t: "monitor" };
   private readonly taintPassEvent: NlcEvent = { t: "taintPass" };
 
+  private readonly client: ApiClient;
+
   constructor(private readonly cp: ControlPlane, private readonly podsByNode: PodsByNode) {
     this.ctx = cp.sim.register<NlcEvent>("node-lifecycle-controller", (e) => this.on(e));
+    this.client = cp.client("node-lifecycle-controller", "controllerManager");
     this.noSchedule = new WorkQueue(cp.sim, "node-lifecycle-controller/noschedule", (key) => this.reconcileNoScheduleTaints(key.name));
     cp.informers.nodes.addHandlers({
       onAdd: (n) => this.noSchedule.add(n.metadata),
@@ -301,17 +305,27 @@ export class NodeLifecycleController {
     this.cp.api.update(withFields(node, { spec: withFields(node.spec, { taints: taints.length > 0 ? taints : undefined }) }), { force: true });
   }
 
-  /** MarkPodsNotReady (pkg/controller/util/node/controller_utils.go): Ready=False on every pod of the node. */
+  /**
+   * MarkPodsNotReady (pkg/controller/util/node/controller_utils.go): Ready=False on every pod of the node, each a
+   * status update through the controller's rate-limited client (the pod is read when its turn comes), and the
+   * NodeNotReady event once it is written.
+   */
   private markPodsNotReady(nodeName: string): void {
-    const t = this.cp.clock.time();
     for (const cached of [...this.podsByNode.pods(nodeName)]) {
-      const pod = this.cp.api.get<Pod>("Pod", cached.metadata.namespace, cached.metadata.name);
-      if (!pod || pod.spec.nodeName !== nodeName) continue;
-      const ready = getCondition(pod.status.conditions, "Ready");
-      if (!ready || ready.status === "False") continue;
-      const conditions = setCondition(pod.status.conditions, { ...ready, status: "False", lastTransitionTime: t });
-      this.cp.api.updateStatus(withFields(pod, { status: withFields(pod.status, { conditions }) }));
-      this.cp.events.record(pod, "Warning", "NodeNotReady", "Node is not ready", "node-controller");
+      const { namespace, name } = cached.metadata;
+      this.client.request(
+        () => {
+          const pod = this.cp.api.get<Pod>("Pod", namespace, name);
+          if (!pod || pod.spec.nodeName !== nodeName) return undefined;
+          const ready = getCondition(pod.status.conditions, "Ready");
+          if (!ready || ready.status === "False") return undefined;
+          const conditions = setCondition(pod.status.conditions, { ...ready, status: "False", lastTransitionTime: this.cp.clock.time() });
+          return this.cp.api.updateStatus(withFields(pod, { status: withFields(pod.status, { conditions }) }));
+        },
+        (r) => {
+          if (r?.ok) this.cp.events.record(r.object, "Warning", "NodeNotReady", "Node is not ready", "node-controller");
+        },
+      );
     }
   }
 

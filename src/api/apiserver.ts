@@ -6,9 +6,9 @@ import { canonicalJson } from "./canonical-json.js";
 import { AdmissionChain, enabledPlugins } from "./admission/chain.js";
 import { isFailure, type AdmissionRequest } from "./admission/plugin.js";
 import { apiFailure, type ApiFailure, type ApiResult } from "./api-result.js";
-import { qualifiedKind } from "./registry/kind-spec.js";
+import { qualifiedKind, type KindSpec } from "./registry/kind-spec.js";
 import { mustKindSpec, NAMESPACED_KINDS, validateNew } from "./registry/registry.js";
-import { fieldError, invalidMessage } from "./validation/field-errors.js";
+import { fieldError, invalidMessage, type FieldError } from "./validation/field-errors.js";
 import { withFields } from "./copy.js";
 import { SAFE_ALPHANUMS } from "./names.js";
 import type { Store } from "./store.js";
@@ -87,7 +87,7 @@ export class ApiServer {
     obj = admitted as T;
     const m = obj.metadata;
     if (!m.name) {
-      if (!m.generateName) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), "", [fieldError.required(["metadata", "name"], "name or generateName is required")]));
+      if (!m.generateName) return invalid(spec, "", [fieldError.required(["metadata", "name"], "name or generateName is required")]);
       do m.name = m.generateName + this.suffix();
       while (this.store.get(input.kind, m.namespace, m.name));
     }
@@ -98,7 +98,7 @@ export class ApiServer {
     delete m.resourceVersion;
     if (spec.prepareForCreate) obj = spec.prepareForCreate(obj);
     const errs = validateNew(spec, obj);
-    if (errs.length > 0) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), obj.metadata.name, errs));
+    if (errs.length > 0) return invalid(spec, obj.metadata.name, errs);
     req.object = obj;
     req.name = obj.metadata.name;
     const refused = this.admission.validate(req);
@@ -128,7 +128,7 @@ export class ApiServer {
       next = r as T;
     }
     let generation = cur.metadata.generation ?? 1;
-    if (spec.tracksGeneration && specChanged(next, cur)) generation++;
+    if (spec.tracksGeneration && (specChanged(next, cur) || (spec.annotationsBumpGeneration === true && annotationsChanged(next, cur)))) generation++;
     // Server-owned fields come from the stored object. Assigned only when set: deleting keys would push the object
     // into V8's slow dictionary mode, and leases make this the hottest write path.
     const meta: ObjectMeta = withFields(next.metadata, { uid: cur.metadata.uid, creationTimestamp: cur.metadata.creationTimestamp, generation });
@@ -140,7 +140,7 @@ export class ApiServer {
     if (spec.statusSubresource) patch.status = (cur as KubeObject & { status?: unknown }).status;
     const obj = withFields(next, patch);
     const errs = spec.validateUpdate?.(obj, cur);
-    if (errs && errs.length > 0) return apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), obj.metadata.name, errs));
+    if (errs && errs.length > 0) return invalid(spec, obj.metadata.name, errs);
     if (admitted) {
       const refused = this.admission.validate({ operation: "UPDATE", kind: input.kind, namespace: cur.metadata.namespace, name: cur.metadata.name, object: obj });
       if (refused) return refused;
@@ -260,4 +260,16 @@ function specChanged(next: KubeObject, cur: KubeObject): boolean {
   const a = (next as KubeObject & { spec?: unknown }).spec;
   const b = (cur as KubeObject & { spec?: unknown }).spec;
   return a !== b && canonicalJson(a ?? null) !== canonicalJson(b ?? null);
+}
+
+/** True when the annotations differ by canonical equality (absent and empty are the same). */
+function annotationsChanged(next: KubeObject, cur: KubeObject): boolean {
+  const a = next.metadata.annotations;
+  const b = cur.metadata.annotations;
+  return a !== b && canonicalJson(a ?? {}) !== canonicalJson(b ?? {});
+}
+
+/** A 422 Invalid as apierrors.NewInvalid builds it: the message, and the causes as details. */
+function invalid(spec: KindSpec, name: string, causes: FieldError[]): ApiFailure {
+  return { ...apiFailure(422, "Invalid", invalidMessage(qualifiedKind(spec), name, causes)), details: { kind: spec.kind, name, causes } };
 }

@@ -1,5 +1,6 @@
 import type { ApiFailure, ApiResult } from "../api/api-result.js";
 import { threeWayMerge } from "../api/patch/three-way-merge.js";
+import { fieldErrorText } from "../api/validation/field-errors.js";
 import { isNamespaced, mustKindSpec } from "../api/registry/registry.js";
 import type { Deployment, KubeObject, ReplicaSet } from "../api/types.js";
 import type { Cluster } from "../cluster.js";
@@ -98,8 +99,9 @@ export class TimelinePlayer {
  * CheckErr rebuilds the message around the field errors), `Error from server (Forbidden): ...` otherwise.
  */
 export function kubectlError(kind: string, name: string, f: ApiFailure): string {
-  const marker = " is invalid: ";
-  const i = f.message.indexOf(marker);
-  if (f.code === 422 && i >= 0) return `The ${kind} ${JSON.stringify(name)} is invalid: ${f.message.slice(i + marker.length)}`;
+  if (f.details) {
+    const texts = f.details.causes.map(fieldErrorText);
+    return `The ${kind} ${JSON.stringify(name)} is invalid: ${texts.length === 1 ? texts[0] : `[${texts.join(", ")}]`}`;
+  }
   return `Error from server (${f.reason}): ${f.message}`;
 }

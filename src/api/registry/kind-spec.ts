@@ -27,6 +27,8 @@ export interface KindSpec<T extends KubeObject = KubeObject> {
   readonly scaleSubresource: boolean;
   /** metadata.generation is bumped when the spec changes (canonical equality). */
   readonly tracksGeneration: boolean;
+  /** Also bump generation when annotations change (the Deployment strategy's PrepareForUpdate does). */
+  readonly annotationsBumpGeneration?: boolean;
   /** How metadata.name is validated (ValidateObjectMeta's name function). */
   readonly nameRule: NameRule;
   /** Kinds whose objects the garbage collector looks through for dependents when one of these is deleted. */

@@ -16,6 +16,8 @@ export const deploymentKind = defineKind<Deployment>({
   statusSubresource: true,
   scaleSubresource: true,
   tracksGeneration: true,
+  // PrepareForUpdate (pkg/registry/apps/deployment/strategy.go): spec or annotations changed.
+  annotationsBumpGeneration: true,
   dependents: ["ReplicaSet"],
   podsDeclared: (o) => declaredReplicas(o.spec?.replicas),
   /** PrepareForCreate: the status a client sent is dropped (a manifest exported with `kubectl get -o yaml`). */

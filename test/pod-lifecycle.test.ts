@@ -18,13 +18,15 @@ const rejected: PodLifecycleEvent = { t: "rejected", reason: "OutOfcpu", message
 const started: PodLifecycleEvent = { t: "containersStarted" };
 const noNetwork: PodLifecycleEvent = { t: "networkNotReady" };
 const network: PodLifecycleEvent = { t: "networkReady" };
+const NO_IP = "Failed to create pod sandbox: ... no IP addresses available in range set: 10.0.0.2-10.0.0.2";
+const sandboxFailed: PodLifecycleEvent = { t: "sandboxFailed", message: NO_IP };
 const deletion: PodLifecycleEvent = { t: "deletionRequested", graceMs: 30_000, terminal: false };
 const terminalDeletion: PodLifecycleEvent = { t: "deletionRequested", graceMs: 30_000, terminal: true };
 const stopped: PodLifecycleEvent = { t: "containersStopped" };
 const resync: PodLifecycleEvent = { t: "resync" };
 const removed: PodLifecycleEvent = { t: "podRemoved" };
 const nodeStopped: PodLifecycleEvent = { t: "nodeStopped" };
-const EVENTS = [update, terminalUpdate, admitted, rejected, started, noNetwork, network, deletion, terminalDeletion, stopped, resync, removed, nodeStopped];
+const EVENTS = [update, terminalUpdate, admitted, rejected, started, noNetwork, network, sandboxFailed, deletion, terminalDeletion, stopped, resync, removed, nodeStopped];
 
 // Actions.
 const admit: PodLifecycleAction = { t: "admit" };
@@ -35,6 +37,7 @@ const creating: PodLifecycleAction = { t: "postStatus", status: "ContainerCreati
 const running: PodLifecycleAction = { t: "postStatus", status: "Running" };
 const runtimeStart: PodLifecycleAction = { t: "runtimeStart" };
 const reportNoNetwork: PodLifecycleAction = { t: "reportNetworkNotReady" };
+const reportSandboxFailed: PodLifecycleAction = { t: "reportSandboxFailed", message: NO_IP };
 const killing: PodLifecycleAction = { t: "recordKilling" };
 const runtimeStop: PodLifecycleAction = { t: "runtimeStop", graceMs: 30_000 };
 const runtimeRemove: PodLifecycleAction = { t: "runtimeRemove" };
@@ -63,6 +66,7 @@ const ROWS: Row[] = [
   ignored("Absent", rejected, "no admission was asked for"),
   ignored("Absent", started, "the kubelet started nothing for this instance"),
   ignored("Absent", noNetwork, "only a start can find the network missing"),
+  ignored("Absent", sandboxFailed, "only a start creates a sandbox"),
   ignored("Absent", network, "nothing waits for the network"),
   // A pod found being deleted (a kubelet restarting): its pod worker starts out terminating (SyncTerminatingPod),
   // and the pod counts against the node until its containers have stopped.
@@ -84,6 +88,7 @@ const ROWS: Row[] = [
   row("Admitting", rejected, "Rejected", [reject], "a pod that does not fit is rejected"),
   ignored("Admitting", started, "nothing was started yet"),
   ignored("Admitting", noNetwork, "only a start can find the network missing"),
+  ignored("Admitting", sandboxFailed, "only a start creates a sandbox"),
   ignored("Admitting", network, "nothing waits for the network"),
   ignored("Admitting", deletion, "a deletion is seen on the next informer delivery, after admission"),
   ignored("Admitting", terminalDeletion, "as above"),
@@ -99,6 +104,7 @@ const ROWS: Row[] = [
   ignored("Rejected", rejected, "admission is over"),
   ignored("Rejected", started, "nothing was started"),
   ignored("Rejected", noNetwork, "only a start can find the network missing"),
+  ignored("Rejected", sandboxFailed, "only a start creates a sandbox"),
   ignored("Rejected", network, "nothing waits for the network"),
   // Nothing to kill (no Killing events); canBeDeleted holds at once, the delete is confirmed on the next pass.
   row("Rejected", deletion, "Stopped", [requeue], "a rejected pod's deletion is only confirmed"),
@@ -118,6 +124,9 @@ const ROWS: Row[] = [
   // SyncPod: "network is not ready" (a Warning NetworkNotReady event) before any sandbox is created; only
   // host-network pods may start. The pod stays ContainerCreating and keeps its place on the node.
   row("Starting", noNetwork, "WaitingForNetwork", [reportNoNetwork], "no pod network: wait, ContainerCreating"),
+  // createPodSandbox failed (the CNI plugin had no free pod IP): FailedCreatePodSandBox, and the pod waits in
+  // ContainerCreating until an address frees (networkReady).
+  row("Starting", sandboxFailed, "WaitingForNetwork", [reportSandboxFailed], "no free pod IP: wait, ContainerCreating"),
   ignored("Starting", network, "it is not waiting"),
   // pod_workers: a deletion makes the worker terminating; SyncTerminatingPod kills every container within the grace
   // period (killContainer records "Killing: Stopping container <name>"). The pending start is abandoned.
@@ -137,6 +146,7 @@ const ROWS: Row[] = [
   ignored("WaitingForNetwork", rejected, "admission is over"),
   ignored("WaitingForNetwork", started, "nothing was started"),
   ignored("WaitingForNetwork", noNetwork, "already waiting (upstream's retries would repeat the event)"),
+  ignored("WaitingForNetwork", sandboxFailed, "already waiting"),
   // The network plugin became ready (the node got its pod CIDR): the next SyncPod creates the sandbox.
   row("WaitingForNetwork", network, "Starting", [runtimeStart], "network ready: the start goes ahead"),
   // Terminating a pod that never got a sandbox: KillPod has nothing to kill, so no Killing events; the pod stops
@@ -155,6 +165,7 @@ const ROWS: Row[] = [
   ignored("Running", rejected, "admission is over"),
   ignored("Running", started, "a repeated report"),
   ignored("Running", noNetwork, "only a start can find the network missing"),
+  ignored("Running", sandboxFailed, "only a start creates a sandbox"),
   ignored("Running", network, "nothing waits for the network"),
   row("Running", deletion, "Stopping", [killing, runtimeStop], "SyncTerminatingPod: kill within the grace period"),
   row("Running", terminalDeletion, "Stopping", [killing, runtimeStop], "as for Starting"),
@@ -173,6 +184,7 @@ const ROWS: Row[] = [
   // The old kubelet ignored a start for a pod not starting; pod_workers never calls SyncPod once terminating.
   ignored("Stopping", started, "a late start report for a pod being stopped"),
   ignored("Stopping", noNetwork, "only a start can find the network missing"),
+  ignored("Stopping", sandboxFailed, "only a start creates a sandbox"),
   ignored("Stopping", network, "nothing waits for the network"),
   // A second delete with a shorter grace period (the API server only ever shortens it): the runtime may bring the
   // end forward (pod_workers restarts the kill with the shorter grace). No second round of Killing events.
@@ -191,6 +203,7 @@ const ROWS: Row[] = [
   ignored("Stopped", rejected, "admission is over"),
   ignored("Stopped", started, "nothing was started"),
   ignored("Stopped", noNetwork, "only a start can find the network missing"),
+  ignored("Stopped", sandboxFailed, "only a start creates a sandbox"),
   ignored("Stopped", network, "nothing waits for the network"),
   // A shorter grace cannot end a stop that is already over.
   ignored("Stopped", deletion, "already stopped"),

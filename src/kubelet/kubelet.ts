@@ -43,8 +43,6 @@ interface PodWork extends PodSandboxRef {
   demand: PodDemand | undefined;
   /** The pending `resync` event, if any. */
   requeue: EventId | undefined;
-  /** The last sandbox attempt found no free pod IP (the pod waits for one, as for a network). */
-  ipExhausted?: boolean;
 }
 
 // The payload-free lifecycle events, shared.
@@ -360,13 +358,12 @@ export class Kubelet {
         if (!this.podIPs.has(work.key)) {
           const offset = this.takePodIP();
           if (offset === undefined) {
-            work.ipExhausted = true;
-            this.apply(work, NETWORK_NOT_READY, pod);
+            const message = `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type="host-local" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${this.podIPRange()}`;
+            this.apply(work, { t: "sandboxFailed", message }, pod);
             return;
           }
           this.podIPs.set(work.key, offset);
         }
-        work.ipExhausted = false;
         const { runtime } = this;
         runtime.runPodSandbox(work);
         // NOTE: no ImageStatus / PullImage yet: every image is present (EnsureImageExists would find it so).
@@ -376,11 +373,10 @@ export class Kubelet {
         }
         return;
       }
+      case "reportSandboxFailed":
+        this.cp.events.record(needPod(pod, action), "Warning", "FailedCreatePodSandBox", action.message, "kubelet", this.nodeName);
+        return;
       case "reportNetworkNotReady":
-        if (work.ipExhausted) {
-          this.cp.events.record(needPod(pod, action), "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type="host-local" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${this.podIPRange()}`, "kubelet", this.nodeName);
-          return;
-        }
         this.cp.events.record(needPod(pod, action), "Warning", "NetworkNotReady", `network is not ready: ${NETWORK_NOT_READY_MESSAGE}`, "kubelet", this.nodeName);
         return;
       case "recordKilling": {

@@ -11,7 +11,7 @@
  *
  *   Absent --podUpdate--> Admitting --admitted--> Starting --containersStarted--> Running
  *                                   --rejected--> Rejected
- *   Starting --networkNotReady--> WaitingForNetwork --networkReady--> Starting
+ *   Starting --networkNotReady | sandboxFailed--> WaitingForNetwork --networkReady--> Starting
  *   Starting | Running | Absent --deletionRequested--> Stopping --containersStopped--> Absent (deletion confirmed)
  *   Rejected | WaitingForNetwork | Absent (terminal pod) --deletionRequested--> Stopped --resync--> Absent (confirmed)
  *
@@ -33,8 +33,9 @@ export type PodLifecycleState =
   | "Rejected"
   /** Admitted; its containers are being started (SyncPod); the pod is ContainerCreating. */
   | "Starting"
-  /** Admitted, but the node's pod network is not ready (it has no pod CIDR), so no sandbox can be created: SyncPod
-   *  stops at "network is not ready". The pod stays ContainerCreating and holds its resources. */
+  /** Admitted, but no sandbox can be created: the node's pod network is not ready (it has no pod CIDR; SyncPod
+   *  stops at "network is not ready"), or the sandbox's network setup failed (no free pod IP). The pod stays
+   *  ContainerCreating and holds its resources until `networkReady`. */
   | "WaitingForNetwork"
   /** Its containers run; the pod is Running and Ready. */
   | "Running"
@@ -56,8 +57,10 @@ export type PodLifecycleEvent =
   | { readonly t: "containersStarted" }
   /** The pod's sandbox cannot be created: the node's network is not ready (no pod CIDR, so no CNI config). */
   | { readonly t: "networkNotReady" }
-  /** The node's network became ready (it has a pod CIDR now). */
+  /** The node's network became ready (it has a pod CIDR now), or a pod IP was freed: try the sandbox again. */
   | { readonly t: "networkReady" }
+  /** The sandbox's network setup failed (the CNI plugin found no free pod IP), with the runtime's message. */
+  | { readonly t: "sandboxFailed"; readonly message: string }
   /** The pod has a deletion timestamp; `graceMs` is its deletionGracePeriodSeconds in ms, `terminal` as above. */
   | { readonly t: "deletionRequested"; readonly graceMs: number; readonly terminal: boolean }
   /** The runtime reports every container Exited. */
@@ -87,6 +90,8 @@ export type PodLifecycleAction =
   | { readonly t: "runtimeStart" }
   /** Record the Warning event NetworkNotReady SyncPod records when it cannot start a pod for want of a network. */
   | { readonly t: "reportNetworkNotReady" }
+  /** Record the Warning event FailedCreatePodSandBox with the runtime's message (createPodSandbox failed). */
+  | { readonly t: "reportSandboxFailed"; readonly message: string }
   /** Record the Killing event of each container ("Stopping container <name>"), as killContainer does. */
   | { readonly t: "recordKilling" }
   /** Stop the pod's containers in the runtime within `graceMs` (StopContainer with that timeout). */
@@ -167,6 +172,9 @@ export function transition(state: PodLifecycleState, event: PodLifecycleEvent): 
       return state === "Starting" ? WAITING_FOR_NETWORK : STAY[state];
     case "networkReady":
       return state === "WaitingForNetwork" ? NETWORK_NOW_READY : STAY[state];
+    case "sandboxFailed":
+      // SyncPod's createPodSandbox failed: the pod stays ContainerCreating and waits like one without a network.
+      return state === "Starting" ? { state: "WaitingForNetwork", actions: [{ t: "reportSandboxFailed", message: event.message }] } : STAY[state];
     case "deletionRequested":
       return onDeletion(state, event.graceMs, event.terminal);
     case "containersStopped":

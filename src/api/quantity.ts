@@ -32,6 +32,9 @@ const BINARY_SUFFIXES: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 
  *  meaningless for a simulated cluster and would only make BigInt arithmetic slow. */
 const MAX_EXPONENT = 100;
 
+/** quantity.go ErrFormatWrong's text, as the API server returns it for a value that is no quantity. */
+export const QUANTITY_FORMAT_WRONG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
 // <signedNumber><suffix>; the suffix is validated separately to give the upstream grammar's exact answer.
 const QUANTITY_RE = /^([+-]?)(\d+\.?\d*|\.\d+)(.*)$/;
 
@@ -217,7 +220,7 @@ export function parseResourceList(
       out.cpuMilli = milliValue(q);
       continue;
     }
-    if ((resource === "pods" || isExtendedResource(resource)) && q.nanos % 1_000_000_000n !== 0n) {
+    if (mustBeWhole(resource) && q.nanos % 1_000_000_000n !== 0n) {
       error(`invalid quantity ${JSON.stringify(text)}: ${resource} must be a whole number`);
       continue;
     }
@@ -231,6 +234,11 @@ export function parseResourceList(
 /** Extended resources are fully-qualified names outside the kubernetes.io domain (helper.IsExtendedResourceName). */
 function isExtendedResource(name: string): boolean {
   return name.includes("/") && !name.includes("kubernetes.io/");
+}
+
+/** Resources whose quantities must be whole numbers: pods and extended resources (validateBasicResource). */
+export function mustBeWhole(name: string): boolean {
+  return name === "pods" || isExtendedResource(name);
 }
 
 function describe(v: unknown): string {

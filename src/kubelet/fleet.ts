@@ -25,8 +25,13 @@ export class KubeletFleet {
         if (p.spec.nodeName) this.byNode.get(p.spec.nodeName)?.podDeleted(p);
       },
     });
-    // A kubelet watches its own Node for the pod CIDR node IPAM assigns.
-    cp.informers.nodes.addHandlers({ onUpdate: (_old, n) => this.byNode.get(n.metadata.name)?.nodeUpdated(n) });
+    // A kubelet watches its own Node for the pod CIDR node IPAM assigns: only a write that changes it matters (every
+    // status report is a Node write too).
+    cp.informers.nodes.addHandlers({
+      onUpdate: (old, n) => {
+        if (old.spec.podCIDR !== n.spec.podCIDR) this.byNode.get(n.metadata.name)?.nodeUpdated(n);
+      },
+    });
   }
 
   /** Number of nodes created so far. */

@@ -268,16 +268,16 @@ function readSettings(src: YamlSource, raw: unknown, diags: Diagnostics): Partia
       diags.error(src.where(path), `spec.settings.${key}: must be greater than 0 (it is a period); expected a duration such as ${formatDuration(DEFAULT_SETTINGS[k] as number)}`);
     }
   }
-  const cidr = parseCidr(resolveSettings(settings).clusterCIDR);
-  const mask = resolveSettings(settings).nodeCIDRMaskSize;
+  const resolved = resolveSettings(settings);
+  const cidr = parseCidr(resolved.clusterCIDR);
+  const mask = resolved.nodeCIDRMaskSize;
   if (cidr.ok && mask < cidr.value.prefix) {
     const key = settings.nodeCIDRMaskSize !== undefined ? "nodeCIDRMaskSize" : "clusterCIDR";
     // cmd/kube-controller-manager: the node mask must be at least the cluster's (a node range inside the cluster's).
-    diags.error(src.where(["spec", "settings", key]), `spec.settings.${key}: nodeCIDRMaskSize (${mask}) must be at least the prefix length of clusterCIDR ${resolveSettings(settings).clusterCIDR} (${cidr.value.prefix})`);
+    diags.error(src.where(["spec", "settings", key]), `spec.settings.${key}: nodeCIDRMaskSize (${mask}) must be at least the prefix length of clusterCIDR ${resolved.clusterCIDR} (${cidr.value.prefix})`);
   }
   // The kubelet draws every status tick between two reports when it schedules the next report (src/kubelet), so
   // the ratio bounds the work per report; upstream's is 30 (5m / 10s).
-  const resolved = resolveSettings(settings);
   if (resolved.nodeStatusReportFrequency / resolved.nodeStatusUpdateFrequency > MAX_STATUS_TICKS_PER_REPORT) {
     const key = settings.nodeStatusReportFrequency !== undefined ? "nodeStatusReportFrequency" : "nodeStatusUpdateFrequency";
     diags.error(
@@ -286,7 +286,7 @@ function readSettings(src: YamlSource, raw: unknown, diags: Diagnostics): Partia
     );
   }
   // The renew interval follows the lease duration (a quarter of it) unless set: it must not round down to 0.
-  if (settings.nodeLeaseDuration !== undefined && settings.nodeLeaseRenewInterval === undefined && resolveSettings(settings).nodeLeaseRenewInterval === 0) {
+  if (settings.nodeLeaseDuration !== undefined && settings.nodeLeaseRenewInterval === undefined && resolved.nodeLeaseRenewInterval === 0) {
     diags.error(src.where(["spec", "settings", "nodeLeaseDuration"]), "spec.settings.nodeLeaseDuration: must be at least 4ms, so that the renew interval (a quarter of it) is not 0");
   }
   return settings;

@@ -6,6 +6,7 @@
  * Pure functions of (profile, cycle state, pod, ordered nodes, start index, rng): tests call them without a
  * simulation. Scratch arrays are reused across cycles, so a cycle allocates nothing per node.
  */
+import { compareStrings } from "../engine/compare.js";
 import type { Pod } from "../api/types.js";
 import type { CycleState, FilterPlugin, Framework, NodeInfo, Status } from "./framework.js";
 import { Code, MaxNodeScore, MinNodeScore } from "./framework.js";
@@ -111,10 +112,6 @@ export function fitErrorMessage(numAllNodes: number, reasonCounts: ReadonlyMap<s
   return msg;
 }
 
-/** Byte-wise string order, as Go compares strings (for ASCII, UTF-16 code-unit order is the same). */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * No node fits the pod (framework.FitError): the numbers and statuses behind the message, detached from the

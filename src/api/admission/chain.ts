@@ -13,8 +13,8 @@ import { priority } from "./priority.js";
 /** Every modelled plugin, in AllOrderedPlugins order (NamespaceLifecycle, ..., Priority, DefaultTolerationSeconds). */
 export const ADMISSION_PLUGINS: readonly AdmissionPlugin[] = [namespaceLifecycle, priority, defaultTolerationSeconds];
 
-/** The modelled plugins on by default (all three are outside upstream's DefaultOffAdmissionPlugins). */
-export const DEFAULT_ADMISSION_PLUGINS: readonly string[] = ["NamespaceLifecycle", "Priority", "DefaultTolerationSeconds"];
+/** The modelled plugins on by default, in order. */
+export const DEFAULT_ADMISSION_PLUGINS: readonly string[] = ADMISSION_PLUGINS.filter((p) => p.enabledByDefault).map((p) => p.name);
 
 /** The plugins a cluster runs: defaults plus enableAdmissionPlugins minus disableAdmissionPlugins, in order. */
 export function enabledPlugins(settings: Pick<Settings, "enableAdmissionPlugins" | "disableAdmissionPlugins">): AdmissionPlugin[] {

@@ -32,6 +32,7 @@ const admitted = new WeakMap<Pod["spec"], { settings: Settings; spec: Pod["spec"
 export const defaultTolerationSeconds: AdmissionPlugin = {
   name: "DefaultTolerationSeconds",
   kinds: ["Pod"],
+  enabledByDefault: true,
   operations: ["CREATE", "UPDATE"],
   admit(req, { settings }) {
     // On update too (admission.NewHandler(Create, Update)): an apply that replaces the tolerations gets them back.

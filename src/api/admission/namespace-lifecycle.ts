@@ -13,6 +13,7 @@ export const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(["default", "kub
 /** The plugin. It is a mutating one upstream (Admit), first in the chain, so its refusals come before any other. */
 export const namespaceLifecycle: AdmissionPlugin = {
   name: "NamespaceLifecycle",
+  enabledByDefault: true,
   operations: ["CREATE", "DELETE"],
   admit(req, { store }) {
     if (req.operation === "DELETE") {

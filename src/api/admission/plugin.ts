@@ -31,6 +31,8 @@ export interface AdmissionContext {
 export interface AdmissionPlugin {
   /** The name used in --enable-admission-plugins. */
   readonly name: string;
+  /** On unless --disable-admission-plugins names it (outside upstream's DefaultOffAdmissionPlugins). */
+  readonly enabledByDefault: boolean;
   /** The operations the plugin handles (admission.Handler's Handles); the chain skips it for others. */
   readonly operations: readonly AdmissionOperation[];
   /** The kinds the plugin acts on; absent for every kind. The chain skips the others without building a request,

@@ -24,6 +24,7 @@ const admitted = new WeakMap<Pod["spec"], Pod["spec"]>();
 export const priority: AdmissionPlugin = {
   name: "Priority",
   kinds: ["Pod"],
+  enabledByDefault: true,
   operations: ["CREATE"],
   admit(req) {
     const pod = req.object as Pod;

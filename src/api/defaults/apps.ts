@@ -29,6 +29,14 @@ function defaultTemplate(t: PodTemplateSpec, settings: Settings): PodTemplateSpe
 export function defaultDeployment(d: Deployment, settings: Settings): Deployment {
   const s = d.spec;
   if (s === null || typeof s !== "object") return d;
+  const ru = s.strategy?.rollingUpdate;
+  const complete =
+    s.replicas !== undefined &&
+    s.strategy?.type !== undefined &&
+    (s.strategy.type !== "RollingUpdate" || (ru?.maxUnavailable !== undefined && ru.maxSurge !== undefined)) &&
+    s.revisionHistoryLimit !== undefined &&
+    s.progressDeadlineSeconds !== undefined;
+  if (complete && defaultTemplate(s.template, settings) === s.template) return d;
   const spec = { ...s };
   spec.replicas ??= DEFAULT_REPLICAS;
   const strategy = { ...(s.strategy ?? {}) };

@@ -11,6 +11,9 @@
  *
  * Decoding is not validation: required fields, enum values, names and quantity syntax are checked elsewhere.
  */
+import { QUANTITY_FORMAT_WRONG } from "../quantity.js";
+import { pathString } from "../validation/field-errors.js";
+import { compareStrings } from "../../engine/compare.js";
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { KUBERNETES_VERSION } from "../../version.js";
@@ -57,12 +60,8 @@ const SCHEMA_URL = new URL(`../../../schemas/kubernetes/v${MINOR}.json`, import.
 const SCHEMA_ID = `k8s-v${MINOR}.json`;
 const REF_PREFIX = "#/definitions/";
 
-/**
- * quantity.go ErrFormatWrong: what Quantity.UnmarshalJSON returns for a bool, an object or an array, which it
- * hands to ParseQuantity as text.
- */
-const QUANTITY_FORMAT_WRONG =
-  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+// quantity.go ErrFormatWrong (QUANTITY_FORMAT_WRONG) is what Quantity.UnmarshalJSON returns for a bool, an object
+// or an array, which it hands to ParseQuantity as text.
 
 let cachedFile: SchemaFile | undefined;
 let cachedAjv: Ajv | undefined;
@@ -164,7 +163,7 @@ function problemsFrom(
     if (e.keyword === "additionalProperties") {
       const field = (e.params as { additionalProperty: string }).additionalProperty;
       const at = [...path, field];
-      problems.push({ path: at, reason: "unknown-field", message: `unknown field ${goQuote(strictFieldPath(at))}` });
+      problems.push({ path: at, reason: "unknown-field", message: `unknown field ${goQuote(pathString(at))}` });
     } else if (e.keyword === "type" || e.keyword === "minimum" || e.keyword === "maximum") {
       // type and a bound can both fail only for different values; keep one problem per value.
       const k = JSON.stringify(path);
@@ -198,12 +197,6 @@ function pointerToPath(pointer: string, root: unknown): (string | number)[] {
   return path;
 }
 
-/** sigs.k8s.io/json's strict path: `.` before each field or map key but the first, `[i]` for list items. */
-function strictFieldPath(path: readonly (string | number)[]): string {
-  let out = "";
-  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out === "" ? seg : `.${seg}`;
-  return out;
-}
 
 /**
  * encoding/json's UnmarshalTypeError text for the value at `path`: `Go struct field <S>.<F>` where S is the
@@ -306,6 +299,3 @@ function compareInDocument(root: unknown, a: readonly (string | number)[], b: re
   return a.length - b.length;
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -3,6 +3,7 @@
  * path, an error type and a detail, printed as `spec.replicas: Invalid value: -1: must be greater than or equal to
  * 0`. The path is kept as segments too, so a loader can point at the field's line and column.
  */
+import { compareStrings } from "../../engine/compare.js";
 
 /** One segment of a field path: a field name, a list index, or a map key (`{ key }`, printed `[key]`). */
 export type PathSegment = string | number | { readonly key: string };
@@ -47,7 +48,7 @@ export function formatValue(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string")) {
-    const entries = Object.entries(v as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, string>).sort(([a], [b]) => compareStrings(a, b));
     return `map[string]string{${entries.map(([k, x]) => `${JSON.stringify(k)}:${JSON.stringify(x)}`).join(", ")}}`;
   }
   return JSON.stringify(v) ?? "null";

@@ -3,7 +3,7 @@
  * ValidateResourceRequirements), limited to the fields k8sim acts on, with upstream's field paths and messages.
  */
 import { isRecord } from "../record.js";
-import { parseResourceList, parseQuantity } from "../quantity.js";
+import { mustBeWhole, parseQuantity, parseResourceList, QUANTITY_FORMAT_WRONG } from "../quantity.js";
 import type { Container, PodSpec } from "../types.js";
 import { fieldError, type FieldError, type PathSegment } from "./field-errors.js";
 import { dns1123LabelProblems } from "./object-meta.js";
@@ -65,25 +65,26 @@ function validateContainer(c: Container, path: readonly PathSegment[], names: Se
   return errs;
 }
 
+/** The quantity's upstream problem: unparsable (the decoder's message), negative, fractional where whole numbers
+ *  are required, or (k8sim's limit) too large to hold exactly. */
+function quantityProblem(name: string, raw: unknown): string | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  const r = parseQuantity(String(raw));
+  if (!r.ok) return QUANTITY_FORMAT_WRONG;
+  if (r.value.nanos < 0n) return "must be greater than or equal to 0";
+  // pods and extended resources must be whole (ValidateResourceQuantityValue / validateBasicResource).
+  if (mustBeWhole(name) && r.value.nanos % 1_000_000_000n !== 0n) return "must be an integer";
+  // What is left is k8sim's own bound: a value too large to hold exactly.
+  const single = parseResourceList({ [name]: raw });
+  return single.ok ? undefined : single.errors[0]!.error;
+}
+
 /**
  * ValidateResourceRequirements: each quantity parses and is not negative (a bad quantity is a decoding error
  * upstream, reported here at its field), whole numbers where required, and a request no larger than its limit:
  * `resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1`.
  * NOTE: upstream prints both quantities canonically (Quantity.String(): 0.5 -> 500m); k8sim prints them as written.
  */
-/** The quantity's upstream problem: unparsable (the decoder's message), negative, fractional where whole numbers
- *  are required, or (k8sim's limit) too large to hold exactly. */
-function quantityProblem(name: string, raw: unknown): string | undefined {
-  if (raw === null || raw === undefined) return undefined;
-  const r = parseQuantity(String(raw));
-  if (!r.ok) return "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-  if (r.value.nanos < 0n) return "must be greater than or equal to 0";
-  const single = parseResourceList({ [name]: raw });
-  if (single.ok) return undefined;
-  // pods and extended resources must be whole (ValidateResourceQuantityValue / validateBasicResource).
-  return single.errors[0]!.error.endsWith("must be a whole number") ? "must be an integer" : single.errors[0]!.error;
-}
-
 function validateResources(res: Record<string, unknown>, path: readonly PathSegment[]): FieldError[] {
   const errs: FieldError[] = [];
   const ok: Record<string, boolean> = {};

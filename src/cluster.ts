@@ -4,6 +4,18 @@ import { Simulation } from "./engine/simulation.js";
 import { KubeletFleet } from "./kubelet/fleet.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import type { Settings } from "./settings.js";
+import { mustParseQuantity, value as quantityValue } from "./api/quantity.js";
+import type { ContainerLogSink } from "./kubelet/containers/pod-containers.js";
+import { ImageRegistry, type ImageCatalogEntry } from "./kubelet/runtime/image-registry.js";
+import { parseDistribution } from "./workload/distribution.js";
+import { BehaviorResolver, type BehaviorProfile } from "./workload/profiles.js";
+
+/** What runs inside the cluster's containers, and where their logs go (the scenario's spec.behaviors, spec.images). */
+export interface WorkloadModel {
+  readonly behaviors?: readonly BehaviorProfile[];
+  readonly images?: readonly ImageCatalogEntry[];
+  readonly logs?: ContainerLogSink;
+}
 
 /**
  * A whole simulated cluster on one simulation: the control plane (API server, store, informers), the controller
@@ -24,12 +36,20 @@ export class Cluster {
   }
 
   /** @param startTime epoch ms of virtual time 0. */
-  constructor(seed: number, readonly settings: Settings, startTime: number) {
+  constructor(seed: number, readonly settings: Settings, startTime: number, workload: WorkloadModel = {}) {
     this.sim = new Simulation(seed);
     this.cp = new ControlPlane(this.sim, settings, startTime);
     // The controller manager starts first, then the scheduler, then the kubelets (a fixed order fixes the run).
     this.controllers = startControllers(this.cp);
     this.scheduler = new Scheduler(this.cp);
-    this.kubelets = new KubeletFleet(this.cp, this.cp.podsByNode);
+    const boot = parseDistribution(settings.nodeBootDuration);
+    if (!boot.ok) throw new Error(`settings.nodeBootDuration: ${boot.error}`);
+    const registry = new ImageRegistry(workload.images ?? [], quantityValue(mustParseQuantity(settings.defaultImageSize)), quantityValue(mustParseQuantity(settings.imagePullBandwidth)));
+    this.kubelets = new KubeletFleet(this.cp, this.cp.podsByNode, {
+      registry,
+      behaviors: new BehaviorResolver(workload.behaviors ?? []),
+      nodeBoot: boot.value,
+      logs: workload.logs,
+    });
   }
 }

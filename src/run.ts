@@ -5,13 +5,14 @@ import { Cluster } from "./cluster.js";
 import { METRIC_COLUMNS, MetricsCollector } from "./metrics/collector.js";
 import { percentiles } from "./metrics/percentiles.js";
 import { TimelinePlayer } from "./scenario/actions.js";
-import { formatDuration } from "./scenario/duration.js";
+import { formatDuration } from "./engine/duration.js";
 import { ExpectationChecker } from "./scenario/expectations.js";
 import { formatPos } from "./scenario/errors.js";
 import { automaticEventsPerInstant } from "./scenario/limits.js";
 import type { Expectation, LoadedManifest, Scenario, SourcePos } from "./scenario/types.js";
 import { resolveSettings } from "./settings.js";
 import { K8SIM_VERSION } from "./version.js";
+import { LogRecorder } from "./logs/recorder.js";
 
 export { availabilityOf, type Availability, type Interrupted, type RunOutcome, type Summary } from "./metrics/outcome.js";
 import { availabilityOf, type Availability, type Interrupted, type RunOutcome, type Summary } from "./metrics/outcome.js";
@@ -34,6 +35,8 @@ export interface RunInProgress {
   readonly events: number;
   /** Whether the run reached the scenario's duration. */
   readonly done: boolean;
+  /** The logs.jsonl text recorded since the last call (the driver streams it into the report's staging folder). */
+  takeLogs(): string;
   /** Runs at most `maxEvents` more events (> 0); returns `done`. */
   advance(maxEvents: number): boolean;
   /** Runs at most `maxEvents` more events (> 0) of the current instant only; returns whether none is left. */
@@ -74,11 +77,16 @@ export function eventsPerInstantLimit(scenario: Scenario): number {
 /** Starts a run of a loaded scenario: builds the cluster and schedules everything at time 0, runs no event. */
 export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInProgress {
   const settings = resolveSettings(scenario.settings);
-  const cluster = new Cluster(scenario.seed, settings, scenario.startTime);
+  let now = () => 0;
+  const logs = new LogRecorder({ startTime: new Date(scenario.startTime).toISOString().replace(/\.000Z$/, "Z"), scenario: scenario.name, seed: scenario.seed }, () => now());
+  const cluster = new Cluster(scenario.seed, settings, scenario.startTime, { behaviors: scenario.behaviors, images: scenario.images, logs });
+  now = () => cluster.sim.now;
   opts.observe?.(cluster);
   const { sim } = cluster;
   sim.setInstantLimit(eventsPerInstantLimit(scenario));
-  const metrics = new MetricsCollector(cluster.cp, scenario.metricsInterval, cluster.scheduler);
+  const metrics = new MetricsCollector(cluster.cp, scenario.metricsInterval, cluster.scheduler, () => logs.time());
+  cluster.kubelets.observer = metrics;
+  logs.watch(cluster.cp.store);
   for (const pool of scenario.nodePools) cluster.kubelets.addPool(pool);
   const timeline = new TimelinePlayer(cluster, scenario.timeline);
   timeline.apply(scenario.workloads);
@@ -94,6 +102,9 @@ export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInP
     },
     get events() {
       return sim.eventsProcessed;
+    },
+    takeLogs(): string {
+      return logs.take();
     },
     get done() {
       return done;
@@ -120,7 +131,8 @@ export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInP
       if (!done && !interrupted) throw new Error("finish() called before the run reached its end or was interrupted");
       finished = true;
       metrics.finish();
-      return outcomeOf(scenario, cluster, metrics, timeline, checker, interrupted);
+      logs.eof();
+      return outcomeOf(scenario, cluster, metrics, timeline, checker, interrupted, () => logs.take());
     },
   };
 }
@@ -147,6 +159,7 @@ function outcomeOf(
   timeline: TimelinePlayer,
   checker: ExpectationChecker,
   interrupted: Interrupted | null,
+  takeLogs: () => string,
 ): RunOutcome {
   const { sim, cp } = cluster;
   const deployments = [...metrics.deployments.keys()];
@@ -179,8 +192,16 @@ function outcomeOf(
       failedSchedulingAttempts: stats.failedAttempts,
       kubernetesEvents: cp.events.records.length,
       evictions: cluster.controller<TaintEvictionController>("taint-eviction-controller")?.evicted ?? 0,
+      containerRestarts: metrics.containerRestarts,
+      podsSucceeded: metrics.podsSucceeded,
+      podsFailed: metrics.podsFailed,
     },
-    latencyMs: { scheduling: percentiles(stats.schedulingLatencies), podStartup: percentiles(metrics.startupLatencies) },
+    latencyMs: {
+      scheduling: percentiles(stats.schedulingLatencies),
+      podStartup: percentiles(metrics.startupLatencies),
+      podStartupSLI: percentiles(metrics.startupSliLatencies),
+      imagePull: percentiles(metrics.imagePullDurations),
+    },
     availability,
     expectations: [
       ...checker.results.map((r) => ({ ...r, source: at(r.source) })),
@@ -197,6 +218,7 @@ function outcomeOf(
     events: cp.events.records,
     problems: timeline.problems,
     eventLine: (e) => cp.events.line(e),
+    takeLogs,
     passed: checker.results.every((r) => r.passed),
   };
 }

@@ -121,6 +121,33 @@ export interface Settings {
   /** kube-controller-manager --controllers: "*" enables the controllers on by default, "name" enables one,
    *  "-name" disables one (cmd/kube-controller-manager/app/controllermanager.go IsControllerEnabled). */
   controllers: readonly string[];
+  /** The kubelet's first CrashLoopBackOff delay (ms). Upstream 10s (initialCrashLoopBackOff); pkg/kubelet/kubelet.go. */
+  crashLoopBackOffInitial: number;
+  /** The kubelet's longest CrashLoopBackOff delay (ms). Upstream 300s (MaxCrashLoopBackOff =
+   *  v1beta1.MaxContainerBackOff); pkg/kubelet/kubelet.go. */
+  crashLoopBackOffMax: number;
+  /** A container's back-off starts over when it exits more than this long after its last restart (ms). Upstream 600s
+   *  (crashLoopBackOff.HasExpiredFunc); pkg/kubelet/kubelet.go. */
+  crashLoopBackOffReset: number;
+  /** The kubelet's first image pull back-off (ms). Upstream 10s (imageBackOffPeriod); pkg/kubelet/kubelet.go. */
+  imagePullBackOffInitial: number;
+  /** The kubelet's longest image pull back-off (ms). Upstream 300s (MaxImageBackOff); pkg/kubelet/kubelet.go. */
+  imagePullBackOffMax: number;
+  /** kubelet serializeImagePulls: one image pull at a time per node. Upstream true;
+   *  pkg/kubelet/apis/config/v1beta1/defaults.go. */
+  serializeImagePulls: boolean;
+  /** kubelet maxParallelImagePulls, with serializeImagePulls false: at most this many pulls at once; 0 means no
+   *  limit (upstream's nil). Upstream nil; pkg/kubelet/images/puller.go. */
+  maxParallelImagePulls: number;
+  /** One node's image download rate (bytes per second, a quantity such as "50Mi"): a pull takes size / rate. Model
+   *  parameter, no upstream default. */
+  imagePullBandwidth: string;
+  /** The size of an image the scenario's image catalog does not list (a quantity). Model parameter. */
+  defaultImageSize: string;
+  /** How long a node added during the run (addNodes) takes from being requested to its kubelet starting: the VM's
+   *  provisioning and boot, a duration or a distribution. Model parameter, no upstream default: 60s is k8sim's
+   *  figure for a cloud VM from the create call to a running kubelet; set your provider's. */
+  nodeBootDuration: string;
 }
 
 /** Upstream defaults, each documented on the `Settings` field of the same name. */
@@ -165,6 +192,16 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   enableAdmissionPlugins: Object.freeze([]) as readonly string[],
   disableAdmissionPlugins: Object.freeze([]) as readonly string[],
   controllers: Object.freeze(["*"]) as readonly string[],
+  crashLoopBackOffInitial: 10_000,
+  crashLoopBackOffMax: 300_000,
+  crashLoopBackOffReset: 600_000,
+  imagePullBackOffInitial: 10_000,
+  imagePullBackOffMax: 300_000,
+  serializeImagePulls: true,
+  maxParallelImagePulls: 0,
+  imagePullBandwidth: "50Mi",
+  defaultImageSize: "100Mi",
+  nodeBootDuration: "60s",
 });
 
 /** Which settings are durations (written as Go durations in scenario files, held as ms). */
@@ -188,6 +225,11 @@ export const DURATION_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Sett
   "podGCPeriod",
   "podGCOrphanQuarantine",
   "apiRequestLatency",
+  "crashLoopBackOffInitial",
+  "crashLoopBackOffMax",
+  "crashLoopBackOffReset",
+  "imagePullBackOffInitial",
+  "imagePullBackOffMax",
 ]);
 
 /**

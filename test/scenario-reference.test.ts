@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseDuration } from "../src/scenario/duration.js";
+import { parseDuration } from "../src/engine/duration.js";
 import { REFERENCE_END, REFERENCE_START, scenarioReference, updateReadme } from "../src/scenario/reference.js";
 import { scenarioSchema } from "../src/scenario/schema.js";
 import { DEFAULT_SETTINGS, DURATION_SETTINGS, type Settings } from "../src/settings.js";

@@ -7,7 +7,7 @@
 import seedrandom from "seedrandom";
 import { afterAll, describe, expect, it } from "vitest";
 import { fitsNumber, parseQuantity } from "../src/api/quantity.js";
-import { parseDuration } from "../src/scenario/duration.js";
+import { parseDuration } from "../src/engine/duration.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { deref, schemaAccepts, scenarioSchema, VALUE_KEYWORD, type SchemaNode } from "../src/scenario/schema.js";
 import { parseRfc3339Time } from "../src/scenario/time.js";

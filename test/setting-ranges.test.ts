@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { simulate } from "../src/run.js";
-import { formatDuration } from "../src/scenario/duration.js";
+import { formatDuration } from "../src/engine/duration.js";
 import { loadScenario, MAX_STATUS_TICKS_PER_REPORT } from "../src/scenario/load.js";
 import { deref, scenarioSchema, type SchemaNode } from "../src/scenario/schema.js";
 import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, type Settings } from "../src/settings.js";

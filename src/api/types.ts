@@ -78,6 +78,11 @@ export interface Container {
   name: string;
   image: string;
   resources?: ResourceRequirements;
+  /** Init containers only: "Always" makes it a sidecar (a restartable init container). */
+  restartPolicy?: string;
+  imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  command?: string[];
+  args?: string[];
   [field: string]: unknown;
 }
 
@@ -141,6 +146,7 @@ export interface PodStatus {
   startTime?: string;
   nominatedNodeName?: string;
   containerStatuses?: ContainerStatus[];
+  initContainerStatuses?: ContainerStatus[];
   reason?: string;
   message?: string;
 }

@@ -51,6 +51,8 @@ export function clusterScenario(nodes: number, pods: number, durationMs: number,
     expect: [],
     ignored: [],
     limits: { ...DEFAULT_LIMITS },
+    behaviors: [],
+    images: [],
   };
 }
 

@@ -55,6 +55,8 @@ export interface DriveOptions {
   graceMs?: number;
   /** Yields to the event loop so signal handlers run (default: one turn, setImmediate). */
   pause?: () => Promise<void>;
+  /** Called after each slice (the CLI appends the run's new log records to the staging folder). */
+  afterSlice?: () => void;
 }
 
 /** The old space V8 may grow to (bytes): its heap limit less the young generation. */
@@ -93,7 +95,9 @@ export async function drive(run: RunInProgress, o: DriveOptions): Promise<DriveE
       return { kind: "interrupted", signal };
     }
     const t0 = wallMs();
-    if (run.advance(slice)) return { kind: "done" };
+    const finished = run.advance(slice);
+    o.afterSlice?.();
+    if (finished) return { kind: "done" };
     const heapUsed = o.heapUsed();
     if (heapUsed > o.memoryLimit) return { kind: "memory", heapUsed, limit: o.memoryLimit, atMs: run.now };
     if (o.sliceEvents === undefined) slice = nextSlice(slice, wallMs() - t0, heapUsed - heapBefore, o.memoryLimit - heapUsed);

@@ -1,5 +1,5 @@
 /** The run's summary on the terminal (stdout; warnings to stderr). */
-import { formatDuration } from "../scenario/duration.js";
+import { formatDuration } from "../engine/duration.js";
 import type { RunOutcome } from "../run.js";
 import { formatPos } from "../scenario/errors.js";
 import type { CliIO } from "./io.js";
@@ -18,7 +18,10 @@ export function printSummary(o: RunOutcome, wall: number, dir: string, files: nu
   io.out(`  nodes          ${s.totals.nodes}; pods created ${s.totals.podsCreated}, scheduled ${s.totals.podsScheduled}, evicted ${s.totals.evictions}\n`);
   const l = s.latencyMs;
   io.out(`  scheduling     p50 ${fmtMs(l.scheduling.p50)}  p99 ${fmtMs(l.scheduling.p99)}  max ${fmtMs(l.scheduling.max)}\n`);
-  io.out(`  pod startup    p50 ${fmtMs(l.podStartup.p50)}  p99 ${fmtMs(l.podStartup.p99)}  max ${fmtMs(l.podStartup.max)}\n`);
+  io.out(`  pod startup    p50 ${fmtMs(l.podStartup.p50)}  p99 ${fmtMs(l.podStartup.p99)}  max ${fmtMs(l.podStartup.max)}  (SLI, image pulls excluded: p50 ${fmtMs(l.podStartupSLI.p50)}  p99 ${fmtMs(l.podStartupSLI.p99)})\n`);
+  if (l.imagePull.count > 0) io.out(`  image pulls    ${l.imagePull.count}: p50 ${fmtMs(l.imagePull.p50)}  p99 ${fmtMs(l.imagePull.p99)}  max ${fmtMs(l.imagePull.max)}\n`);
+  const restarts = s.totals.containerRestarts;
+  if (restarts > 0) io.out(`  restarts       ${restarts} container restart(s)\n`);
   for (const [k, a] of Object.entries(s.availability)) {
     const since = a.firstFullyAvailableSeconds === null ? "never fully available" : `lowest ${a.minAvailableReplicas} and fully available ${(a.fullyAvailableFraction * 100).toFixed(1)}% of the time after ${a.firstFullyAvailableSeconds}s`;
     if (a.availableReplicasAtEnd === null) io.out(`  deployment ${k}: deleted at ${a.deletedAtSeconds}s (${since})\n`);

@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { validateFiles, type LoadOptions } from "../scenario/load.js";
 import { K8SIM_VERSION } from "../version.js";
 import { EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
+import { addLogsCommand } from "./logs-command.js";
 import { runCommand } from "./run-command.js";
 
 export { EXIT_EXPECTATION_FAILED, EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
@@ -88,6 +89,10 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
       }
       for (const f of files) io.out(`${f}: valid\n`);
     });
+
+  addLogsCommand(program, io, (code) => {
+    throw new Exit(code);
+  });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -3,14 +3,16 @@
  * in slices (signals and the memory guard are answered between slices), then write the report as one unit. With
  * --check-invariants an InvariantMonitor watches the run, and its first violation stops it with nothing written.
  */
+import { closeSync, openSync, writeSync } from "node:fs";
 import { constants } from "node:os";
+import { join } from "node:path";
 import { openReportDir, type ReportDir } from "../metrics/report-dir.js";
 import { commitReport, type RunInfo } from "../metrics/write.js";
 import type { Cluster } from "../cluster.js";
 import { StalledError } from "../engine/simulation.js";
 import { InvariantMonitor, InvariantViolationError, quiescentAtEnd } from "../invariants/index.js";
 import { eventsPerInstantLimit, startRun, type RunOutcome } from "../run.js";
-import { formatDuration } from "../scenario/duration.js";
+import { formatDuration } from "../engine/duration.js";
 import { formatLimit, raiseHint } from "../scenario/limits.js";
 import { loadScenario, type LoadOptions } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
@@ -75,6 +77,8 @@ async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () 
   const observe = (cluster: Cluster) => (checked = { cluster, monitor: InvariantMonitor.attach(cluster, { stopAtFirst: true, instantBudget: Infinity }) });
   const run = startRun(sc, opts.checkInvariants ? { observe } : {});
   const limit = memoryLimitBytes(sc.limits.memory);
+  // logs.jsonl grows in the staging folder as the run goes, so `k8sim logs -f` can follow it.
+  const logs = new LogStream(join(report.staging, "logs.jsonl"));
   let end: Awaited<ReturnType<typeof drive>>;
   try {
     end = await drive(run, {
@@ -82,6 +86,7 @@ async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () 
       signal,
       heapUsed: io.heapUsed ?? (() => process.memoryUsage().heapUsed),
       memoryLimit: limit,
+      afterSlice: () => logs.append(run.takeLogs()),
     });
     // The end-of-run checks, only for a run that reached its end.
     if (checked && end.kind === "done") checked.monitor.finish(sc.duration, quiescentAtEnd(sc, checked.cluster.settings, checked.cluster.kubelets.size));
@@ -102,7 +107,10 @@ async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () 
     io.err(memoryMessage(end.heapUsed, end.atMs, sc.limits.memory, limit));
     return EXIT_INVALID_INPUT;
   }
-  const outcome = run.finish();
+  const finished = run.finish();
+  // Text a failed streaming write kept goes first in the report's own write of logs.jsonl (which reports errors).
+  const unwritten = logs.close();
+  const outcome: RunOutcome = unwritten === "" ? finished : { ...finished, takeLogs: () => unwritten + finished.takeLogs() };
   const wall = io.wallClock() - t0;
   const info: RunInfo = {
     wallSeconds: Math.round(wall * 1000) / 1000,
@@ -171,4 +179,40 @@ function memoryMessage(used: number, atMs: number, configured: number, limit: nu
     `k8sim: the run used ${Math.round(used / MIB)} MiB of JavaScript heap at virtual time ${formatDuration(atMs)}, above the memory limit of ${limitText} (limits.memory); nothing was written. ` +
     `${raiseHint("memory").replace(/^r/, "R")}, and Node's heap (${heapMiB} MiB now) with NODE_OPTIONS=--max-old-space-size=<MiB>\n`
   );
+}
+
+/**
+ * A file the run appends to as it goes (logs.jsonl in the staging folder). Opened on the first append, so a run
+ * that fails before its first slice leaves nothing. After a write error it stops streaming and keeps the text, which
+ * `close` hands back for the report's own write (that one reports the error, if it persists).
+ */
+class LogStream {
+  private fd: number | undefined;
+  private kept: string[] | undefined;
+
+  constructor(private readonly path: string) {}
+
+  append(text: string): void {
+    if (text === "") return;
+    if (this.kept !== undefined) {
+      this.kept.push(text);
+      return;
+    }
+    const buf = Buffer.from(text);
+    let off = 0;
+    try {
+      this.fd ??= openSync(this.path, "a");
+      // writeSync may write part of a large buffer: write until all of it is in.
+      while (off < buf.length) off += writeSync(this.fd, buf, off);
+    } catch {
+      this.kept = [buf.subarray(off).toString()];
+    }
+  }
+
+  /** Closes the file; returns the text not written. */
+  close(): string {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    return this.kept?.join("") ?? "";
+  }
 }

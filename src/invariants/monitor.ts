@@ -1,7 +1,7 @@
 import type { WatchType } from "../api/store.js";
 import type { KubeObject } from "../api/types.js";
 import type { Cluster } from "../cluster.js";
-import { formatDuration } from "../scenario/duration.js";
+import { formatDuration } from "../engine/duration.js";
 import { appliesTo, INVARIANT_REGISTRY } from "./registry.js";
 import type { InvariantCheck, InvariantRegistration, Violation } from "./types.js";
 import { DEFAULT_INSTANT_BUDGET, StuckRunError } from "./virtual-time.js";

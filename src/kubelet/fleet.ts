@@ -1,9 +1,25 @@
 import type { ControlPlane } from "../api/control-plane.js";
 import type { Node, Pod } from "../api/types.js";
 import type { PodsByNode } from "../api/pods-by-node.js";
+import type { Context } from "../engine/simulation.js";
+import type { Rng } from "../engine/rng.js";
+import { sample, type Distribution } from "../workload/distribution.js";
+import type { BehaviorResolver } from "../workload/profiles.js";
+import type { ContainerLogSink, KubeletObserver } from "./containers/pod-containers.js";
 import type { NodePool } from "./node-pool.js";
 import { Kubelet } from "./kubelet.js";
 import { nodeFromPool } from "./node-object.js";
+import type { ImageRegistry } from "./runtime/image-registry.js";
+import { simulatedRuntime } from "./runtime/simulated-runtime.js";
+
+/** What every kubelet of the run shares: the registry, the workload model, the boot time, where logs go. */
+export interface FleetOptions {
+  readonly registry: ImageRegistry;
+  readonly behaviors: BehaviorResolver;
+  /** settings.nodeBootDuration, parsed. */
+  readonly nodeBoot: Distribution;
+  readonly logs?: ContainerLogSink;
+}
 
 /**
  * All kubelets of the cluster. One pod-informer handler routes each pod event to the kubelet of its
@@ -13,11 +29,19 @@ import { nodeFromPool } from "./node-object.js";
 export class KubeletFleet {
   private readonly byNode = new Map<string, Kubelet>();
   private readonly poolSizes = new Map<string, number>();
+  /** Nodes being provisioned (addNodes): their kubelets start when the boot ends. */
+  private readonly ctx: Context<{ t: "booted"; kubelet: Kubelet }>;
+  /** The run's kubelet metrics observer (the metrics collector, made after the cluster). */
+  observer: KubeletObserver | undefined;
 
   constructor(
     private readonly cp: ControlPlane,
     private readonly podsByNode: PodsByNode,
+    private readonly options: FleetOptions,
   ) {
+    this.ctx = cp.sim.register("node-boot", (e) => {
+      if (e.kubelet.booting) e.kubelet.start();
+    });
     cp.informers.pods.addHandlers({
       onAdd: (p) => this.route(p),
       onUpdate: (_old, p) => this.route(p),
@@ -51,18 +75,33 @@ export class KubeletFleet {
 
   /**
    * Creates `pool.count` nodes named `<pool>-<i>`, continuing the numbering of earlier nodes of the same pool, and
-   * starts their kubelets (which register the Node objects). Returns the new node names.
+   * starts their kubelets (which register the Node objects). With `boot` (nodes added during the run), each node
+   * first provisions for a draw of settings.nodeBootDuration from its own stream (`node-boot/<name>`), as a VM
+   * boots, and its kubelet starts then. Returns the new node names.
    */
-  addPool(pool: NodePool): string[] {
+  addPool(pool: NodePool, boot = false): string[] {
     const first = (this.poolSizes.get(pool.name) ?? 0) + 1;
     const names: string[] = [];
+    const { settings, sim } = this.cp;
     for (let i = first; i < first + pool.count; i++) {
       const name = `${pool.name}-${i}`;
-      const node: Node = nodeFromPool(name, this.byNode.size, pool, this.cp.settings.maxPods, this.cp.clock);
-      const k = new Kubelet(this.cp, name, node, (n) => this.podsByNode.pods(n));
+      const node: Node = nodeFromPool(name, this.byNode.size, pool, settings.maxPods, this.cp.clock);
+      const runtime = simulatedRuntime({ registry: this.options.registry, preloaded: pool.preloadedImages ?? [], rng: lazyStream(() => sim.stream(`image-pull/${name}`)), unknownStopMs: settings.podStopLatency });
+      const k = new Kubelet(this.cp, name, node, (n) => this.podsByNode.pods(n), {
+        runtime,
+        behaviors: this.options.behaviors,
+        logs: this.options.logs,
+        observer: () => this.observer,
+        podStream: (p) => lazyStream(() => sim.stream(`pod/${p.metadata.namespace}/${p.metadata.name}/${p.metadata.uid}`)),
+      });
       this.byNode.set(name, k);
       names.push(name);
-      k.start();
+      const bootMs = boot ? sample(this.options.nodeBoot, sim.stream(`node-boot/${name}`)) : 0;
+      if (bootMs === 0) k.start();
+      else {
+        k.booting = true;
+        this.ctx.schedule(bootMs, { t: "booted", kubelet: k });
+      }
     }
     this.poolSizes.set(pool.name, first - 1 + pool.count);
     return names;
@@ -71,4 +110,10 @@ export class KubeletFleet {
   private route(p: Pod): void {
     if (p.spec.nodeName) this.byNode.get(p.spec.nodeName)?.syncPod(p);
   }
+}
+
+/** A stream created on its first draw: most pods draw nothing (fixed behaviors), so most never pay for one. */
+function lazyStream(make: () => Rng): Rng {
+  let r: Rng | undefined;
+  return () => (r ??= make())();
 }

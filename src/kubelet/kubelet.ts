@@ -14,7 +14,12 @@ import { nodePodCIDR, podIPAt, podIPCapacity } from "./pod-ips.js";
 import type { PodLifecycleAction, PodLifecycleEvent, PodLifecycleState } from "./pod-lifecycle.js";
 import { transition } from "./pod-lifecycle.js";
 import type { ContainerRuntime, PodSandboxRef, RuntimeEvent, RuntimeFactory } from "./runtime/cri.js";
-import { fixedLatencyRuntime } from "./runtime/fixed-latency-runtime.js";
+import { Backoff } from "./backoff.js";
+import { PodContainers, type ContainerHost, type ContainerLogSink, type ContainerTimer, type KubeletObserver } from "./containers/pod-containers.js";
+import { podStatusFromTracks } from "./containers/pod-status.js";
+import { ImagePuller } from "./images/image-puller.js";
+import { containerProbes } from "./prober/container-probes.js";
+import type { BehaviorResolver } from "../workload/profiles.js";
 
 /** Events delivered to a kubelet: its own loops, and the completions its container runtime schedules through it. */
 type KubeletEvent =
@@ -28,6 +33,8 @@ type KubeletEvent =
   | { t: "ipFreed" }
   /** The pod worker's next pass for a pod that asked for one (`requeue`). */
   | { t: "resync"; work: PodWork }
+  /** A back-off's end or a probe transition of one container (src/kubelet/containers/pod-containers.ts). */
+  | ContainerTimer
   /** A container runtime completion (src/kubelet/runtime/cri.ts). */
   | RuntimeEvent;
 
@@ -43,13 +50,30 @@ interface PodWork extends PodSandboxRef {
   demand: PodDemand | undefined;
   /** The pending `resync` event, if any. */
   requeue: EventId | undefined;
+  /** Its containers, while its sandbox exists (Running, Completed, Stopping). */
+  containers: PodContainers | undefined;
+}
+
+/** What a kubelet is built with besides its node: the runtime, the workload model and the run's observers. */
+export interface KubeletOptions {
+  /** The node's container runtime, given the kubelet's context to schedule its completions through. */
+  readonly runtime: RuntimeFactory;
+  /** The behavior of each container (spec.behaviors, annotations). */
+  readonly behaviors: BehaviorResolver;
+  /** Where container log records go, if anywhere. */
+  readonly logs?: ContainerLogSink;
+  /** The run's kubelet metrics observer, read when needed (the collector is made after the cluster). */
+  readonly observer?: () => KubeletObserver | undefined;
+  /** The pod's seeded stream for its containers' programs. */
+  readonly podStream: (pod: Pod) => () => number;
 }
 
 // The payload-free lifecycle events, shared.
 const POD_UPDATE: PodLifecycleEvent = { t: "podUpdate", terminal: false };
 const TERMINAL_POD_UPDATE: PodLifecycleEvent = { t: "podUpdate", terminal: true };
 const ADMITTED: PodLifecycleEvent = { t: "admitted" };
-const CONTAINERS_STARTED: PodLifecycleEvent = { t: "containersStarted" };
+const SANDBOX_READY: PodLifecycleEvent = { t: "sandboxReady" };
+const COMPLETED: PodLifecycleEvent = { t: "completed" };
 const CONTAINERS_STOPPED: PodLifecycleEvent = { t: "containersStopped" };
 const RESYNC: PodLifecycleEvent = { t: "resync" };
 const POD_REMOVED: PodLifecycleEvent = { t: "podRemoved" };
@@ -111,6 +135,15 @@ export class Kubelet {
   private used: NodeUsage = emptyUsage();
   /** While `start` re-syncs the node's pods: the admission decided for each, in creation order. */
   private startDecisions: Map<string, AdmissionDecision> | undefined;
+  /** The node's image puller (serializeImagePulls / maxParallelImagePulls). */
+  private readonly puller: ImagePuller;
+  /** CrashLoopBackOff and image pull back-off, per container and per pod and image. */
+  private readonly crashBackoff: Backoff;
+  private readonly imageBackoff: Backoff;
+  /** What PodContainers sees of this kubelet. */
+  private readonly host: ContainerHost;
+  /** Pods whose status changed in the current event: written once at its end. */
+  private readonly dirty = new Set<PodContainers>();
 
   /** @param node the Node to register at start (its status.conditions are refreshed on each report). */
   constructor(
@@ -119,12 +152,70 @@ export class Kubelet {
     private readonly node: Node,
     /** The pods bound to a node, from the pod informer (an index, so a restart does not scan every pod). */
     private readonly podsOnNode: (nodeName: string) => Iterable<Pod>,
-    /** The node's container runtime, given the kubelet's context to schedule its completions through. */
-    createRuntime: RuntimeFactory = fixedLatencyRuntime(cp.settings),
+    private readonly options: KubeletOptions,
   ) {
-    this.ctx = cp.sim.register<KubeletEvent>(`kubelet/${nodeName}`, (e) => this.on(e));
-    this.runtime = createRuntime(this.ctx);
+    this.ctx = cp.sim.register<KubeletEvent>(`kubelet/${nodeName}`, (e) => {
+      this.on(e);
+      this.flush();
+    });
+    this.runtime = options.runtime(this.ctx);
+    const s = cp.settings;
+    this.puller = new ImagePuller(this.runtime, () => this.ctx.now, s.serializeImagePulls ? 1 : s.maxParallelImagePulls);
+    // The kubelet's crash-loop back-off resets when a container ran longer than crashLoopBackOffReset since the last
+    // restart (kubelet.go: HasExpiredFunc eventTime - lastUpdate > 600s); the image one after twice its maximum.
+    this.crashBackoff = new Backoff(s.crashLoopBackOffInitial, s.crashLoopBackOffMax, (eventTime, lastUpdate) => eventTime - lastUpdate > s.crashLoopBackOffReset);
+    this.imageBackoff = new Backoff(s.imagePullBackOffInitial, s.imagePullBackOffMax);
+    const kubelet = this;
+    this.host = {
+      get now() {
+        return kubelet.ctx.now;
+      },
+      scheduleTimer: (at, timer) => this.ctx.scheduleAt(at, timer),
+      cancel: (id) => this.ctx.cancel(id),
+      runtime: this.runtime,
+      puller: this.puller,
+      crashBackoff: this.crashBackoff,
+      imageBackoff: this.imageBackoff,
+      record: (pod, type, reason, message) => this.cp.events.record(pod, type, reason, message, "kubelet", this.nodeName),
+      logs: options.logs,
+      get observer() {
+        return options.observer?.();
+      },
+      defaultStartMs: s.podStartLatency,
+      defaultStopMs: s.podStopLatency,
+      changed: (pods) => this.dirty.add(pods),
+      allStopped: (pods) => this.containersEvent(pods, CONTAINERS_STOPPED),
+      terminal: (pods) => this.containersEvent(pods, COMPLETED),
+    };
   }
+
+  /** Feeds a pod lifecycle event that its containers caused. */
+  private containersEvent(pods: PodContainers, event: PodLifecycleEvent): void {
+    const work = this.pods.get(pods.ref.key);
+    if (work === undefined || work.containers !== pods) return;
+    this.flush();
+    this.apply(work, event, undefined);
+  }
+
+  /** Writes the status of every pod whose containers changed in this event, once each, in the order they changed. */
+  private flush(): void {
+    if (this.dirty.size === 0) return;
+    const list = [...this.dirty];
+    this.dirty.clear();
+    for (const pods of list) {
+      const work = this.pods.get(pods.ref.key);
+      if (work === undefined || work.containers !== pods) continue;
+      const [ns, name] = splitKey(work.key);
+      const cur = this.cp.api.get<Pod>("Pod", ns, name);
+      if (!cur || cur.metadata.uid !== work.uid) continue;
+      pods.pod = cur;
+      const status = podStatusFromTracks(cur, { tracks: pods.tracks, hasInit: pods.hasInit, terminal: pods.terminalPhase, podIP: this.podIPOf(work.key) ?? cur.status.podIP }, this.cp.clock);
+      this.writeStatus(cur, status);
+    }
+  }
+
+  /** The node is being provisioned (its VM boots): `start` comes when the boot ends, unless it fails first. */
+  booting = false;
 
   /** Whether the kubelet is running. */
   get running(): boolean {
@@ -135,6 +226,7 @@ export class Kubelet {
   start(): void {
     if (this.up) return;
     this.up = true;
+    this.booting = false;
     const { api } = this.cp;
     const existing = api.get<Node>("Node", undefined, this.nodeName);
     if (!existing) {
@@ -193,6 +285,8 @@ export class Kubelet {
 
   /** Stops the kubelet (node failure): no more heartbeats, status or pod work until `start`. */
   stop(): void {
+    // A node failing while it boots never comes up (a nodeRecover starts it).
+    this.booting = false;
     if (!this.up) return;
     this.up = false;
     if (this.leaseTimer !== undefined) this.ctx.cancel(this.leaseTimer);
@@ -200,9 +294,12 @@ export class Kubelet {
     this.leaseTimer = this.statusTimer = undefined;
     if (this.networkCheck !== undefined) this.ctx.cancel(this.networkCheck);
     this.networkCheck = undefined;
-    // The runtime's state dies with the node: a restarted kubelet rebuilds it from the API.
+    // The runtime's state dies with the node: a restarted kubelet rebuilds it from the API. Its image store stays
+    // (the node's disk), its pulls in flight are lost.
     for (const w of this.pods.values()) this.apply(w, NODE_STOPPED, undefined);
     this.pods.clear();
+    this.dirty.clear();
+    this.puller.reset();
     this.used = emptyUsage();
     this.waitingForNetwork = 0;
     this.podIPs.clear();
@@ -232,10 +329,12 @@ export class Kubelet {
     if (work === undefined) {
       // A terminal pod the kubelet does not hold stays Absent: it needs no record.
       if (event === TERMINAL_POD_UPDATE) return;
-      work = { key, uid, state: "Absent", demand: undefined, requeue: undefined };
+      work = { key, uid, state: "Absent", demand: undefined, requeue: undefined, containers: undefined };
       this.pods.set(key, work);
     }
+    if (work.containers !== undefined) work.containers.pod = pod;
     this.apply(work, event, pod);
+    this.flush();
   }
 
   /**
@@ -251,6 +350,7 @@ export class Kubelet {
     }
     if (!this.networkReadyPosted) this.postStatus();
     this.retryWaitingPods();
+    this.flush();
   }
 
   /** Gives every pod waiting for a network (or a pod IP) another sandbox attempt. */
@@ -269,6 +369,7 @@ export class Kubelet {
     const work = this.pods.get(objectKey(pod.metadata.namespace, pod.metadata.name));
     if (!work || work.uid !== pod.metadata.uid) return;
     this.apply(work, POD_REMOVED, pod);
+    this.flush();
   }
 
   private on(e: KubeletEvent): void {
@@ -294,16 +395,20 @@ export class Kubelet {
         e.work.requeue = undefined;
         if (this.pods.get(e.work.key) === e.work) this.apply(e.work, RESYNC, undefined);
         return;
-      case "containersStarted":
-      case "containersStopped":
-      case "imagePulled": {
+      case "containerTimer":
+        e.pod.timer(e.index);
+        return;
+      case "imagePulled":
         this.runtime.observe(e);
-        // NOTE: the kubelet does not pull images yet (the fixed-latency runtime has them all), so a pull finishing
-        // changes nothing here.
-        if (e.t === "imagePulled") return;
+        this.puller.pulled(e.image, e.error);
+        return;
+      case "containerStarted":
+      case "containerExited": {
+        this.runtime.observe(e);
         const work = this.pods.get(e.sandbox.key);
-        if (work === undefined || work.uid !== e.sandbox.uid) return;
-        this.apply(work, e.t === "containersStarted" ? CONTAINERS_STARTED : CONTAINERS_STOPPED, undefined);
+        if (work === undefined || work.uid !== e.sandbox.uid || work.containers === undefined) return;
+        if (e.t === "containerStarted") work.containers.onStarted(e.name);
+        else work.containers.onExited(e.name);
         return;
       }
       default:
@@ -345,8 +450,7 @@ export class Kubelet {
         work.demand = undefined;
         return;
       case "postStatus":
-        if (action.status === "ContainerCreating") this.postContainerCreating(needPod(pod, action));
-        else this.postRunning(work);
+        this.postContainerCreating(needPod(pod, action));
         return;
       case "runtimeStart": {
         // SyncPod: without a pod network only host-network pods start (k8sim has none).
@@ -364,13 +468,16 @@ export class Kubelet {
           }
           this.podIPs.set(work.key, offset);
         }
-        const { runtime } = this;
-        runtime.runPodSandbox(work);
-        // NOTE: no ImageStatus / PullImage yet: every image is present (EnsureImageExists would find it so).
-        for (const c of needPod(pod, action).spec.containers) {
-          runtime.createContainer(work, c);
-          runtime.startContainer(work, c.name);
-        }
+        this.runtime.runPodSandbox(work);
+        this.apply(work, SANDBOX_READY, pod);
+        return;
+      }
+      case "syncContainers": {
+        const p = needPod(pod, action);
+        const { behaviors } = this.options;
+        work.containers = new PodContainers(this.host, work, p, this.options.podStream(p), (x, c) => behaviors.resolve(x, c), containerProbes);
+        this.dirty.add(work.containers);
+        work.containers.sync();
         return;
       }
       case "reportSandboxFailed":
@@ -379,17 +486,22 @@ export class Kubelet {
       case "reportNetworkNotReady":
         this.cp.events.record(needPod(pod, action), "Warning", "NetworkNotReady", `network is not ready: ${NETWORK_NOT_READY_MESSAGE}`, "kubelet", this.nodeName);
         return;
-      case "recordKilling": {
-        const p = needPod(pod, action);
-        for (const c of p.spec.containers) {
-          this.cp.events.record(p, "Normal", "Killing", `Stopping container ${c.name}`, "kubelet", this.nodeName);
+      case "runtimeStop":
+        if (work.containers !== undefined) {
+          if (pod !== undefined) work.containers.pod = pod;
+          work.containers.stopAll(action.graceMs);
+        } else {
+          // A pod found being deleted at start: its containers are stopped as the runtime finds them (see the NOTE
+          // in src/kubelet/runtime/simulated-runtime.ts), and its deletion confirmed once all have exited.
+          const p = needPod(pod, action);
+          work.containers = new PodContainers(this.host, work, p, this.options.podStream(p), (x, c) => this.options.behaviors.resolve(x, c), () => undefined);
+          work.containers.adoptRunning();
+          work.containers.stopAll(action.graceMs);
         }
         return;
-      }
-      case "runtimeStop":
-        for (const c of needPod(pod, action).spec.containers) this.runtime.stopContainer(work, c.name, action.graceMs);
-        return;
       case "runtimeRemove":
+        work.containers?.dispose();
+        work.containers = undefined;
         this.runtime.removePodSandbox(work);
         this.releasePodIP(work.key);
         return;
@@ -517,35 +629,6 @@ export class Kubelet {
     // with restartPolicy Always is Running; only a pod that never ran is Pending.
     const phase = ranBefore && pod.spec.restartPolicy !== "Never" && pod.spec.restartPolicy !== "OnFailure" ? "Running" : "Pending";
     this.writeStatus(pod, withFields(pod.status, { phase, conditions, hostIP, startTime: pod.status.startTime ?? now, containerStatuses: statuses }));
-  }
-
-  /**
-   * The status of a pod whose containers all run, with the container events of getting there (the image found
-   * present, created, started). Read from the API: the pod may have gone or changed since the start began.
-   */
-  private postRunning(work: PodWork): void {
-    const [ns, name] = splitKey(work.key);
-    const pod = this.cp.api.get<Pod>("Pod", ns, name);
-    if (!pod || pod.metadata.uid !== work.uid) return;
-    const { clock, events } = this.cp;
-    const now = clock.time();
-    for (const c of pod.spec.containers) {
-      events.record(pod, "Normal", "Pulled", `Container image "${c.image}" already present on machine`, "kubelet", this.nodeName);
-      events.record(pod, "Normal", "Created", `Created container: ${c.name}`, "kubelet", this.nodeName);
-      events.record(pod, "Normal", "Started", `Started container ${c.name}`, "kubelet", this.nodeName);
-    }
-    const statuses: ContainerStatus[] = (pod.status.containerStatuses ?? []).map((s) => ({
-      ...s,
-      ready: true,
-      started: true,
-      state: { running: { startedAt: now } },
-    }));
-    const conditions = setConditions(pod.status.conditions, [
-      { type: "ContainersReady", status: "True", lastProbeTime: null, lastTransitionTime: now },
-      { type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: now },
-    ]);
-    const podIP = this.podIPOf(work.key) ?? pod.status.podIP;
-    this.writeStatus(pod, withFields(pod.status, { phase: "Running", conditions, podIP, containerStatuses: statuses }));
   }
 
   /** The node's pod CIDR, parsed once per value of spec.podCIDR. */

@@ -20,4 +20,6 @@ export interface NodePool {
   allocatable?: Record<string, string>;
   labels: Record<string, string>;
   taints: TaintSpec[];
+  /** Images in each node's image store from the start (references into the scenario's image catalog). */
+  preloadedImages?: string[];
 }

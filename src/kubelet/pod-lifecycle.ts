@@ -9,11 +9,15 @@
  * delete that confirms a pod's deletion). k8sim's kubelet runs one lifecycle per pod instance (namespace, name and
  * uid): a pod replaced by another of the same name is a new instance, and the old one is removed first.
  *
- *   Absent --podUpdate--> Admitting --admitted--> Starting --containersStarted--> Running
+ *   Absent --podUpdate--> Admitting --admitted--> Starting --sandboxReady--> Running --completed--> Completed
  *                                   --rejected--> Rejected
  *   Starting --networkNotReady | sandboxFailed--> WaitingForNetwork --networkReady--> Starting
  *   Starting | Running | Absent --deletionRequested--> Stopping --containersStopped--> Absent (deletion confirmed)
- *   Rejected | WaitingForNetwork | Absent (terminal pod) --deletionRequested--> Stopped --resync--> Absent (confirmed)
+ *   Rejected | WaitingForNetwork | Completed | Absent (terminal pod) --deletionRequested--> Stopped --resync--> Absent
+ *
+ * While Running, the pod's containers are the business of src/kubelet/containers/ (SyncPod's container part: init
+ * containers, restarts with back-off, probes); it reports `completed` when the pod is done (Succeeded or Failed)
+ * and `containersStopped` when every container of a pod being deleted has exited.
  *
  * Events that do not apply in a state (a start reported for a pod being stopped, say) change nothing: they are the
  * late echoes a discrete-event run produces, not errors.
@@ -37,8 +41,11 @@ export type PodLifecycleState =
    *  stops at "network is not ready"), or the sandbox's network setup failed (no free pod IP). The pod stays
    *  ContainerCreating and holds its resources until `networkReady`. */
   | "WaitingForNetwork"
-  /** Its containers run; the pod is Running and Ready. */
+  /** Its sandbox exists; its containers are started, restarted and probed (src/kubelet/containers/). */
   | "Running"
+  /** Its containers are done and the pod is Succeeded or Failed: it holds no resources, its sandbox stays until
+   *  the pod is deleted. */
+  | "Completed"
   /** Deletion requested: its containers are being stopped within the grace period (SyncTerminatingPod). */
   | "Stopping"
   /** Nothing left to stop (it never ran); the deletion is confirmed at the pod worker's next pass. */
@@ -53,8 +60,10 @@ export type PodLifecycleEvent =
   | { readonly t: "admitted" }
   /** Admission refused the pod, with the reason and message rejectPod reports. */
   | { readonly t: "rejected"; readonly reason: string; readonly message: string }
-  /** The runtime reports every container Running. */
-  | { readonly t: "containersStarted" }
+  /** The pod's sandbox was created (RunPodSandbox with its network): its containers can be started. */
+  | { readonly t: "sandboxReady" }
+  /** Every container is done and the pod is terminal (Succeeded or Failed). */
+  | { readonly t: "completed" }
   /** The pod's sandbox cannot be created: the node's network is not ready (no pod CIDR, so no CNI config). */
   | { readonly t: "networkNotReady" }
   /** The node's network became ready (it has a pod CIDR now), or a pod IP was freed: try the sandbox again. */
@@ -63,7 +72,7 @@ export type PodLifecycleEvent =
   | { readonly t: "sandboxFailed"; readonly message: string }
   /** The pod has a deletion timestamp; `graceMs` is its deletionGracePeriodSeconds in ms, `terminal` as above. */
   | { readonly t: "deletionRequested"; readonly graceMs: number; readonly terminal: boolean }
-  /** The runtime reports every container Exited. */
+  /** Every container of the pod being deleted has exited. */
   | { readonly t: "containersStopped" }
   /** The pass the kubelet asked for with `requeue` came. */
   | { readonly t: "resync" }
@@ -82,19 +91,18 @@ export type PodLifecycleAction =
   | { readonly t: "hold" }
   /** Take the pod's requests out of that sum again. */
   | { readonly t: "release" }
-  /** Write the pod's status: "ContainerCreating" (containers waiting, Initialized, not Ready, start time set) or
-   *  "Running" (containers running, Ready, pod IP), with the container events of that step. */
-  | { readonly t: "postStatus"; readonly status: "ContainerCreating" | "Running" }
-  /** Start the pod's containers in the runtime (RunPodSandbox, CreateContainer, StartContainer); when the node's
-   *  network is not ready, feed back `networkNotReady` instead. */
+  /** Write the pod's status as ContainerCreating (containers waiting, not Ready, start time set). */
+  | { readonly t: "postStatus"; readonly status: "ContainerCreating" }
+  /** Create the pod's sandbox (RunPodSandbox with a pod IP) and feed back `sandboxReady`; when the node's network is
+   *  not ready or no IP is free, feed back `networkNotReady` or `sandboxFailed` instead. */
   | { readonly t: "runtimeStart" }
+  /** Start managing the pod's containers (src/kubelet/containers/): SyncPod's container part. */
+  | { readonly t: "syncContainers" }
   /** Record the Warning event NetworkNotReady SyncPod records when it cannot start a pod for want of a network. */
   | { readonly t: "reportNetworkNotReady" }
   /** Record the Warning event FailedCreatePodSandBox with the runtime's message (createPodSandbox failed). */
   | { readonly t: "reportSandboxFailed"; readonly message: string }
-  /** Record the Killing event of each container ("Stopping container <name>"), as killContainer does. */
-  | { readonly t: "recordKilling" }
-  /** Stop the pod's containers in the runtime within `graceMs` (StopContainer with that timeout). */
+  /** Stop the pod's containers within `graceMs` (killContainer: Killing events, StopContainer with that timeout). */
   | { readonly t: "runtimeStop"; readonly graceMs: number }
   /** Drop the pod's sandbox from the runtime, with any completion still pending (RemovePodSandbox). */
   | { readonly t: "runtimeRemove" }
@@ -116,10 +124,9 @@ const ADMIT = act({ t: "admit" });
 const HOLD = act({ t: "hold" });
 const RELEASE = act({ t: "release" });
 const CREATING = act({ t: "postStatus", status: "ContainerCreating" });
-const RUNNING = act({ t: "postStatus", status: "Running" });
+const SYNC_CONTAINERS = act({ t: "syncContainers" });
 const RUNTIME_START = act({ t: "runtimeStart" });
 const REPORT_NETWORK_NOT_READY = act({ t: "reportNetworkNotReady" });
-const RECORD_KILLING = act({ t: "recordKilling" });
 const RUNTIME_REMOVE = act({ t: "runtimeRemove" });
 const REQUEUE = act({ t: "requeue" });
 const CANCEL_REQUEUE = act({ t: "cancelRequeue" });
@@ -134,13 +141,16 @@ const STAY: Readonly<Record<PodLifecycleState, PodTransition>> = {
   Starting: to("Starting"),
   WaitingForNetwork: to("WaitingForNetwork"),
   Running: to("Running"),
+  Completed: to("Completed"),
   Stopping: to("Stopping"),
   Stopped: to("Stopped"),
 };
 const GONE = to("Absent");
 const ADMITTING = to("Admitting", ADMIT);
 const STARTING = to("Starting", CREATING, HOLD, RUNTIME_START);
-const NOW_RUNNING = to("Running", RUNNING);
+const NOW_RUNNING = to("Running", SYNC_CONTAINERS);
+const COMPLETED = to("Completed", RELEASE);
+const COMPLETED_DELETED = to("Stopped", RUNTIME_REMOVE, REQUEUE);
 const STOPPED = to("Stopped", REQUEUE);
 const WAITING_FOR_NETWORK = to("WaitingForNetwork", REPORT_NETWORK_NOT_READY);
 const NETWORK_NOW_READY = to("Starting", RUNTIME_START);
@@ -166,8 +176,10 @@ export function transition(state: PodLifecycleState, event: PodLifecycleEvent): 
       return state === "Admitting" ? STARTING : STAY[state];
     case "rejected":
       return state === "Admitting" ? { state: "Rejected", actions: [{ t: "reject", reason: event.reason, message: event.message }] } : STAY[state];
-    case "containersStarted":
+    case "sandboxReady":
       return state === "Starting" ? NOW_RUNNING : STAY[state];
+    case "completed":
+      return state === "Running" ? COMPLETED : STAY[state];
     case "networkNotReady":
       return state === "Starting" ? WAITING_FOR_NETWORK : STAY[state];
     case "networkReady":
@@ -197,7 +209,7 @@ function onDeletion(state: PodLifecycleState, graceMs: number, terminal: boolean
       // A terminal pod has no containers to stop. Any other pod the kubelet did not hold (found being deleted when
       // it starts) holds its resources until its containers have stopped.
       if (terminal) return STOPPED;
-      return { state: "Stopping", actions: [RECORD_KILLING, HOLD, { t: "runtimeStop", graceMs }] };
+      return { state: "Stopping", actions: [HOLD, { t: "runtimeStop", graceMs }] };
     case "Rejected":
       return STOPPED;
     case "WaitingForNetwork":
@@ -205,7 +217,10 @@ function onDeletion(state: PodLifecycleState, graceMs: number, terminal: boolean
       return STOPPED_HELD;
     case "Starting":
     case "Running":
-      return { state: "Stopping", actions: [RECORD_KILLING, { t: "runtimeStop", graceMs }] };
+      return { state: "Stopping", actions: [{ t: "runtimeStop", graceMs }] };
+    case "Completed":
+      // Nothing runs: the sandbox goes and the deletion is confirmed at the pod worker's next pass.
+      return COMPLETED_DELETED;
     case "Stopping":
       // A second delete with a shorter grace period can only bring the end forward: the runtime decides.
       return { state: "Stopping", actions: [{ t: "runtimeStop", graceMs }] };
@@ -222,6 +237,7 @@ function onRemoval(state: PodLifecycleState, withContainers: PodTransition, held
     case "Starting":
     case "Running":
     case "Stopping":
+    case "Completed":
       return withContainers;
     case "WaitingForNetwork":
       return heldOnly;

@@ -3,6 +3,23 @@ import { getCondition } from "../api/pod-util.js";
 import { nodeAllocatable, podRequests } from "../api/resources.js";
 import type { Deployment, Node, Pod, PodPhase } from "../api/types.js";
 import type { Context } from "../engine/simulation.js";
+import type { KubeletObserver } from "../kubelet/containers/pod-containers.js";
+
+/**
+ * The waiting reasons metrics.csv counts containers by: kube-state-metrics' kube_pod_container_status_waiting_reason
+ * reasons, and PodInitializing and ErrImageNeverPull, which the kubelet also reports.
+ */
+export const WAITING_REASONS = [
+  "ContainerCreating",
+  "PodInitializing",
+  "CrashLoopBackOff",
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "ErrImageNeverPull",
+  "CreateContainerConfigError",
+  "CreateContainerError",
+  "InvalidImageName",
+] as const;
 
 /** Fixed columns of metrics.csv, in order; per-Deployment columns follow (see reports/README.md). */
 export const METRIC_COLUMNS = [
@@ -25,6 +42,8 @@ export const METRIC_COLUMNS = [
   "cpu_allocatable_cores",
   "memory_requested_bytes",
   "memory_allocatable_bytes",
+  "container_restarts_total",
+  ...WAITING_REASONS.map((r) => `containers_waiting:${r}` as const),
 ] as const;
 
 /** Source of the scheduler's queue gauges (scheduler_pending_pods{queue}). */
@@ -41,6 +60,10 @@ interface PodMark {
   /** Requests counted against nodes (bound, not terminal). */
   cpu: number;
   mem: number;
+  /** Containers (init ones too) waiting, by index into WAITING_REASONS; -1 entries are other reasons. */
+  waiting: number[];
+  /** Sum of its containers' restartCount. */
+  restarts: number;
 }
 
 const PHASES: PodPhase[] = ["Pending", "Running", "Succeeded", "Failed", "Unknown"];
@@ -53,7 +76,7 @@ const PHASES: PodPhase[] = ["Pending", "Running", "Succeeded", "Failed", "Unknow
  * Per-Deployment available replicas (kube_deployment_status_replicas_available) get one column per Deployment
  * ever seen, in order of creation.
  */
-export class MetricsCollector {
+export class MetricsCollector implements KubeletObserver {
   private readonly ctx: Context<null>;
   private readonly marks = new Map<string, PodMark>();
   private readonly phaseCount = new Map<PodPhase, number>(PHASES.map((p) => [p, 0]));
@@ -69,8 +92,17 @@ export class MetricsCollector {
   private readonly createdAt = new Map<string, number>();
   /** Pods the API server created (replacements included). */
   podsCreated = 0;
-  /** Pod startup latencies (ms): creation to all containers running, as the pod startup SLI. */
+  /** Pod startup latencies (ms): creation to every container started (kubelet_pod_start_duration_seconds). */
   readonly startupLatencies: number[] = [];
+  /** The same less the pod's image pulling window: the pod startup SLI (kubelet_pod_start_sli_duration_seconds). */
+  readonly startupSliLatencies: number[] = [];
+  /** Each successful image pull's own duration (ms). */
+  readonly imagePullDurations: number[] = [];
+  private readonly waitingCount = WAITING_REASONS.map(() => 0);
+  private restartsTotal = 0;
+  /** Pods that turned Succeeded / Failed (each pod once). */
+  podsSucceeded = 0;
+  podsFailed = 0;
   /** Rows of fixed columns, one per sample. */
   readonly rows: (string | number)[][] = [];
   /** Per-Deployment available replicas per sample ("namespace/name" -> value per row; undefined before it existed). */
@@ -78,7 +110,13 @@ export class MetricsCollector {
   /** Per-Deployment desired replicas per sample, for availability. */
   readonly desired = new Map<string, (number | undefined)[]>();
 
-  constructor(private readonly cp: ControlPlane, private readonly interval: number, private readonly scheduler: QueueGauge) {
+  /** @param onSample called at each sample (logs.jsonl's time marks). */
+  constructor(
+    private readonly cp: ControlPlane,
+    private readonly interval: number,
+    private readonly scheduler: QueueGauge,
+    private readonly onSample: () => void = () => {},
+  ) {
     this.ctx = cp.sim.register<null>("metrics", () => this.sample());
     cp.store.watch("Pod", (type, obj, old) => this.onPod(type, obj as Pod, old as Pod | undefined));
     cp.store.watch("Node", (type, obj) => this.onNode(type, obj as Node));
@@ -93,6 +131,7 @@ export class MetricsCollector {
   }
 
   private sample(reschedule = true): void {
+    this.onSample();
     const q = this.scheduler.queueCounts();
     const nodes = this.nodeReady.size;
     this.rows.push([
@@ -115,6 +154,8 @@ export class MetricsCollector {
       this.cpuAllocatable / 1000,
       this.memRequested,
       this.memAllocatable,
+      this.restartsTotal,
+      ...this.waitingCount,
     ]);
     const row = this.rows.length - 1;
     for (const d of this.cp.store.list<Deployment>("Deployment")) {
@@ -143,18 +184,38 @@ export class MetricsCollector {
     const mark = this.markOf(pod);
     this.apply(mark, +1);
     this.marks.set(key, mark);
+    if (prev && mark.restarts > prev.restarts) this.restartsTotal += mark.restarts - prev.restarts;
+    if (mark.phase !== prev?.phase) {
+      if (mark.phase === "Succeeded") this.podsSucceeded++;
+      else if (mark.phase === "Failed") this.podsFailed++;
+    }
     if (type === "ADDED") {
       this.podsCreated++;
       this.createdAt.set(key, this.ctx.now);
     }
-    else if (pod.status.phase === "Running" && old?.status.phase !== "Running") {
-      const created = this.createdAt.get(key);
-      if (created !== undefined) {
-        // Only the first start counts (the SLI measures creation to first running), so forget the pod.
-        this.startupLatencies.push(this.ctx.now - created);
-        this.createdAt.delete(key);
-      }
-    }
+  }
+
+  /** Container restarts so far. */
+  get containerRestarts(): number {
+    return this.restartsTotal;
+  }
+
+  /** A kubelet pulled an image (its own duration, queue excluded). */
+  imagePulled(pullMs: number): void {
+    this.imagePullDurations.push(pullMs);
+  }
+
+  /**
+   * Every container of a pod started (pkg/kubelet/util/pod_startup_latency_tracker.go): the end-to-end figure from
+   * its creation, and the SLI figure less its image pulling window. Only a pod's first start counts.
+   */
+  podStarted(uid: string, pullWindowMs: number): void {
+    const created = this.createdAt.get(uid);
+    if (created === undefined) return;
+    this.createdAt.delete(uid);
+    const e2e = this.ctx.now - created;
+    this.startupLatencies.push(e2e);
+    this.startupSliLatencies.push(e2e - pullWindowMs);
   }
 
   private markOf(pod: Pod): PodMark {
@@ -170,6 +231,7 @@ export class MetricsCollector {
       unschedulable: !bound && sched?.status === "False" && sched.reason === "Unschedulable",
       cpu: r ? r.cpuMilli : 0,
       mem: r ? r.memory : 0,
+      ...containerCounts(pod),
     };
   }
 
@@ -180,6 +242,7 @@ export class MetricsCollector {
     if (m.unschedulable) this.unschedulable += sign;
     this.cpuRequested += sign * m.cpu;
     this.memRequested += sign * m.mem;
+    for (const i of m.waiting) if (i >= 0) this.waitingCount[i]! += sign;
   }
 
   private onNode(type: string, node: Node): void {
@@ -201,4 +264,23 @@ export class MetricsCollector {
     this.nodeReady.set(name, ready);
     if (ready) this.readyNodes++;
   }
+}
+
+const NO_WAITING: number[] = [];
+
+/** A pod's waiting containers (by WAITING_REASONS index) and its restart sum. */
+function containerCounts(pod: Pod): { waiting: number[]; restarts: number } {
+  let waiting = NO_WAITING;
+  let restarts = 0;
+  for (const list of [pod.status.initContainerStatuses, pod.status.containerStatuses]) {
+    if (list === undefined) continue;
+    for (const c of list) {
+      restarts += c.restartCount;
+      const reason = c.state.waiting?.reason;
+      if (reason === undefined) continue;
+      if (waiting === NO_WAITING) waiting = [];
+      waiting.push((WAITING_REASONS as readonly string[]).indexOf(reason));
+    }
+  }
+  return { waiting, restarts };
 }

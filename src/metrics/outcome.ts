@@ -86,8 +86,15 @@ export interface Summary {
     failedSchedulingAttempts: number;
     kubernetesEvents: number;
     evictions: number;
+    /** Container restarts over the run (the kubelets' restartCount increments). */
+    containerRestarts: number;
+    /** Pods that reached Succeeded / Failed. */
+    podsSucceeded: number;
+    podsFailed: number;
   };
-  latencyMs: { scheduling: Percentiles; podStartup: Percentiles };
+  /** scheduling: queue to bind; podStartup: creation to every container started; podStartupSLI: the same less the
+   *  pod's image pulls (the upstream pod startup SLI); imagePull: each pull's own duration. */
+  latencyMs: { scheduling: Percentiles; podStartup: Percentiles; podStartupSLI: Percentiles; imagePull: Percentiles };
   availability: Record<string, Availability>;
   /** Each expectation; `source` is "file:line:col" relative to the scenario's folder. `passed` is null (and
    *  `actual` null) for an expectation an interrupted run did not reach: neither passed nor failed. */
@@ -121,6 +128,8 @@ export interface RunOutcome {
   problems: ActionProblem[];
   /** Renders one event as its events.jsonl line. */
   eventLine: (e: EventRecord) => string;
+  /** The logs.jsonl text not yet taken by the driver (all of it for a run not streamed); once. */
+  takeLogs: () => string;
   /** Whether every expectation held (for an interrupted run: every one it reached). */
   passed: boolean;
 }

@@ -44,6 +44,14 @@ export function stageReport(report: ReportDir, outcome: RunOutcome, info: RunInf
       writeSync(fd, chunk);
     }
   });
+  // logs.jsonl may be in staging already, streamed while the run went (k8sim logs -f follows it): the rest is appended.
+  const logs = openSync(join(report.staging, "logs.jsonl"), "a");
+  try {
+    writeSync(logs, outcome.takeLogs());
+    fsyncSync(logs);
+  } finally {
+    closeSync(logs);
+  }
   stage("run-info.json", (fd) => writeSync(fd, JSON.stringify(info, null, 2) + "\n"));
   report.step("staged");
 }

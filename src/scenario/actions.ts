@@ -65,7 +65,7 @@ export class TimelinePlayer {
         return;
       }
       case "addNodes": {
-        kubelets.addPool(a.pool);
+        kubelets.addPool(a.pool, true);
         return;
       }
       case "apply": {

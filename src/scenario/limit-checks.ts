@@ -6,7 +6,7 @@ import { kindSpec } from "../api/registry/registry.js";
  * and says how to raise it.
  */
 import { list, rec } from "./plain.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration } from "../engine/duration.js";
 import { fieldPath, type Diagnostics, type Where } from "./errors.js";
 import { DEFAULT_LIMITS, LIMIT_KINDS, formatLimit, parseLimitFlags, parseLimitValue, raiseHint, resolveLimits, type Limits } from "./limits.js";
 import type { LoadedManifest, TimelineAction } from "./types.js";

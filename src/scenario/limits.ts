@@ -6,7 +6,7 @@
  * the file is read.
  */
 import { parseQuantity } from "../api/quantity.js";
-import { formatDuration, parseDuration } from "./duration.js";
+import { formatDuration, parseDuration } from "../engine/duration.js";
 
 /** The limits in force for one load and run. Counts are plain numbers, sizes bytes, durations ms. */
 export interface Limits {

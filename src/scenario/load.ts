@@ -6,14 +6,16 @@
 import { isRecord, list, rec } from "./plain.js";
 import { createHash } from "node:crypto";
 import { parseCidr } from "../api/cidr.js";
+import { fitsNumber, parseQuantity, value as quantityValue } from "../api/quantity.js";
 import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings, type Settings } from "../settings.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration } from "../engine/duration.js";
 import { Diagnostics, fieldPath, formatPos, type Where } from "./errors.js";
 import { checkManifest, loadManifestFile, loadManifestText, manifestFileName, type IgnoredManifest } from "./manifests.js";
 import { readInputFile, readPolicy } from "./input-file.js";
 import { parseLimitFlags, scenarioFileSizeLimit } from "./limits.js";
 import { applyOverrides } from "./overrides.js";
 import { buildPool } from "./pools.js";
+import { buildBehaviors, buildImages, checkPreloadedImages, warnUnmatchedProfiles } from "./behaviors.js";
 import { checkNodeLimit, checkPodAndObjectLimits, checkRunLimits, resolveScenarioLimits } from "./limit-checks.js";
 import { checkedDuration, numberProblem, scenarioSchema, timeProblem, validateAgainstSchema } from "./schema.js";
 import { formatRfc3339, MAX_TIME, parseRfc3339Time, TIME_RANGE_TEXT } from "./time.js";
@@ -163,6 +165,9 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
 
   const settings = readSettings(src, spec.settings, diags);
 
+  const images = buildImages(src, spec.images, diags);
+  const behaviors = buildBehaviors(src, spec.behaviors, diags);
+
   // Counts are checked before any pool or timeline is built, so a billion nodes cost nothing.
   checkNodeLimit(src, spec, limits.nodes, diags);
   const pools: NodePool[] = [];
@@ -176,6 +181,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
       return;
     }
     if (typeof name === "string") firstPool.set(name, i);
+    checkPreloadedImages(src, path, raw, images, diags);
     const pool = buildPool(src, path, raw, diags);
     if (pool) pools.push(pool);
     else if (typeof name === "string") brokenPools.push(name);
@@ -211,7 +217,12 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     duration: runFor ?? Number.MAX_SAFE_INTEGER,
     files,
   }, diags);
-  checkNamespaces([...workloads, ...tl.timeline.flatMap((a) => (a.action === "apply" ? a.manifests : []))], diags);
+  const allManifests = [...workloads, ...tl.timeline.flatMap((a) => (a.action === "apply" ? a.manifests : []))];
+  checkNamespaces(allManifests, diags);
+  list(spec.timeline).forEach((raw, i) => {
+    if (rec(raw).action === "addNodes") checkPreloadedImages(src, ["spec", "timeline", i, "pool"], rec(raw).pool, images, diags);
+  });
+  if (workloadsComplete) warnUnmatchedProfiles(src, behaviors, allManifests, diags);
   warnCidrRoom(src, resolveSettings(settings), pools.reduce((n, p) => n + p.count, 0) + tl.timeline.reduce((n, a) => n + (a.action === "addNodes" ? a.pool.count : 0), 0), diags);
   const positionOf = (o: object) => replicasAt.get(o) ?? tl.replicasAt.get(o);
   checkPodAndObjectLimits(workloads, [...ignored, ...tl.ignored], tl.timeline, limits, positionOf, diags);
@@ -233,6 +244,8 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     expect: tl.expect,
     ignored: [...ignored, ...tl.ignored],
     limits,
+    behaviors,
+    images,
   };
 }
 
@@ -253,7 +266,9 @@ function readSettings(src: YamlSource, raw: unknown, diags: Diagnostics): Partia
       // Strings and lists (CIDRs, plugin and controller names): the schema checked them against their parsers and
       // enums; the loader's coupled checks follow.
       const def = DEFAULT_SETTINGS[k];
-      if (Array.isArray(def) ? Array.isArray(v) && v.every((x) => typeof x === "string") : typeof v === typeof def) (settings as Record<string, unknown>)[k] = v;
+      // Quantities and distributions may be written as plain numbers ("0", 100): they are held as their text.
+      const value = typeof def === "string" && typeof v === "number" ? String(v) : v;
+      if (Array.isArray(def) ? Array.isArray(value) && value.every((x) => typeof x === "string") : typeof value === typeof def) (settings as Record<string, unknown>)[k] = value;
       continue;
     }
     let n: number | undefined;
@@ -284,6 +299,9 @@ function readSettings(src: YamlSource, raw: unknown, diags: Diagnostics): Partia
       src.where(["spec", "settings", key]),
       `spec.settings.${key}: nodeStatusReportFrequency (${formatDuration(resolved.nodeStatusReportFrequency)}) may be at most ${MAX_STATUS_TICKS_PER_REPORT.toLocaleString("en-US")} x nodeStatusUpdateFrequency (${formatDuration(resolved.nodeStatusUpdateFrequency)}), that is ${formatDuration(resolved.nodeStatusUpdateFrequency * MAX_STATUS_TICKS_PER_REPORT)}`,
     );
+  }
+  if (settings.imagePullBandwidth !== undefined && quantityBytes(resolved.imagePullBandwidth) === 0) {
+    diags.error(src.where(["spec", "settings", "imagePullBandwidth"]), `spec.settings.imagePullBandwidth: must be greater than 0; expected a rate in bytes per second such as 50Mi`);
   }
   // The renew interval follows the lease duration (a quarter of it) unless set: it must not round down to 0.
   if (settings.nodeLeaseDuration !== undefined && settings.nodeLeaseRenewInterval === undefined && resolved.nodeLeaseRenewInterval === 0) {
@@ -358,4 +376,10 @@ function warnCidrRoom(src: YamlSource, s: Settings, nodes: number, diags: Diagno
     key,
     `clusterCIDR ${s.clusterCIDR} holds ${ranges.toLocaleString("en-US")} node range(s) of /${s.nodeCIDRMaskSize} and the scenario has ${nodes.toLocaleString("en-US")} nodes: ${(nodes - ranges).toLocaleString("en-US")} will get none (CIDRNotAvailable), report Ready=False and run no pods`,
   );
+}
+
+/** A quantity setting's value in whole units (0 when it does not parse: the schema reported it). */
+function quantityBytes(text: string): number {
+  const r = parseQuantity(text);
+  return r.ok && fitsNumber(r.value, false) ? quantityValue(r.value) : 0;
 }

@@ -7,6 +7,7 @@ import { isAbsolute, join, dirname, normalize } from "node:path";
 import { isServedKind, servedKinds, strictDecode, type DecodeProblem } from "../api/openapi/strict-decode.js";
 import { apiVersionOf } from "../api/registry/kind-spec.js";
 import { kindSpec, servedKind, validateNew } from "../api/registry/registry.js";
+import { checkBehaviorAnnotations } from "./behaviors.js";
 import { removedApi, removedApiMessage } from "../api/registry/removed-apis.js";
 import { fieldErrorText, plainPath } from "../api/validation/field-errors.js";
 import { DEFAULT_SETTINGS } from "../settings.js";
@@ -152,6 +153,7 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
   const object = obj as unknown as LoadedManifest["object"];
   const defaulted = spec.default ? spec.default(object, DEFAULT_SETTINGS) : object;
   for (const e of validateNew(spec, defaulted)) err(plainPath(e.pointer ?? e.path), `${who}: ${fieldErrorText(e)}`);
+  checkBehaviorAnnotations(src, base, object, diags);
   // Returned even with field errors (the load fails anyway), so references to it do not cascade into more errors.
   return { manifests: [{ object, source }], ignored: [], complete: true };
 }

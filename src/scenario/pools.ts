@@ -50,6 +50,8 @@ export function buildPool(
     taints: Array.isArray(raw.taints) ? (raw.taints as TaintSpec[]) : [...(base?.taints ?? [])],
   };
   if (allocatable) pool.allocatable = allocatable;
+  const preloaded = Array.isArray(raw.preloadedImages) ? raw.preloadedImages.map(String) : base?.preloadedImages;
+  if (preloaded !== undefined) pool.preloadedImages = [...preloaded];
   return pool;
 }
 

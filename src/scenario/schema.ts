@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseCidr } from "../api/cidr.js";
 import { parseResourceList } from "../api/quantity.js";
-import { parseDuration } from "./duration.js";
+import { parseDuration } from "../engine/duration.js";
+import { parseDistribution } from "../workload/distribution.js";
 import { describeValue, fieldPath, unknownKeyMessage, type Diagnostics } from "./errors.js";
 import { parseLimitValue } from "./limits.js";
 import { parseRfc3339Time } from "./time.js";
@@ -130,9 +131,17 @@ export function cidrProblem(v: unknown): string | undefined {
   return r.ok ? undefined : r.error;
 }
 
+/** The precise message for a bad duration distribution, or undefined when valid. */
+export function distributionProblem(v: unknown): string | undefined {
+  if (typeof v !== "string" && typeof v !== "number") return `expected a duration such as 30s or a distribution such as exponential(30s), got ${describeValue(v)}`;
+  const r = parseDistribution(String(v));
+  return r.ok ? undefined : r.error;
+}
+
 /** The parsers behind `k8simValue`, by its value. Each is the function the loader itself uses. */
 const VALUE_CHECKS: Readonly<Record<string, (v: unknown) => string | undefined>> = {
   duration: durationProblem,
+  distribution: distributionProblem,
   quantity: quantityProblem,
   time: timeProblem,
   bytes: bytesProblem,
@@ -142,6 +151,7 @@ const VALUE_CHECKS: Readonly<Record<string, (v: unknown) => string | undefined>>
 /** Value checks backed by a parser, keyed by schema definition: the parser's message replaces ajv's. */
 const DEFINITION_MESSAGES: Record<string, (v: unknown) => string | undefined> = {
   duration: durationProblem,
+  distribution: distributionProblem,
   quantity: quantityProblem,
   rfc3339: timeProblem,
   byteSize: bytesProblem,

@@ -6,7 +6,7 @@
 import { SYSTEM_NAMESPACES } from "../api/apiserver.js";
 import type { KindSpec } from "../api/registry/kind-spec.js";
 import { isNamespaced, kindSpec, resolveResource, resourceNames } from "../api/registry/registry.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration } from "../engine/duration.js";
 import { closest, type Diagnostics, type Where } from "./errors.js";
 import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
 import type { ReadPolicy } from "./input-file.js";

@@ -4,6 +4,8 @@
  */
 import type { Settings } from "../settings.js";
 import type { Limits } from "./limits.js";
+import type { BehaviorProfile } from "../workload/profiles.js";
+import type { ImageCatalogEntry } from "../kubelet/runtime/image-registry.js";
 
 /** A position in a source file, 1-based, as every error message prints it (`file:line:column`). */
 export interface SourcePos {
@@ -73,4 +75,8 @@ export interface Scenario {
   ignored: { kind: string; name: string; source: SourcePos }[];
   /** Size limits in force (defaults, then spec.limits, then --limit). */
   limits: Limits;
+  /** spec.behaviors, in file order. */
+  behaviors: BehaviorProfile[];
+  /** spec.images. */
+  images: ImageCatalogEntry[];
 }

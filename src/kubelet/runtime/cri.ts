@@ -18,6 +18,7 @@
  * and name) for the same reason.
  */
 import type { EventId } from "../../engine/simulation.js";
+import type { ContainerProgram } from "../../workload/program.js";
 
 /** Which pod a sandbox belongs to (CRI PodSandboxMetadata: uid, namespace and name). */
 export interface PodSandboxRef {
@@ -27,14 +28,19 @@ export interface PodSandboxRef {
   readonly uid: string;
 }
 
-/** What a container is created from (CRI ContainerConfig: metadata.name and image.image). */
+/** What a container is created from (CRI ContainerConfig: metadata.name, image.image), with the program its image
+ *  runs (src/workload/program.ts): k8sim's stand-in for the process a real image holds. */
 export interface ContainerConfig {
   readonly name: string;
   readonly image: string;
+  readonly program: ContainerProgram;
 }
 
 /** CRI ContainerState: CONTAINER_CREATED, CONTAINER_RUNNING, CONTAINER_EXITED (CONTAINER_UNKNOWN is not modelled). */
 export type ContainerState = "Created" | "Running" | "Exited";
+
+/** Why a container exited, as the runtime reports it (ContainerStatus.reason). */
+export type ExitReason = "Completed" | "Error" | "OOMKilled";
 
 /** What the runtime reports about one container (CRI ContainerStatus, the fields modelled). */
 export interface RuntimeContainerStatus {
@@ -51,25 +57,31 @@ export interface RuntimeContainerStatus {
   readonly startedAt: number | undefined;
   /** finished_at, virtual ms; set once Exited. */
   readonly finishedAt: number | undefined;
+  /** exit_code; set once Exited. */
+  readonly exitCode: number | undefined;
+  /** reason; set once Exited. */
+  readonly reason: ExitReason | undefined;
 }
 
-/** What the runtime reports about an image (CRI ImageStatusResponse.image, the field modelled). */
+/** What the runtime reports about an image (CRI ImageStatusResponse.image, the fields modelled). */
 export interface RuntimeImage {
   /** Image.repo_tags[0]: the reference the image was pulled by. */
   readonly image: string;
+  /** Image.size, bytes. */
+  readonly sizeBytes: number;
 }
 
 /**
  * The completions a runtime reports, each delivered to its kubelet through the `RuntimeHost` (the PLEG's
- * PodLifecycleEvent, reported per pod: the kubelet syncs a pod, not a container).
+ * PodLifecycleEvent: ContainerStarted, ContainerDied; and PullImage's return).
  */
 export type RuntimeEvent =
-  /** Every container of the sandbox whose StartContainer was called is now Running (PLEG ContainerStarted). */
-  | { readonly t: "containersStarted"; readonly sandbox: PodSandboxRef }
-  /** Every container of the sandbox whose StopContainer was called has now Exited (PLEG ContainerDied). */
-  | { readonly t: "containersStopped"; readonly sandbox: PodSandboxRef }
-  /** A PullImage finished: the image is present on the node. */
-  | { readonly t: "imagePulled"; readonly sandbox: PodSandboxRef; readonly image: string };
+  /** A container whose StartContainer was called is now Running (PLEG ContainerStarted). */
+  | { readonly t: "containerStarted"; readonly sandbox: PodSandboxRef; readonly name: string }
+  /** A container exited: on its own, killed by the kernel, or stopped (PLEG ContainerDied). */
+  | { readonly t: "containerExited"; readonly sandbox: PodSandboxRef; readonly name: string }
+  /** A PullImage finished: the image is present on the node, or the pull failed with `error`. */
+  | { readonly t: "imagePulled"; readonly image: string; readonly error: string | undefined };
 
 /**
  * How a runtime schedules its completions: the kubelet's engine context (src/engine/simulation.ts Context), so that
@@ -98,12 +110,13 @@ export interface RuntimeService {
   removePodSandbox(sandbox: PodSandboxRef): void;
   /** CreateContainer: creates a container (state Created) in the sandbox. */
   createContainer(sandbox: PodSandboxRef, config: ContainerConfig): void;
-  /** StartContainer: starts a Created container; `containersStarted` reports it Running. */
+  /** StartContainer: starts a Created container; `containerStarted` reports it Running after its program's start
+   *  latency; it then exits on its own (`containerExited`) when its program ends or the kernel kills it. */
   startContainer(sandbox: PodSandboxRef, name: string): void;
   /**
    * StopContainer(container_id, timeout): stops the container within `timeoutMs` (the grace period, after which
-   * upstream's runtime kills it); `containersStopped` reports it Exited. Idempotent: a repeated call with a shorter
-   * timeout may bring the end forward, never push it back.
+   * upstream's runtime kills it, exit code 137); `containerExited` reports it Exited. A container not running yet exits at
+   * once. Idempotent: a repeated call with a shorter timeout may bring the end forward, never push it back.
    */
   stopContainer(sandbox: PodSandboxRef, name: string, timeoutMs: number): void;
   /** RemoveContainer: removes a container at once (a running one is killed first, as upstream). */
@@ -118,8 +131,8 @@ export interface RuntimeService {
 export interface ImageService {
   /** ImageStatus: the image if it is present on the node, else undefined. */
   imageStatus(image: string): RuntimeImage | undefined;
-  /** PullImage: fetches the image for the sandbox's pod; `imagePulled` reports it present. */
-  pullImage(image: string, sandbox: PodSandboxRef): void;
+  /** PullImage: fetches the image; `imagePulled` reports it present (or the pull's error). */
+  pullImage(image: string): void;
 }
 
 /** A node's container runtime as the kubelet uses it: both CRI services, and the hook for its completions. */

@@ -87,3 +87,23 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+/**
+ * Go's time.Duration.String() of whole milliseconds, as kubelet messages print durations ("back-off 1m20s
+ * restarting ...", "Successfully pulled image ... in 1.594s"): every unit below the largest is spelled ("5m0s",
+ * "1h0m0s"); under a second it is "313ms"; 0 is "0s".
+ */
+export function goDurationString(ms: number): string {
+  if (ms === 0) return "0s";
+  if (ms < 0) return `-${goDurationString(-ms)}`;
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const restMs = ms % 60_000;
+  const sec = Math.floor(restMs / 1000);
+  const milli = restMs % 1000;
+  const s = milli ? `${sec}.${String(milli).padStart(3, "0").replace(/0+$/, "")}s` : `${sec}s`;
+  if (h) return `${h}h${m}m${s}`;
+  if (m) return `${m}m${s}`;
+  return s;
+}

@@ -1,0 +1,199 @@
+/**
+ * Which containers of a running pod the kubelet starts or stops next, and whether the pod is done: a pure function
+ * of the containers' states, the kubelet's computePodActions with its init-container part
+ * (pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions, computeInitContainerActions):
+ *
+ * - Init containers run one at a time in order; a regular one must exit 0 before the next starts; a sidecar (an
+ *   init container with restartPolicy Always) must be running and started (its startup probe passed) before the
+ *   next init container starts, and keeps running beside the app containers.
+ * - A regular init container that fails is restarted, unless the pod's restartPolicy is Never: then the pod fails.
+ * - App containers start together once initialization is done. An exited one is restarted under Always, under
+ *   OnFailure when it failed, never under Never; one killed by its liveness probe is restarted unless Never.
+ * - A sidecar that exits is always restarted while the pod runs, whatever its restartPolicy.
+ * - When no app container is running or will be restarted, the pod is done: its sidecars are stopped, and once
+ *   nothing runs the pod is Succeeded if every app container exited 0, else Failed.
+ *
+ * The kubelet runs the plan: "start" means: unless the container is in a crash-loop or image-pull back-off, pull
+ * its image if needed, create and start it. Backoff is the executor's (doBackOff sits in startContainer upstream).
+ */
+
+/** How a container takes part: a regular init container, a sidecar (restartable init container) or an app container. */
+export type ContainerRole = "init" | "sidecar" | "app";
+
+/** Where a container is, as the plan needs it. */
+export type ContainerStep =
+  /** Not created in this pod instance yet. */
+  | "new"
+  /** Being brought up: image pull, create, start (or waiting for a back-off to end before that). */
+  | "starting"
+  /** Running. */
+  | "running"
+  /** Asked to stop, not exited yet. */
+  | "stopping"
+  /** Exited (possibly waiting to be restarted). */
+  | "exited";
+
+/** One container as the plan sees it. */
+export interface PlanContainer {
+  readonly role: ContainerRole;
+  readonly step: ContainerStep;
+  /** Exit code of its last exit, if it exited. */
+  readonly exitCode: number | undefined;
+  /** Whether its last exit was a kill for a failed liveness or startup probe (restarted unless restartPolicy Never). */
+  readonly probeKilled: boolean;
+  /** Running and its startup probe passed (or it has none): status.containerStatuses[].started. */
+  readonly started: boolean;
+  /** Whether it ever ran in this pod instance (an init container that exited 0 stays done). */
+  readonly everStarted: boolean;
+}
+
+/** What to do next. Indices are into the containers given (init containers first, then app containers). */
+export interface ContainerPlan {
+  /** Containers to bring up now (in order). */
+  readonly start: readonly number[];
+  /** Containers to stop now (sidecars of a pod that is done). */
+  readonly stop: readonly number[];
+  /** Whether every init container has done its part (the Initialized condition). */
+  readonly initialized: boolean;
+  /** Set once the pod is done and nothing runs any more: its final phase. */
+  readonly terminal: "Succeeded" | "Failed" | undefined;
+}
+
+/**
+ * The next actions for a pod whose containers are `containers` (init containers in spec order, then app containers
+ * in spec order) under `restartPolicy`. Pure; see the file comment for the rules.
+ */
+export function planContainers(containers: readonly PlanContainer[], restartPolicy: "Always" | "OnFailure" | "Never"): ContainerPlan {
+  const start: number[] = [];
+  const stop: number[] = [];
+  let initialized = true;
+  let failedInit = false;
+  for (let i = 0; i < containers.length && initialized; i++) {
+    const c = containers[i]!;
+    if (c.role === "app") break;
+    if (c.role === "sidecar") {
+      if (c.step === "new" || c.step === "exited") {
+        start.push(i);
+        initialized = false;
+      } else if (!c.started) initialized = false;
+      continue;
+    }
+    if (c.step === "exited" && c.exitCode === 0) continue;
+    initialized = false;
+    if (c.step === "new") start.push(i);
+    else if (c.step === "exited") {
+      if (restartPolicy === "Never") failedInit = true;
+      else start.push(i);
+    }
+  }
+  const apps: number[] = [];
+  for (let i = 0; i < containers.length; i++) if (containers[i]!.role === "app") apps.push(i);
+  if (failedInit) return finish(containers, apps, stop, false, "Failed");
+  if (!initialized) return { start, stop, initialized, terminal: undefined };
+  // Sidecars that exited after initialization are restarted beside the app containers.
+  const sidecarRestarts = start;
+  let live = false;
+  for (const i of apps) {
+    const c = containers[i]!;
+    if (c.step === "new") {
+      start.push(i);
+      live = true;
+    } else if (c.step === "exited") {
+      if (restarts(c, restartPolicy)) {
+        start.push(i);
+        live = true;
+      }
+    } else live = true;
+  }
+  if (live || apps.length === 0) return { start, stop, initialized, terminal: undefined };
+  sidecarRestarts.length = 0;
+  const succeeded = apps.every((i) => containers[i]!.exitCode === 0);
+  return finish(containers, apps, stop, true, succeeded ? "Succeeded" : "Failed");
+}
+
+function restarts(c: PlanContainer, policy: "Always" | "OnFailure" | "Never"): boolean {
+  if (policy === "Always") return true;
+  if (policy === "Never") return false;
+  return c.probeKilled || c.exitCode !== 0;
+}
+
+/** The pod is done: stop whatever still runs; it is terminal once nothing does. */
+function finish(containers: readonly PlanContainer[], _apps: readonly number[], stop: number[], initialized: boolean, phase: "Succeeded" | "Failed"): ContainerPlan {
+  let running = false;
+  containers.forEach((c, i) => {
+    if (c.step === "running" || c.step === "starting") {
+      stop.push(i);
+      running = true;
+    } else if (c.step === "stopping") running = true;
+  });
+  return { start: [], stop, initialized, terminal: running ? undefined : phase };
+}
+
+/** One container's status as getPhase reads it. */
+export interface PhaseContainer {
+  readonly role: ContainerRole;
+  /** Which state its status shows. */
+  readonly state: "waiting" | "running" | "terminated";
+  readonly exitCode: number | undefined;
+  /** Waiting with a lastState.terminated (it ran before). */
+  readonly ranBefore: boolean;
+  /** Exit code of lastState.terminated, if any. */
+  readonly lastExitCode: number | undefined;
+  readonly started: boolean;
+}
+
+/**
+ * The pod phase from its containers' statuses: pkg/kubelet/kubelet_pods.go getPhase, rule for rule (init containers,
+ * sidecars, app containers; `terminal`: the kubelet decided the pod is done).
+ */
+export function podPhase(containers: readonly PhaseContainer[], restartPolicy: "Always" | "OnFailure" | "Never", terminal: boolean): "Pending" | "Running" | "Succeeded" | "Failed" {
+  let pendingInitialization = 0;
+  let failedInitialization = 0;
+  let running = 0;
+  let waiting = 0;
+  let stopped = 0;
+  let succeeded = 0;
+  let anyAppStarted = false;
+  for (const c of containers) {
+    if (c.role === "init") {
+      if (c.state === "running") pendingInitialization++;
+      else if (c.state === "terminated") {
+        if (c.exitCode !== 0) failedInitialization++;
+      } else if (c.ranBefore) {
+        if (c.lastExitCode !== 0) failedInitialization++;
+      } else pendingInitialization++;
+    } else if (c.role === "sidecar") {
+      if (c.state === "running") {
+        if (!c.started) pendingInitialization++;
+        running++;
+      } else if (c.state === "waiting" && !c.ranBefore) {
+        pendingInitialization++;
+        waiting++;
+      }
+    } else {
+      if (c.state === "running") {
+        running++;
+        anyAppStarted = true;
+      } else if (c.state === "terminated") {
+        stopped++;
+        anyAppStarted = true;
+        if (c.exitCode === 0) succeeded++;
+      } else if (c.ranBefore) {
+        stopped++;
+        anyAppStarted = true;
+      } else waiting++;
+    }
+  }
+  if (failedInitialization > 0 && restartPolicy === "Never") return "Failed";
+  if (pendingInitialization > 0 && !anyAppStarted) return "Pending";
+  if (waiting > 0) return "Pending";
+  if (running > 0) return "Running";
+  if (stopped > 0) {
+    if (terminal) return stopped === succeeded ? "Succeeded" : "Failed";
+    if (restartPolicy === "Always") return "Running";
+    if (stopped === succeeded) return "Succeeded";
+    if (restartPolicy === "Never") return "Failed";
+    return "Running";
+  }
+  return "Pending";
+}

@@ -1,0 +1,119 @@
+/**
+ * The pod status the kubelet writes for a running pod instance, built from its container tracks
+ * (pkg/kubelet/kubelet_pods.go generateAPIPodStatus, convertToAPIContainerStatuses, getPhase; the conditions of
+ * pkg/kubelet/status/generate.go). Pure: the same tracks give the same status.
+ *
+ * - Container statuses: running (startedAt), waiting (the reason of a back-off or an image problem; else
+ *   ContainerCreating, or PodInitializing while init containers run), terminated (exit code, reason, times) for
+ *   a container that will not be restarted; lastState.terminated is the run before the current state.
+ * - ready: running, started and its readiness result Success (no probe: as soon as started); a regular init
+ *   container is ready once it exited 0.
+ * - Conditions: PodReadyToStartContainers True (the sandbox exists), Initialized (ContainersNotInitialized,
+ *   "containers with incomplete status: [a b]"), ContainersReady and Ready (ContainersNotReady, "containers with
+ *   unready status: [a b]"; PodCompleted / PodFailed once terminal). Existing conditions keep their place and
+ *   their lastTransitionTime while their status does not change.
+ */
+import type { ApiClock } from "../../api/clock.js";
+import { setConditions } from "../../api/pod-util.js";
+import type { Condition, ContainerState, ContainerStatus, Pod } from "../../api/types.js";
+import { podPhase, type PhaseContainer } from "./plan.js";
+import type { ContainerTrack, Run } from "./pod-containers.js";
+import { restartPolicy } from "./pod-containers.js";
+
+/** What the status needs besides the tracks. */
+export interface StatusInput {
+  readonly tracks: readonly ContainerTrack[];
+  readonly hasInit: boolean;
+  readonly terminal: "Succeeded" | "Failed" | undefined;
+  readonly podIP: string | undefined;
+}
+
+/** The status to write for `pod` (see the file comment). */
+export function podStatusFromTracks(pod: Pod, s: StatusInput, clock: ApiClock): Pod["status"] {
+  const now = clock.time();
+  const initDone = initialized(s.tracks);
+  const statuses = s.tracks.map((t) => containerStatus(t, s.hasInit && !initDone, clock));
+  const init: ContainerStatus[] = [];
+  const app: ContainerStatus[] = [];
+  s.tracks.forEach((t, i) => (t.role === "app" ? app : init).push(statuses[i]!));
+  const phase = podPhase(
+    s.tracks.map((t, i): PhaseContainer => phaseView(t, statuses[i]!)),
+    restartPolicy(pod),
+    s.terminal !== undefined,
+  );
+  const unready = s.tracks.filter((t, i) => t.role !== "init" && !statuses[i]!.ready).map((t) => t.name);
+  const incomplete = s.tracks.filter((t, i) => t.role !== "app" && !initComplete(t, statuses[i]!)).map((t) => t.name);
+  const terminalReason = phase === "Succeeded" ? "PodCompleted" : phase === "Failed" ? "PodFailed" : undefined;
+  const ready: Condition =
+    terminalReason !== undefined
+      ? { type: "Ready", status: "False", reason: terminalReason, lastProbeTime: null, lastTransitionTime: now }
+      : unready.length === 0
+        ? { type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: now }
+        : { type: "Ready", status: "False", reason: "ContainersNotReady", message: `containers with unready status: [${unready.join(" ")}]`, lastProbeTime: null, lastTransitionTime: now };
+  const anyAppStarted = s.tracks.some((t) => t.role === "app" && (t.runningSince !== undefined || t.lastRun !== undefined));
+  const initCondition: Condition =
+    incomplete.length === 0 || anyAppStarted || phase === "Succeeded"
+      ? { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now, ...(phase === "Succeeded" && s.hasInit ? { reason: "PodCompleted" } : {}) }
+      : { type: "Initialized", status: "False", reason: "ContainersNotInitialized", message: `containers with incomplete status: [${incomplete.join(" ")}]`, lastProbeTime: null, lastTransitionTime: now };
+  const conditions = setConditions(pod.status.conditions, [
+    { type: "PodReadyToStartContainers", status: "True", lastProbeTime: null, lastTransitionTime: now },
+    initCondition,
+    { ...ready, type: "ContainersReady" },
+    ready,
+  ]);
+  const out: Pod["status"] = { ...pod.status, phase, conditions, containerStatuses: app };
+  if (init.length > 0) out.initContainerStatuses = init;
+  if (s.podIP !== undefined) out.podIP = s.podIP;
+  return out;
+}
+
+function containerStatus(t: ContainerTrack, initializing: boolean, clock: ApiClock): ContainerStatus {
+  const image = t.spec.image;
+  const terminated = (r: Run): ContainerState => ({
+    terminated: { exitCode: r.exitCode, reason: r.reason, startedAt: clock.time(r.startedAt), finishedAt: clock.time(r.finishedAt) },
+  });
+  let state: ContainerState;
+  let last: Run | undefined;
+  if (t.runningSince !== undefined) {
+    state = { running: { startedAt: clock.time(t.runningSince) } };
+    last = t.lastRun;
+  } else if (t.waiting !== undefined || t.step === "new" || t.step === "starting") {
+    const reason = t.waiting?.reason ?? (initializing && t.role === "app" ? "PodInitializing" : "ContainerCreating");
+    state = { waiting: t.waiting?.message === undefined ? { reason } : { reason, message: t.waiting.message } };
+    last = t.lastRun;
+  } else {
+    state = terminated(t.lastRun!);
+    last = t.runBefore;
+  }
+  const running = t.runningSince !== undefined;
+  const ready = t.role === "init" ? t.step === "exited" && t.lastRun?.exitCode === 0 && t.waiting === undefined : running && t.startedAt !== undefined && t.ready;
+  const status: ContainerStatus = { name: t.name, image, ready, started: running && t.startedAt !== undefined, restartCount: t.restartCount, state };
+  if (last !== undefined) status.lastState = terminated(last);
+  return status;
+}
+
+function phaseView(t: ContainerTrack, s: ContainerStatus): PhaseContainer {
+  const state = s.state.running ? "running" : s.state.terminated ? "terminated" : "waiting";
+  return {
+    role: t.role,
+    state,
+    exitCode: s.state.terminated?.exitCode,
+    ranBefore: s.lastState?.terminated !== undefined,
+    lastExitCode: s.lastState?.terminated?.exitCode,
+    started: s.started === true,
+  };
+}
+
+/** Every init container done: regular ones exited 0, sidecars running and started. */
+function initialized(tracks: readonly ContainerTrack[]): boolean {
+  for (const t of tracks) {
+    if (t.role === "init" && !(t.step === "exited" && t.lastRun?.exitCode === 0)) return false;
+    if (t.role === "sidecar" && !(t.runningSince !== undefined && t.startedAt !== undefined)) return false;
+  }
+  return true;
+}
+
+/** isInitContainerInitialized (status/generate.go): a sidecar once started, a regular init container once ready. */
+function initComplete(t: ContainerTrack, s: ContainerStatus): boolean {
+  return t.role === "sidecar" ? s.started === true : s.ready;
+}

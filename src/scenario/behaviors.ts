@@ -1,0 +1,149 @@
+/**
+ * The workload-model sections of a scenario: spec.behaviors (behavior profiles), spec.images (the image catalog)
+ * and the behavior annotations of the manifests' pods, checked with positions and converted for the run.
+ */
+import type { ImageCatalogEntry } from "../kubelet/runtime/image-registry.js";
+import { annotationBehaviors, BEHAVIOR_ANNOTATION_PREFIX, BEHAVIOR_KEYS, parseBehavior } from "../workload/behavior.js";
+import { parseDistribution } from "../workload/distribution.js";
+import { profileMatches, type BehaviorProfile } from "../workload/profiles.js";
+import { fitsNumber, parseQuantity, value as quantityValue } from "../api/quantity.js";
+import type { LabelSelector, Pod } from "../api/types.js";
+import { fieldPath, type Diagnostics } from "./errors.js";
+import { isRecord, list, rec } from "./plain.js";
+import type { LoadedManifest } from "./types.js";
+import type { Path, YamlSource } from "./yaml-source.js";
+
+/** The keys of a profile besides the behavior's. */
+const PROFILE_KEYS = ["name", "selector", "namespaces", "container"];
+
+/** spec.behaviors as profiles; problems in the behaviors are reported at their values (the schema checked shapes). */
+export function buildBehaviors(src: YamlSource, raw: unknown, diags: Diagnostics): BehaviorProfile[] {
+  const out: BehaviorProfile[] = [];
+  const seen = new Map<string, number>();
+  list(raw).forEach((item, i) => {
+    if (!isRecord(item) || typeof item.name !== "string" || !isRecord(item.selector)) return;
+    const path: Path = ["spec", "behaviors", i];
+    const first = seen.get(item.name);
+    if (first !== undefined) {
+      diags.error(src.where([...path, "name"]), `duplicate behavior name ${JSON.stringify(item.name)} (first at behaviors[${first}]); expected unique names`);
+      return;
+    }
+    seen.set(item.name, i);
+    const body: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(item)) if (!PROFILE_KEYS.includes(k) && (BEHAVIOR_KEYS as readonly string[]).includes(k)) body[k] = v;
+    const r = parseBehavior(body, false);
+    for (const p of r.problems) diags.error(src.where([...path, ...p.path]), `${fieldPath([...path, ...p.path].map(String))}: ${p.message}`);
+    if (r.problems.length > 0) return;
+    const profile: { -readonly [K in keyof BehaviorProfile]: BehaviorProfile[K] } = { name: item.name, selector: item.selector as LabelSelector, spec: r.spec };
+    if (Array.isArray(item.namespaces)) profile.namespaces = item.namespaces.map(String);
+    if (typeof item.container === "string") profile.container = item.container;
+    out.push(profile);
+  });
+  return out;
+}
+
+/** spec.images as catalog entries; an image listed twice is an error. */
+export function buildImages(src: YamlSource, raw: unknown, diags: Diagnostics): ImageCatalogEntry[] {
+  const out: ImageCatalogEntry[] = [];
+  const seen = new Map<string, number>();
+  list(raw).forEach((item, i) => {
+    if (!isRecord(item) || typeof item.image !== "string") return;
+    const path: Path = ["spec", "images", i];
+    const first = seen.get(item.image);
+    if (first !== undefined) {
+      diags.error(src.where([...path, "image"]), `duplicate image ${JSON.stringify(item.image)} (first at images[${first}]); expected each image once`);
+      return;
+    }
+    seen.set(item.image, i);
+    const e: { -readonly [K in keyof ImageCatalogEntry]: ImageCatalogEntry[K] } = { image: item.image };
+    if (item.size !== undefined) {
+      const q = parseQuantity(String(item.size));
+      if (q.ok && fitsNumber(q.value, false)) e.sizeBytes = quantityValue(q.value);
+    }
+    if (item.pullTime !== undefined) {
+      const d = parseDistribution(String(item.pullTime));
+      if (d.ok) e.pullTime = d.value;
+    }
+    if (item.missing === true) e.missing = true;
+    out.push(e);
+  });
+  return out;
+}
+
+/** A node pool's preloadedImages must name catalog images (a typo would silently mean a pull). */
+export function checkPreloadedImages(src: YamlSource, path: Path, raw: unknown, images: readonly ImageCatalogEntry[], diags: Diagnostics): void {
+  const names = images.map((e) => e.image);
+  list(rec(raw).preloadedImages).forEach((img, j) => {
+    if (typeof img !== "string" || names.includes(img)) return;
+    const where = [...path, "preloadedImages", j];
+    diags.error(
+      src.where(where),
+      `${fieldPath(where.map(String))}: unknown image ${JSON.stringify(img)}; expected an image of spec.images${names.length > 0 ? ` (${names.map((n) => JSON.stringify(n)).join(", ")})` : ", which lists none"}`,
+    );
+  });
+}
+
+/** Where the pod metadata of a manifest is (a Pod's own; a workload's pod template's), if it has any. */
+export function podMetadataPath(object: LoadedManifest["object"]): Path | undefined {
+  if (object.kind === "Pod") return ["metadata"];
+  const spec = rec(object.spec);
+  if (isRecord(spec.template)) return ["spec", "template", "metadata"];
+  const job = rec(rec(spec.jobTemplate).spec);
+  if (isRecord(job.template)) return ["spec", "jobTemplate", "spec", "template", "metadata"];
+  return undefined;
+}
+
+/** The pod (or pod template) a manifest makes: its metadata and spec, as a Pod for matching. */
+export function podOf(object: LoadedManifest["object"]): Pod | undefined {
+  const path = podMetadataPath(object);
+  if (path === undefined) return undefined;
+  if (object.kind === "Pod") return object as unknown as Pod;
+  let t: unknown = object;
+  for (const k of path.slice(0, -1)) t = rec(t)[k as string];
+  const template = rec(t);
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: object.metadata.name, namespace: object.metadata.namespace, ...rec(template.metadata) },
+    spec: rec(template.spec) as unknown as Pod["spec"],
+    status: {},
+  } as Pod;
+}
+
+/**
+ * Checks the behavior annotations of a manifest's pod, reporting each problem at the annotation's value:
+ * `metadata.annotations["behavior.k8sim.dev/runFor"]: invalid distribution ...`.
+ */
+export function checkBehaviorAnnotations(src: YamlSource, base: Path, object: unknown, diags: Diagnostics): void {
+  if (!isRecord(object)) return;
+  const path = podMetadataPath(object as LoadedManifest["object"]);
+  if (path === undefined) return;
+  let meta: unknown = object;
+  for (const k of path) meta = rec(meta)[k as string];
+  const annotations = rec(rec(meta).annotations) as Record<string, string>;
+  if (!Object.keys(annotations).some((k) => k.startsWith(BEHAVIOR_ANNOTATION_PREFIX))) return;
+  const r = annotationBehaviors(annotations);
+  for (const p of r.problems) {
+    const at = [...base, ...path, "annotations", p.annotation];
+    diags.error(src.where(at), `${fieldPath([...path, "annotations"].map(String))}[${JSON.stringify(p.annotation)}]: ${p.message}`);
+  }
+}
+
+/**
+ * Warns about profiles that match no pod of the scenario's manifests (initial or applied later): a selector with a
+ * typo would otherwise change nothing without a word. A profile naming a container matches only pods that have it.
+ */
+export function warnUnmatchedProfiles(src: YamlSource, profiles: readonly BehaviorProfile[], manifests: readonly LoadedManifest[], diags: Diagnostics): void {
+  const pods = manifests.map((m) => podOf(m.object)).filter((p): p is Pod => p !== undefined);
+  profiles.forEach((p, i) => {
+    const hit = pods.some((pod) => {
+      if (!profileMatches(p, pod, undefined)) return false;
+      if (p.container === undefined) return true;
+      const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
+      return names.includes(p.container);
+    });
+    if (hit) return;
+    const what = p.container === undefined ? "no pod of the scenario's manifests" : `no pod of the scenario's manifests with a container ${JSON.stringify(p.container)}`;
+    diags.warn(src.where(["spec", "behaviors", i, "selector"]), `behavior ${JSON.stringify(p.name)}: its selector matches ${what}; it changes nothing`);
+  });
+}

@@ -1,0 +1,321 @@
+/**
+ * What the program inside a simulated container does: how long it takes to start, how long it runs, how it exits,
+ * how its probes answer, how much memory it uses and what it logs. A real cluster runs real programs; k8sim reads
+ * their behaviour from the scenario's behavior profiles (`spec.behaviors`, matched to pods by label selector) and
+ * from the same keys as pod annotations (`behavior.k8sim.dev/<key>` for every container of the pod,
+ * `behavior.k8sim.dev/<container>.<key>` for one), so real manifests run unchanged.
+ *
+ * This module holds the shape and the one parser of a behavior (used by the scenario loader, for positioned errors
+ * at load time, and by the kubelet, for the annotations of pods that controllers create from templates).
+ */
+import { parse as parseYamlText } from "yaml";
+import { fitsNumber, parseQuantity, value as quantityValue } from "../api/quantity.js";
+import { parseDuration } from "../engine/duration.js";
+import { parseDistribution, type Distribution } from "./distribution.js";
+import type { LogTemplate } from "../logs/records.js";
+
+/** A span of a container's life, relative to its start (ms), in which a probe fails: [fromMs, untilMs). */
+export interface FailureWindow {
+  readonly fromMs: number;
+  /** Infinity: until the container ends. */
+  readonly untilMs: number;
+}
+
+/** The container's memory use at `atMs` after its start; between points it changes linearly, after the last it stays. */
+export interface MemoryPoint {
+  readonly atMs: number;
+  readonly bytes: number;
+}
+
+/** A behavior: every key optional; what is not set comes from a less specific source or the defaults (README). */
+export interface BehaviorSpec {
+  /** From StartContainer to the container running. Default: settings.podStartLatency. */
+  readonly startLatency?: Distribution;
+  /** How long the program runs before it exits on its own. Default: forever, or N seconds for `sleep N`. */
+  readonly runFor?: Distribution;
+  /** The code it exits with when it ends on its own (0..255). Default 0. */
+  readonly exitCode?: number;
+  /** How long it takes to exit after SIGTERM. Default: settings.podStopLatency. */
+  readonly stopAfter?: Distribution;
+  /** When its readiness probe fails (if the container has one). Default: never. */
+  readonly readinessFailures?: readonly FailureWindow[];
+  /** When its liveness probe fails. Default: never. */
+  readonly livenessFailures?: readonly FailureWindow[];
+  /** When its startup probe fails. Default: never. */
+  readonly startupFailures?: readonly FailureWindow[];
+  /** Its memory use over time; above the container's memory limit the kernel kills it (OOMKilled, 137). */
+  readonly memory?: readonly MemoryPoint[];
+  /** What it writes to its log. */
+  readonly logs?: LogTemplate;
+}
+
+/** The keys of a behavior, in the order the README lists them. */
+export const BEHAVIOR_KEYS = ["startLatency", "runFor", "exitCode", "stopAfter", "readinessFailures", "livenessFailures", "startupFailures", "memory", "logs"] as const;
+
+/** Prefix of the behavior annotations: `behavior.k8sim.dev/runFor`, `behavior.k8sim.dev/worker.runFor`. */
+export const BEHAVIOR_ANNOTATION_PREFIX = "behavior.k8sim.dev/";
+
+/** One problem in a behavior: the path below the behavior (e.g. ["memory", 1, "usage"]) and what is wrong. */
+export interface BehaviorProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+const DURATION_EXAMPLE = "a duration such as 30s";
+const LOG_KEYS = ["every", "line", "start", "ready", "exit"];
+const WINDOW_KEYS = ["from", "for"];
+const MEMORY_KEYS = ["at", "usage"];
+
+/**
+ * Parses a behavior from its plain value (a YAML mapping, as a profile or a decoded annotation holds it). Returns
+ * the spec and every problem; with `strictKeys`, unknown keys are problems too (the scenario schema reports them
+ * for profiles; annotations have no schema). Never throws.
+ */
+export function parseBehavior(raw: unknown, strictKeys: boolean): { spec: BehaviorSpec; problems: BehaviorProblem[] } {
+  const problems: BehaviorProblem[] = [];
+  const spec: Record<string, unknown> = {};
+  if (!isMap(raw)) {
+    problems.push({ path: [], message: `expected a mapping of behavior keys (${BEHAVIOR_KEYS.join(", ")})` });
+    return { spec, problems };
+  }
+  for (const [key, v] of Object.entries(raw)) {
+    const bad = (message: string, sub: (string | number)[] = []) => problems.push({ path: [key, ...sub], message });
+    switch (key) {
+      case "startLatency":
+      case "runFor":
+      case "stopAfter": {
+        const d = distribution(v, bad);
+        if (d) spec[key] = d;
+        break;
+      }
+      case "exitCode":
+        if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 255) bad(`expected an exit code from 0 to 255, got ${show(v)}`);
+        else spec[key] = v;
+        break;
+      case "readinessFailures":
+      case "livenessFailures":
+      case "startupFailures": {
+        const w = windows(v, bad, strictKeys);
+        if (w) spec[key] = w;
+        break;
+      }
+      case "memory": {
+        const m = memory(v, bad, strictKeys);
+        if (m) spec[key] = m;
+        break;
+      }
+      case "logs": {
+        const l = logs(v, bad, strictKeys);
+        if (l) spec[key] = l;
+        break;
+      }
+      default:
+        if (strictKeys) bad(`unknown behavior key ${JSON.stringify(key)}; expected one of ${BEHAVIOR_KEYS.join(", ")}`);
+    }
+  }
+  return { spec: spec as BehaviorSpec, problems };
+}
+
+/** One behavior annotation of a pod: which container it is for (undefined: all) and which key it sets. */
+export interface BehaviorAnnotation {
+  readonly container: string | undefined;
+  readonly key: string;
+}
+
+/** Splits an annotation key `behavior.k8sim.dev/[<container>.]<key>`; undefined if it is not a behavior annotation. */
+export function behaviorAnnotation(annotationKey: string): BehaviorAnnotation | undefined {
+  if (!annotationKey.startsWith(BEHAVIOR_ANNOTATION_PREFIX)) return undefined;
+  const rest = annotationKey.slice(BEHAVIOR_ANNOTATION_PREFIX.length);
+  const dot = rest.lastIndexOf(".");
+  return dot < 0 ? { container: undefined, key: rest } : { container: rest.slice(0, dot), key: rest.slice(dot + 1) };
+}
+
+/**
+ * The behaviors a pod's annotations set: for all its containers ("" key) and per container name. Each value is
+ * YAML text (`20s`, `exponential(30s)`, `1`, `[{from: 2m, for: 1m}]`, `{every: 1m, line: tick}`). Problems name the
+ * annotation. Cached by the annotation object, since every pod of a template shares the same values.
+ */
+export function annotationBehaviors(annotations: Readonly<Record<string, string>> | undefined): {
+  all: BehaviorSpec | undefined;
+  byContainer: ReadonlyMap<string, BehaviorSpec>;
+  problems: { annotation: string; message: string }[];
+} {
+  const empty = { all: undefined, byContainer: EMPTY_MAP, problems: [] };
+  if (annotations === undefined) return empty;
+  const cached = annotationCache.get(annotations);
+  if (cached) return cached;
+  const all: Record<string, unknown> = {};
+  const per = new Map<string, Record<string, unknown>>();
+  const keyOf = new Map<string, string>();
+  let any = false;
+  const problems: { annotation: string; message: string }[] = [];
+  for (const [k, text] of Object.entries(annotations)) {
+    const a = behaviorAnnotation(k);
+    if (!a) continue;
+    any = true;
+    if (!(BEHAVIOR_KEYS as readonly string[]).includes(a.key)) {
+      problems.push({ annotation: k, message: `unknown behavior key ${JSON.stringify(a.key)}; expected ${BEHAVIOR_ANNOTATION_PREFIX}[<container>.]<key> with a key of ${BEHAVIOR_KEYS.join(", ")}` });
+      continue;
+    }
+    let v: unknown;
+    try {
+      // Durations and distributions are plain text; anything else is a YAML value (an exit code, a list, a map).
+      v = a.key === "startLatency" || a.key === "runFor" || a.key === "stopAfter" ? text : parseYamlText(String(text));
+    } catch (e) {
+      problems.push({ annotation: k, message: `invalid YAML value: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` });
+      continue;
+    }
+    const target = a.container === undefined ? all : (per.get(a.container) ?? per.set(a.container, {}).get(a.container)!);
+    target[a.key] = v;
+    keyOf.set(`${a.container ?? ""}\u0000${a.key}`, k);
+  }
+  if (!any) {
+    annotationCache.set(annotations, empty);
+    return empty;
+  }
+  const parseOne = (container: string | undefined, raw: Record<string, unknown>): BehaviorSpec => {
+    const r = parseBehavior(raw, true);
+    for (const p of r.problems) {
+      const annotation = keyOf.get(`${container ?? ""}\u0000${String(p.path[0])}`) ?? "";
+      const sub = p.path.slice(1);
+      problems.push({ annotation, message: sub.length > 0 ? `${sub.join(".")}: ${p.message}` : p.message });
+    }
+    return r.spec;
+  };
+  const byContainer = new Map<string, BehaviorSpec>();
+  for (const [c, raw] of per) byContainer.set(c, parseOne(c, raw));
+  const result = { all: Object.keys(all).length > 0 ? parseOne(undefined, all) : undefined, byContainer, problems };
+  annotationCache.set(annotations, result);
+  return result;
+}
+
+const EMPTY_MAP: ReadonlyMap<string, BehaviorSpec> = new Map();
+const annotationCache = new WeakMap<object, ReturnType<typeof annotationBehaviors>>();
+
+/** Layers behaviors: every key set by a later one replaces the earlier one's. */
+export function mergeBehaviors(layers: readonly (BehaviorSpec | undefined)[]): BehaviorSpec {
+  let out: BehaviorSpec | undefined;
+  for (const l of layers) {
+    if (l === undefined) continue;
+    out = out === undefined ? l : { ...out, ...l };
+  }
+  return out ?? {};
+}
+
+/**
+ * How long a container whose command is `sleep N` (or `/bin/sleep N`, or a shell running `sleep N`) runs, as the
+ * real one would: N seconds (GNU sleep's number with an optional s, m, h or d suffix). Undefined otherwise.
+ */
+export function sleepDuration(command: unknown, args: unknown): number | undefined {
+  const words = [...(Array.isArray(command) ? command : []), ...(Array.isArray(args) ? args : [])].map(String);
+  // `sh -c "sleep 30"` and friends: the shell's script is one word.
+  if (words.length === 3 && /(^|\/)(ba|da|a)?sh$/.test(words[0]!) && words[1] === "-c") return sleepDuration(words[2]!.trim().split(/\s+/), []);
+  if (words.length !== 2 || !/(^|\/)sleep$/.test(words[0]!)) return undefined;
+  const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(words[1]!);
+  if (!m) return words[1] === "infinity" ? Infinity : undefined;
+  const unit = { "": 1_000, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "" | "s" | "m" | "h" | "d"];
+  return Math.round(Number(m[1]) * unit);
+}
+
+function distribution(v: unknown, bad: (m: string) => void): Distribution | undefined {
+  if (typeof v !== "string" && typeof v !== "number") {
+    bad(`expected ${DURATION_EXAMPLE} or a distribution such as exponential(30s), got ${show(v)}`);
+    return undefined;
+  }
+  const r = parseDistribution(String(v));
+  if (!r.ok) bad(r.error);
+  return r.ok ? r.value : undefined;
+}
+
+function duration(v: unknown, bad: (m: string) => void): number | undefined {
+  if (typeof v !== "string" && typeof v !== "number") {
+    bad(`expected ${DURATION_EXAMPLE}, got ${show(v)}`);
+    return undefined;
+  }
+  const r = parseDuration(String(v));
+  if (!r.ok) bad(r.error);
+  return r.ok ? r.value : undefined;
+}
+
+function windows(v: unknown, bad: (m: string, sub?: (string | number)[]) => void, strictKeys: boolean): FailureWindow[] | undefined {
+  if (!Array.isArray(v)) {
+    bad(`expected a list of windows such as [{from: 2m, for: 1m}], got ${show(v)}`);
+    return undefined;
+  }
+  const out: FailureWindow[] = [];
+  v.forEach((w, i) => {
+    if (!isMap(w)) return bad(`expected a window such as {from: 2m, for: 1m}, got ${show(w)}`, [i]);
+    unknownKeys(w, WINDOW_KEYS, (m, k) => bad(m, [i, k]), strictKeys);
+    if (w.from === undefined) return bad(`missing required key "from"`, [i]);
+    const from = duration(w.from, (m) => bad(m, [i, "from"]));
+    const len = w.for === undefined ? Infinity : duration(w.for, (m) => bad(m, [i, "for"]));
+    if (len === 0) bad(`must be greater than 0; expected ${DURATION_EXAMPLE}, or no "for" for a failure that lasts`, [i, "for"]);
+    if (from !== undefined && len !== undefined && len > 0) out.push({ fromMs: from, untilMs: from + len });
+  });
+  return out;
+}
+
+function memory(v: unknown, bad: (m: string, sub?: (string | number)[]) => void, strictKeys: boolean): MemoryPoint[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) {
+    bad(`expected a non-empty list of points such as [{at: 0s, usage: 100Mi}, {at: 10m, usage: 600Mi}], got ${show(v)}`);
+    return undefined;
+  }
+  const out: MemoryPoint[] = [];
+  let last = -1;
+  v.forEach((p, i) => {
+    if (!isMap(p)) return bad(`expected a point such as {at: 0s, usage: 100Mi}, got ${show(p)}`, [i]);
+    unknownKeys(p, MEMORY_KEYS, (m, k) => bad(m, [i, k]), strictKeys);
+    if (p.at === undefined) return bad(`missing required key "at"`, [i]);
+    if (p.usage === undefined) return bad(`missing required key "usage"`, [i]);
+    const at = duration(p.at, (m) => bad(m, [i, "at"]));
+    let bytes: number | undefined;
+    const q = typeof p.usage === "string" || typeof p.usage === "number" ? parseQuantity(String(p.usage)) : undefined;
+    if (!q || !q.ok || q.value.nanos < 0n || !fitsNumber(q.value, false)) bad(`expected a memory quantity such as 100Mi or 1Gi, got ${show(p.usage)}`, [i, "usage"]);
+    else bytes = quantityValue(q.value);
+    if (at !== undefined && at <= last) bad(`must be later than the point before (${last}ms); expected points in time order`, [i, "at"]);
+    if (at !== undefined) last = Math.max(last, at);
+    if (at !== undefined && bytes !== undefined) out.push({ atMs: at, bytes });
+  });
+  return out;
+}
+
+function logs(v: unknown, bad: (m: string, sub?: (string | number)[]) => void, strictKeys: boolean): LogTemplate | undefined {
+  if (!isMap(v)) {
+    bad(`expected a mapping such as {every: 1m, line: "processed batch {n}"}, got ${show(v)}`);
+    return undefined;
+  }
+  unknownKeys(v, LOG_KEYS, (m, k) => bad(m, [k]), strictKeys);
+  const out: { -readonly [K in keyof LogTemplate]: LogTemplate[K] } = {};
+  for (const k of ["line", "start", "ready", "exit"] as const) {
+    if (v[k] === undefined) continue;
+    if (typeof v[k] !== "string") bad(`expected a string, got ${show(v[k])}`, [k]);
+    else out[k] = v[k] as string;
+  }
+  if (v.every !== undefined) {
+    const every = duration(v.every, (m) => bad(m, ["every"]));
+    if (every === 0) bad(`must be greater than 0; expected ${DURATION_EXAMPLE}`, ["every"]);
+    else if (every !== undefined) out.every = every;
+  }
+  if ((out.every === undefined) !== (out.line === undefined) && (v.every === undefined || v.line === undefined)) {
+    bad(`"every" and "line" go together: a line every so often; expected both or neither`, [v.every === undefined ? "line" : "every"]);
+  }
+  return out;
+}
+
+function unknownKeys(m: Record<string, unknown>, allowed: readonly string[], bad: (message: string, key: string) => void, strict: boolean): void {
+  if (!strict) return;
+  for (const k of Object.keys(m)) if (!allowed.includes(k)) bad(`unknown key ${JSON.stringify(k)}; expected one of ${allowed.join(", ")}`, k);
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return "a list";
+  if (v === null) return "null";
+  if (typeof v === "object") return "a mapping";
+  return String(v);
+}

@@ -63,7 +63,7 @@ describe("--out is checked before simulating", () => {
     const out = join(tmp(), "deep", "er", "r");
     const r = await cli(["run", "scenarios/node-failure.yaml", "--out", out + "/"]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`wrote 4 files to ${out}/\n`);
+    expect(r.out).toContain(`wrote 5 files to ${out}/\n`);
     expect(readdirSync(dirname(out))).toEqual(["r"]);
   });
 });

@@ -13,7 +13,7 @@ describe("k8sim run", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/scale-up \(seed 42\): 20m simulated/);
     expect(r.out).toMatch(/digest +[0-9a-f]{16}/);
-    for (const f of ["summary.json", "metrics.csv", "events.jsonl", "run-info.json"]) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ["summary.json", "metrics.csv", "events.jsonl", "logs.jsonl", "run-info.json"]) expect(existsSync(join(out, f))).toBe(true);
     const header = readFileSync(join(out, "metrics.csv"), "utf8").split("\n")[0];
     expect(header).toMatch(/^time,elapsed_seconds,nodes_ready,nodes_not_ready,pods_pending,/);
     expect(header).toMatch(/deployment_available_replicas:default\/api$/);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { cli } from "./helpers/cli.js";
 
 const scenarios = readdirSync("scenarios").filter((f) => f.endsWith(".yaml")).sort();
-const FILES = ["summary.json", "metrics.csv", "events.jsonl"];
+const FILES = ["summary.json", "metrics.csv", "events.jsonl", "logs.jsonl"];
 
 describe("same scenario + same seed => identical bytes", () => {
   it("bundles at least the node-failure and scale-up scenarios", () => {
@@ -29,7 +29,7 @@ describe("same scenario + same seed => identical bytes", () => {
       const summary = JSON.parse(readFileSync(join(dirs[0], "summary.json"), "utf8"));
       expect(summary.seed).toBe(7);
       expect(summary.digest).toMatch(/^[0-9a-f]{16}$/);
-    });
+    }, 30_000);
   }
 });
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { cli } from "./helpers/cli.js";
 
 const scenarios = readdirSync("scenarios").filter((f) => f.endsWith(".yaml")).sort();
-const FILES = ["summary.json", "metrics.csv", "events.jsonl"];
+const FILES = ["summary.json", "metrics.csv", "events.jsonl", "logs.jsonl"];
 const update = process.env.K8SIM_UPDATE_GOLDEN === "1";
 
 describe("golden reports of the bundled scenarios", () => {

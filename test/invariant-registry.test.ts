@@ -10,7 +10,7 @@ import { NODE_LEASE_NAMESPACE } from "../src/api/apiserver.js";
 import { KINDS } from "../src/api/registry/registry.js";
 import type { Store } from "../src/api/store.js";
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from "../src/api/taints.js";
-import type { Deployment, KubeObject, Lease, Node, ReplicaSet } from "../src/api/types.js";
+import type { ContainerStatus, Deployment, KubeObject, Lease, Node, Pod, ReplicaSet } from "../src/api/types.js";
 import { Cluster } from "../src/cluster.js";
 import { CONTROLLERS } from "../src/controllers/manager.js";
 import {
@@ -95,6 +95,11 @@ interface Break {
 const running = (b: ReturnType<typeof pod>) => {
   const p = b.phase("Running").build();
   p.status.startTime = "2026-01-01T00:00:00Z";
+  return p;
+};
+
+const withContainers = (p: Pod, statuses: ContainerStatus[]): Pod => {
+  p.status.containerStatuses = statuses;
   return p;
 };
 
@@ -194,6 +199,45 @@ const BREAKS: Break[] = [
     breakIt: (r) => write(r.store, running(pod("a"))),
     object: "Pod/default/a",
     message: /phase Running, but the pod is bound to no node/,
+  },
+  {
+    invariant: "container-status",
+    what: "a container ready while it waits in CrashLoopBackOff",
+    breakIt: (r) => write(r.store, withContainers(running(pod("a").on("n1")), [{ name: "c", image: "i", ready: true, restartCount: 1, state: { waiting: { reason: "CrashLoopBackOff" } } }])),
+    object: "Pod/default/a",
+    message: /container c is ready but not running/,
+  },
+  {
+    invariant: "container-status",
+    what: "a restartCount that goes down",
+    breakIt: (r) => {
+      const run = { running: { startedAt: "2026-01-01T00:00:01Z" } };
+      write(r.store, withContainers(running(pod("a").on("n1")), [{ name: "c", image: "i", ready: true, started: true, restartCount: 3, state: run }]));
+      write(r.store, withContainers(running(pod("a").on("n1")), [{ name: "c", image: "i", ready: true, started: true, restartCount: 2, state: run }]));
+    },
+    object: "Pod/default/a",
+    message: /container c's restartCount went from 3 to 2/,
+  },
+  {
+    invariant: "container-status",
+    what: "a Succeeded pod whose container exited 1",
+    breakIt: (r) => {
+      const p = withContainers(pod("a").on("n1").phase("Succeeded").build(), [{ name: "c", image: "i", ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: "Error", finishedAt: "2026-01-01T00:00:09Z" } } }]);
+      write(r.store, p);
+    },
+    object: "Pod/default/a",
+    message: /phase Succeeded, but container c did not exit 0/,
+  },
+  {
+    invariant: "container-status",
+    what: "a Ready pod with a container not ready",
+    breakIt: (r) => {
+      const p = withContainers(running(pod("a").on("n1")), [{ name: "c", image: "i", ready: false, started: true, restartCount: 0, state: { running: { startedAt: "2026-01-01T00:00:01Z" } } }]);
+      p.status.conditions = [{ type: "Ready", status: "True" }];
+      write(r.store, p);
+    },
+    object: "Pod/default/a",
+    message: /condition Ready is True with containers not ready: c/,
   },
   {
     invariant: "pod-binding",

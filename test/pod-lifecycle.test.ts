@@ -8,14 +8,15 @@ import { describe, expect, it } from "vitest";
 import type { PodLifecycleAction, PodLifecycleEvent, PodLifecycleState } from "../src/kubelet/pod-lifecycle.js";
 import { transition } from "../src/kubelet/pod-lifecycle.js";
 
-const STATES: PodLifecycleState[] = ["Absent", "Admitting", "Rejected", "Starting", "WaitingForNetwork", "Running", "Stopping", "Stopped"];
+const STATES: PodLifecycleState[] = ["Absent", "Admitting", "Rejected", "Starting", "WaitingForNetwork", "Running", "Completed", "Stopping", "Stopped"];
 
 // Events, one of each shape (both values of `terminal` where it matters).
 const update: PodLifecycleEvent = { t: "podUpdate", terminal: false };
 const terminalUpdate: PodLifecycleEvent = { t: "podUpdate", terminal: true };
 const admitted: PodLifecycleEvent = { t: "admitted" };
 const rejected: PodLifecycleEvent = { t: "rejected", reason: "OutOfcpu", message: "Node didn't have enough resource: cpu, requested: 800, used: 800, capacity: 1000" };
-const started: PodLifecycleEvent = { t: "containersStarted" };
+const started: PodLifecycleEvent = { t: "sandboxReady" };
+const completed: PodLifecycleEvent = { t: "completed" };
 const noNetwork: PodLifecycleEvent = { t: "networkNotReady" };
 const network: PodLifecycleEvent = { t: "networkReady" };
 const NO_IP = "Failed to create pod sandbox: ... no IP addresses available in range set: 10.0.0.2-10.0.0.2";
@@ -26,7 +27,7 @@ const stopped: PodLifecycleEvent = { t: "containersStopped" };
 const resync: PodLifecycleEvent = { t: "resync" };
 const removed: PodLifecycleEvent = { t: "podRemoved" };
 const nodeStopped: PodLifecycleEvent = { t: "nodeStopped" };
-const EVENTS = [update, terminalUpdate, admitted, rejected, started, noNetwork, network, sandboxFailed, deletion, terminalDeletion, stopped, resync, removed, nodeStopped];
+const EVENTS = [update, terminalUpdate, admitted, rejected, started, completed, noNetwork, network, sandboxFailed, deletion, terminalDeletion, stopped, resync, removed, nodeStopped];
 
 // Actions.
 const admit: PodLifecycleAction = { t: "admit" };
@@ -34,11 +35,10 @@ const reject: PodLifecycleAction = { t: "reject", reason: "OutOfcpu", message: "
 const hold: PodLifecycleAction = { t: "hold" };
 const release: PodLifecycleAction = { t: "release" };
 const creating: PodLifecycleAction = { t: "postStatus", status: "ContainerCreating" };
-const running: PodLifecycleAction = { t: "postStatus", status: "Running" };
+const syncContainers: PodLifecycleAction = { t: "syncContainers" };
 const runtimeStart: PodLifecycleAction = { t: "runtimeStart" };
 const reportNoNetwork: PodLifecycleAction = { t: "reportNetworkNotReady" };
 const reportSandboxFailed: PodLifecycleAction = { t: "reportSandboxFailed", message: NO_IP };
-const killing: PodLifecycleAction = { t: "recordKilling" };
 const runtimeStop: PodLifecycleAction = { t: "runtimeStop", graceMs: 30_000 };
 const runtimeRemove: PodLifecycleAction = { t: "runtimeRemove" };
 const requeue: PodLifecycleAction = { t: "requeue" };
@@ -65,12 +65,13 @@ const ROWS: Row[] = [
   ignored("Absent", admitted, "no admission was asked for"),
   ignored("Absent", rejected, "no admission was asked for"),
   ignored("Absent", started, "the kubelet started nothing for this instance"),
+  ignored("Absent", completed, "nothing runs here"),
   ignored("Absent", noNetwork, "only a start can find the network missing"),
   ignored("Absent", sandboxFailed, "only a start creates a sandbox"),
   ignored("Absent", network, "nothing waits for the network"),
   // A pod found being deleted (a kubelet restarting): its pod worker starts out terminating (SyncTerminatingPod),
   // and the pod counts against the node until its containers have stopped.
-  row("Absent", deletion, "Stopping", [killing, hold, runtimeStop], "a running pod found being deleted is stopped"),
+  row("Absent", deletion, "Stopping", [hold, runtimeStop], "a running pod found being deleted is stopped"),
   // A terminal pod has no containers to kill: status_manager's canBeDeleted holds, the delete is confirmed next pass.
   row("Absent", terminalDeletion, "Stopped", [requeue], "a terminal pod found being deleted is only confirmed"),
   ignored("Absent", stopped, "nothing was stopped"),
@@ -87,6 +88,7 @@ const ROWS: Row[] = [
   // rejectPod: a Warning event and status Failed with the reason; the pod never runs and holds nothing.
   row("Admitting", rejected, "Rejected", [reject], "a pod that does not fit is rejected"),
   ignored("Admitting", started, "nothing was started yet"),
+  ignored("Admitting", completed, "nothing runs yet"),
   ignored("Admitting", noNetwork, "only a start can find the network missing"),
   ignored("Admitting", sandboxFailed, "only a start creates a sandbox"),
   ignored("Admitting", network, "nothing waits for the network"),
@@ -103,6 +105,7 @@ const ROWS: Row[] = [
   ignored("Rejected", admitted, "admission is over"),
   ignored("Rejected", rejected, "admission is over"),
   ignored("Rejected", started, "nothing was started"),
+  ignored("Rejected", completed, "it never ran"),
   ignored("Rejected", noNetwork, "only a start can find the network missing"),
   ignored("Rejected", sandboxFailed, "only a start creates a sandbox"),
   ignored("Rejected", network, "nothing waits for the network"),
@@ -119,8 +122,9 @@ const ROWS: Row[] = [
   ignored("Starting", terminalUpdate, "as above: the kubelet owns the phase of the pods it runs"),
   ignored("Starting", admitted, "admission is over"),
   ignored("Starting", rejected, "admission is over"),
-  // PLEG ContainerStarted; the next SyncPod reports the pod Running and Ready (with its IP).
-  row("Starting", started, "Running", [running], "containers up: Running and Ready"),
+  // The sandbox exists (with its IP): SyncPod's container part (src/kubelet/containers/) starts the containers.
+  row("Starting", started, "Running", [syncContainers], "sandbox up: its containers are started"),
+  ignored("Starting", completed, "its containers have not started"),
   // SyncPod: "network is not ready" (a Warning NetworkNotReady event) before any sandbox is created; only
   // host-network pods may start. The pod stays ContainerCreating and keeps its place on the node.
   row("Starting", noNetwork, "WaitingForNetwork", [reportNoNetwork], "no pod network: wait, ContainerCreating"),
@@ -130,8 +134,8 @@ const ROWS: Row[] = [
   ignored("Starting", network, "it is not waiting"),
   // pod_workers: a deletion makes the worker terminating; SyncTerminatingPod kills every container within the grace
   // period (killContainer records "Killing: Stopping container <name>"). The pending start is abandoned.
-  row("Starting", deletion, "Stopping", [killing, runtimeStop], "a pod being started is stopped"),
-  row("Starting", terminalDeletion, "Stopping", [killing, runtimeStop], "the kubelet ran it: its containers are stopped whatever the phase says"),
+  row("Starting", deletion, "Stopping", [runtimeStop], "a pod being started is stopped"),
+  row("Starting", terminalDeletion, "Stopping", [runtimeStop], "the kubelet ran it: its containers are stopped whatever the phase says"),
   ignored("Starting", stopped, "no stop was asked for"),
   ignored("Starting", resync, "nothing asked for a pass"),
   // Gone from the API (a grace-0 delete): the kubelet forgets it and the runtime drops its sandbox.
@@ -145,6 +149,7 @@ const ROWS: Row[] = [
   ignored("WaitingForNetwork", admitted, "admission is over"),
   ignored("WaitingForNetwork", rejected, "admission is over"),
   ignored("WaitingForNetwork", started, "nothing was started"),
+  ignored("WaitingForNetwork", completed, "nothing runs"),
   ignored("WaitingForNetwork", noNetwork, "already waiting (upstream's retries would repeat the event)"),
   ignored("WaitingForNetwork", sandboxFailed, "already waiting"),
   // The network plugin became ready (the node got its pod CIDR): the next SyncPod creates the sandbox.
@@ -167,14 +172,34 @@ const ROWS: Row[] = [
   ignored("Running", noNetwork, "only a start can find the network missing"),
   ignored("Running", sandboxFailed, "only a start creates a sandbox"),
   ignored("Running", network, "nothing waits for the network"),
-  row("Running", deletion, "Stopping", [killing, runtimeStop], "SyncTerminatingPod: kill within the grace period"),
-  row("Running", terminalDeletion, "Stopping", [killing, runtimeStop], "as for Starting"),
-  // NOTE: containers exiting on their own (restartPolicy, exit codes) come with the next issue; today no runtime
-  // reports a stop that was not asked for, so the report is ignored.
+  row("Running", deletion, "Stopping", [runtimeStop], "SyncTerminatingPod: kill within the grace period"),
+  row("Running", terminalDeletion, "Stopping", [runtimeStop], "as for Starting"),
+  // Containers exiting on their own are the container part's business (restarts, or `completed`).
   ignored("Running", stopped, "no stop was asked for"),
   ignored("Running", resync, "nothing asked for a pass"),
   row("Running", removed, "Absent", [release, runtimeRemove], "removed: forgotten, sandbox dropped"),
   row("Running", nodeStopped, "Absent", [runtimeRemove], "node failed: everything lost"),
+  // Every container is done (restartPolicy Never / OnFailure): the pod is Succeeded or Failed, and a terminal pod
+  // no longer counts against the node (the admit handler's filterOutInactivePods).
+  row("Running", completed, "Completed", [release], "done: terminal, its resources freed"),
+
+  // --- Completed: terminal, the sandbox kept until the pod is deleted.
+  ignored("Completed", update, "a terminal pod is not synced again"),
+  ignored("Completed", terminalUpdate, "as above"),
+  ignored("Completed", admitted, "admission is over"),
+  ignored("Completed", rejected, "admission is over"),
+  ignored("Completed", started, "the sandbox exists already"),
+  ignored("Completed", completed, "already done"),
+  ignored("Completed", noNetwork, "only a start can find the network missing"),
+  ignored("Completed", sandboxFailed, "only a start creates a sandbox"),
+  ignored("Completed", network, "nothing waits for the network"),
+  // Nothing runs: no Killing; the sandbox goes, and the deletion is confirmed on the next pass.
+  row("Completed", deletion, "Stopped", [runtimeRemove, requeue], "nothing to kill: sandbox removed, then confirmed"),
+  row("Completed", terminalDeletion, "Stopped", [runtimeRemove, requeue], "as above"),
+  ignored("Completed", stopped, "nothing was stopped"),
+  ignored("Completed", resync, "nothing asked for a pass"),
+  row("Completed", removed, "Absent", [release, runtimeRemove], "removed: forgotten, sandbox dropped"),
+  row("Completed", nodeStopped, "Absent", [runtimeRemove], "node failed: everything lost"),
 
   // --- Stopping: containers being stopped.
   ignored("Stopping", update, "a terminating pod worker never syncs the pod again"),
@@ -183,6 +208,7 @@ const ROWS: Row[] = [
   ignored("Stopping", rejected, "admission is over"),
   // The old kubelet ignored a start for a pod not starting; pod_workers never calls SyncPod once terminating.
   ignored("Stopping", started, "a late start report for a pod being stopped"),
+  ignored("Stopping", completed, "a pod being deleted ends with containersStopped"),
   ignored("Stopping", noNetwork, "only a start can find the network missing"),
   ignored("Stopping", sandboxFailed, "only a start creates a sandbox"),
   ignored("Stopping", network, "nothing waits for the network"),
@@ -202,6 +228,7 @@ const ROWS: Row[] = [
   ignored("Stopped", admitted, "admission is over"),
   ignored("Stopped", rejected, "admission is over"),
   ignored("Stopped", started, "nothing was started"),
+  ignored("Stopped", completed, "nothing runs"),
   ignored("Stopped", noNetwork, "only a start can find the network missing"),
   ignored("Stopped", sandboxFailed, "only a start creates a sandbox"),
   ignored("Stopped", network, "nothing waits for the network"),
@@ -229,7 +256,7 @@ describe("pod lifecycle transition table", () => {
 
   it("passes the grace period and the rejection through to the actions", () => {
     // The runtime gets the pod's own deletionGracePeriodSeconds (here 0: a force delete of a running pod).
-    expect(transition("Running", { t: "deletionRequested", graceMs: 0, terminal: false }).actions).toEqual([killing, { t: "runtimeStop", graceMs: 0 }]);
+    expect(transition("Running", { t: "deletionRequested", graceMs: 0, terminal: false }).actions).toEqual([{ t: "runtimeStop", graceMs: 0 }]);
     expect(transition("Stopping", { t: "deletionRequested", graceMs: 5_000, terminal: false }).actions).toEqual([{ t: "runtimeStop", graceMs: 5_000 }]);
     const r = transition("Admitting", { t: "rejected", reason: "OutOfpods", message: "Node didn't have enough resource: pods, requested: 1, used: 3, capacity: 3" });
     expect(r.actions).toEqual([{ t: "reject", reason: "OutOfpods", message: "Node didn't have enough resource: pods, requested: 1, used: 3, capacity: 3" }]);
@@ -243,7 +270,7 @@ describe("pod lifecycle transition table", () => {
   });
 
   it("walks a pod from being seen to its confirmed deletion", () => {
-    // podUpdate -> admit -> admitted -> started -> deletion -> stopped: the path of almost every pod.
+    // podUpdate -> admit -> admitted -> sandbox ready -> deletion -> stopped: the path of almost every pod.
     const path: [PodLifecycleEvent, PodLifecycleState][] = [
       [update, "Admitting"],
       [admitted, "Starting"],

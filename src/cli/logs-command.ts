@@ -17,7 +17,7 @@ import { ChunkedWriter, followStreams, formatLine, streamLines, streamPrefix, ty
 import { parseGoDuration, roundToSeconds } from "../logs/go-duration.js";
 import type { LineSelection } from "../logs/lines.js";
 import { LogIndex, LogsFileError, LogsFileReader } from "../logs/reader.js";
-import { logRequests, queryKeeps, type LogStream, type LogsQuery } from "../logs/requests.js";
+import { logRequests, queryKeeps, queryMayKeep, type LogStream, type LogsQuery } from "../logs/requests.js";
 import { parseRfc3339 } from "../logs/rfc3339.js";
 import { locateLogs, processAlive, type LogsSource } from "../logs/run-folder.js";
 import { parseSelector, type Requirement } from "../logs/selector.js";
@@ -137,7 +137,7 @@ export async function logsCommand(runDir: string, args: readonly string[], flags
   if (source.kind === "error") return fail(`k8sim: ${source.message}`);
   let reader: LogsFileReader | undefined;
   try {
-    const index = new LogIndex({ keep: queryKeeps(query) });
+    const index = new LogIndex({ keep: queryKeeps(query), mayKeep: queryMayKeep(query) });
     const opened = await openSource(source, index, flags.follow === true, alive, seams);
     if (typeof opened === "string") return fail(opened);
     reader = opened;

@@ -6,6 +6,7 @@
  * test/invariant-registry.test.ts fails until every registered kind and controller has one.
  */
 import type { Cluster } from "../cluster.js";
+import { CONTAINER_STATUS_CHECK } from "./container-status.js";
 import { EVENT_RECORD_CHECK } from "./event-record.js";
 import { LIFECYCLE_TAINTS_CHECK } from "./lifecycle-taints.js";
 import { NAMESPACE_EXISTS_CHECK } from "./namespace-exists.js";
@@ -33,6 +34,7 @@ export const INVARIANT_REGISTRY: readonly InvariantRegistration[] = [
   NODE_CAPACITY_CHECK,
   POD_LIFECYCLE_CHECK,
   POD_BINDING_CHECK,
+  CONTAINER_STATUS_CHECK,
   DEPLOYMENT_STATUS_CHECK,
   REPLICASET_STATUS_CHECK,
   NODE_LEASE_CHECK,

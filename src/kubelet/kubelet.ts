@@ -311,6 +311,13 @@ export class Kubelet {
     if (!this.up) return;
     const key = objectKey(pod.metadata.namespace, pod.metadata.name);
     const uid = pod.metadata.uid!;
+    // An update delivered after the kubelet confirmed the pod's deletion (its last status write, watched with
+    // latency) is stale: the pod is gone and its DELETED event follows. Without this, the kubelet would take the
+    // pod for one it had never seen and stop it a second time.
+    if (pod.metadata.deletionTimestamp !== undefined && !this.pods.has(key)) {
+      const cur = this.cp.api.get<Pod>("Pod", pod.metadata.namespace, pod.metadata.name);
+      if (cur === undefined || cur.metadata.uid !== uid) return;
+    }
     const terminal = isTerminal(pod);
     const event: PodLifecycleEvent =
       pod.metadata.deletionTimestamp !== undefined

@@ -141,7 +141,7 @@ export class InstanceLog {
     let lo = 0;
     let hi = this.count;
     while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
+      const mid = Math.floor((lo + hi) / 2); // counts can pass 2^32
       if (this.line(mid).at < t) lo = mid + 1;
       else hi = mid;
     }

@@ -2,10 +2,11 @@
  * Reads logs.jsonl (reports/README.md, "logs.jsonl"; records in src/logs/records.ts) into pods, their containers
  * and the containers' instances. The file is read in chunks and fed line by line into a LogIndex, which a run in
  * progress can keep feeding (`k8sim logs -f`). A report can be tens of MB, so the index keeps the instances only of
- * the pods a query can name (`keep`), and skips the other start, ready and end records without parsing them.
+ * the pods a query can name (`keep`), and looks at the other pods' records as bytes, without decoding or parsing
+ * them: the writer (src/logs/recorder.ts) puts every record's keys in a fixed order, which the fast path checks
+ * and falls back to a full parse for any line it does not recognise.
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 import type { Horizon, InstanceRecords } from "./lines.js";
 import type { LogTemplate, PodRecord, RunRecord } from "./records.js";
 
@@ -35,6 +36,11 @@ export interface IndexOptions {
    * uid stay right; the start, ready and end records of the other pods are skipped unparsed.
    */
   keep?: (pod: PodRecord) => boolean;
+  /**
+   * A quick test on a pod record's raw line, its namespace and name, that must hold for `keep` to: false lets the
+   * reader skip parsing the line. Default: always true.
+   */
+  mayKeep?: (line: string, ns: string, name: string) => boolean;
 }
 
 /** The format this reader understands (RunRecord.format). */
@@ -50,6 +56,7 @@ export class LogIndex {
   eof = false;
   private lineNo = 0;
   private readonly keep: (pod: PodRecord) => boolean;
+  private readonly mayKeep: (line: string, ns: string, name: string) => boolean;
   private readonly byUid = new Map<string, PodEntry>();
   /** "ns/name" -> uid of the newest pod of that name (kept or not). */
   private readonly byName = new Map<string, string>();
@@ -57,6 +64,7 @@ export class LogIndex {
 
   constructor(opts: IndexOptions = {}) {
     this.keep = opts.keep ?? (() => true);
+    this.mayKeep = opts.mayKeep ?? (() => true);
   }
 
   /** How far lines are written: up to the eof (inclusive) or the last time mark (exclusive). */
@@ -91,6 +99,24 @@ export class LogIndex {
     return this.byUid.get(uid);
   }
 
+  /**
+   * Feeds the line `buf[from, to)` (UTF-8, without its newline). Records of pods the index does not keep are
+   * recognised from their bytes and skipped; everything else goes to `feed`.
+   */
+  feedBytes(buf: Buffer, from: number, to: number): void {
+    if (this.header !== undefined && to - from > 12 && matchAt(buf, from, to, K_PREFIX)) {
+      const c = from + K_PREFIX.length;
+      if (matchAt(buf, c, to, START)) {
+        const uid = bytesString(buf, c + START.length, to, UID);
+        if (uid !== undefined && !this.byUid.has(uid)) return void this.lineNo++;
+      } else if (matchAt(buf, c, to, END) || matchAt(buf, c, to, READY)) {
+        const id = bytesNumber(buf, c, to, ID);
+        if (id !== undefined && !this.instances.has(id)) return void this.lineNo++;
+      }
+    }
+    this.feed(buf.toString("utf8", from, to));
+  }
+
   /** Feeds one line (without its newline). Throws LogsFileError for a line that is not a record. */
   feed(line: string): void {
     this.lineNo++;
@@ -104,17 +130,16 @@ export class LogIndex {
     if (line.startsWith('{"k":"')) kind = line.slice(6, line.indexOf('"', 6));
     else kind = String((this.parse(line) as { k?: unknown }).k);
     switch (kind) {
-      case "pod":
+      case "pod": {
+        // The writer's key order: k, at, ns, name, uid, labels, ... ; a pod that cannot be kept is only named.
+        const m = POD_HEAD.exec(line);
+        if (m && !this.mayKeep(line, m[1]!, m[2]!)) return this.namePod(m[1]!, m[2]!, m[3]!, undefined);
         return this.readPod(this.parse(line));
-      case "start": {
-        const uid = quickString(line, ',"uid":"');
-        if (uid !== undefined && !this.byUid.has(uid)) return;
-        return this.readStart(this.parse(line));
       }
+      case "start":
+        return this.readStart(this.parse(line));
       case "ready":
       case "end": {
-        const id = quickNumber(line, ',"id":');
-        if (id !== undefined && !this.instances.has(id)) return;
         const r = this.parse(line);
         const inst = this.instances.get(num(r, "id", this.lineNo));
         if (!inst) return;
@@ -181,12 +206,17 @@ export class LogIndex {
       ...(r.initContainers !== undefined ? { initContainers: strings(r.initContainers, "initContainers", n) } : {}),
       ...(r.defaultContainer !== undefined ? { defaultContainer: str(r, "defaultContainer", n) } : {}),
     };
-    const key = `${rec.ns}/${rec.name}`;
+    this.namePod(rec.ns, rec.name, rec.uid, this.keep(rec) ? rec : undefined);
+  }
+
+  /** Pod `uid` now holds the name ns/name, replacing an older pod of that name; `kept` if its instances are kept. */
+  private namePod(ns: string, name: string, uid: string, kept: PodRecord | undefined): void {
+    const key = `${ns}/${name}`;
     const old = this.byName.get(key);
     // A newer pod of the same name replaces the old one (whose instances are dropped with it).
-    if (old !== undefined && old !== rec.uid) this.dropPod(old);
-    this.byName.set(key, rec.uid);
-    if (!this.byUid.has(rec.uid) && this.keep(rec)) this.byUid.set(rec.uid, { record: rec, instances: new Map() });
+    if (old !== undefined && old !== uid) this.dropPod(old);
+    this.byName.set(key, uid);
+    if (kept && !this.byUid.has(uid)) this.byUid.set(uid, { record: kept, instances: new Map() });
   }
 
   private dropPod(uid: string): void {
@@ -216,31 +246,56 @@ export class LogIndex {
   }
 }
 
-/** The string value of `"key":"` in a raw line, when it holds no escape; undefined to make the caller parse. */
-function quickString(line: string, marker: string): string | undefined {
-  const i = line.indexOf(marker);
-  if (i < 0) return undefined;
-  const from = i + marker.length;
-  const to = line.indexOf('"', from);
-  if (to < 0) return undefined;
-  const v = line.slice(from, to);
-  return v.includes("\\") ? undefined : v;
+const bytes = (s: string) => Buffer.from(s, "latin1");
+const K_PREFIX = bytes('{"k":"');
+const START = bytes('start"');
+const READY = bytes('ready"');
+const END = bytes('end"');
+const UID = bytes(',"uid":"');
+const ID = bytes(',"id":');
+/** The head of a pod record as the writer puts it: namespace, name and uid without escapes. */
+const POD_HEAD = /^\{"k":"pod","at":[0-9.e+-]+,"ns":"([^"\\]*)","name":"([^"\\]*)","uid":"([^"\\]*)",/;
+
+/** Whether buf[at, to) starts with `m`. */
+function matchAt(buf: Buffer, at: number, to: number, m: Buffer): boolean {
+  if (to - at < m.length) return false;
+  for (let i = 0; i < m.length; i++) if (buf[at + i] !== m[i]) return false;
+  return true;
 }
 
-/** The integer value of `"key":` in a raw line; undefined to make the caller parse. */
-function quickNumber(line: string, marker: string): number | undefined {
-  const i = line.indexOf(marker);
+/** The first index in [from, to) where `m` starts, or -1. */
+function findIn(buf: Buffer, from: number, to: number, m: Buffer): number {
+  const first = m[0];
+  for (let i = from; i + m.length <= to; i++) if (buf[i] === first && matchAt(buf, i, to, m)) return i;
+  return -1;
+}
+
+/** The ASCII string after `marker` up to the next quote, in buf[from, to); undefined (parse instead) if unusual. */
+function bytesString(buf: Buffer, from: number, to: number, marker: Buffer): string | undefined {
+  const i = findIn(buf, from, to, marker);
+  if (i < 0) return undefined;
+  const a = i + marker.length;
+  for (let j = a; j < to; j++) {
+    const c = buf[j]!;
+    if (c === 0x22) return buf.toString("latin1", a, j);
+    if (c === 0x5c || c >= 0x80) return undefined; // an escape or non-ASCII: leave it to JSON.parse
+  }
+  return undefined;
+}
+
+/** The whole number after `marker` in buf[from, to), followed by `,` or `}`; undefined (parse instead) if not. */
+function bytesNumber(buf: Buffer, from: number, to: number, marker: Buffer): number | undefined {
+  const i = findIn(buf, from, to, marker);
   if (i < 0) return undefined;
   let j = i + marker.length;
+  const a = j;
   let v = 0;
-  const from = j;
-  for (; j < line.length; j++) {
-    const c = line.charCodeAt(j);
+  for (; j < to; j++) {
+    const c = buf[j]!;
     if (c < 48 || c > 57) break;
     v = v * 10 + (c - 48);
   }
-  const c = line[j];
-  return j > from && (c === "," || c === "}") ? v : undefined;
+  return j > a && j - a < 16 && (buf[j] === 0x2c || buf[j] === 0x7d) ? v : undefined;
 }
 
 function bad(line: number, what: string): never {
@@ -287,9 +342,9 @@ const CHUNK = 1 << 20;
  */
 export class LogsFileReader {
   private readonly fd: number;
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
-  private readonly decoder = new StringDecoder("utf8");
-  private rest = "";
+  private buf = Buffer.allocUnsafe(CHUNK);
+  /** Bytes at the start of `buf` that follow the last newline fed (a line still being written). */
+  private rest = 0;
   private closed = false;
 
   constructor(readonly path: string) {
@@ -300,24 +355,31 @@ export class LogsFileReader {
   read(index: LogIndex): number {
     let total = 0;
     for (;;) {
-      const n = readSync(this.fd, this.buf, 0, CHUNK, null);
+      if (this.rest === this.buf.length) {
+        // One line longer than the buffer: grow it.
+        const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+        this.buf.copy(bigger, 0, 0, this.rest);
+        this.buf = bigger;
+      }
+      const n = readSync(this.fd, this.buf, this.rest, this.buf.length - this.rest, null);
       if (n === 0) return total;
       total += n;
-      const text = this.rest + this.decoder.write(this.buf.subarray(0, n));
+      const end = this.rest + n;
       let from = 0;
-      for (let nl = text.indexOf("\n", from); nl >= 0; nl = text.indexOf("\n", from)) {
-        index.feed(text.charCodeAt(nl - 1) === 13 ? text.slice(from, nl - 1) : text.slice(from, nl));
+      for (let nl = this.buf.indexOf(10, from); nl >= 0 && nl < end; nl = this.buf.indexOf(10, from)) {
+        index.feedBytes(this.buf, from, nl > from && this.buf[nl - 1] === 13 ? nl - 1 : nl);
         from = nl + 1;
       }
-      this.rest = text.slice(from);
+      this.buf.copy(this.buf, 0, from, end);
+      this.rest = end - from;
     }
   }
 
   /** Feeds what is left after the last newline, if anything, and closes the file. */
   finish(index: LogIndex): void {
     this.read(index);
-    const last = this.rest + this.decoder.end();
-    this.rest = "";
+    const last = this.buf.toString("utf8", 0, this.rest);
+    this.rest = 0;
     this.close();
     if (last.trim() !== "") index.feed(last);
   }

@@ -55,6 +55,22 @@ export function queryKeeps(q: LogsQuery): (p: { ns: string; name: string; labels
   return (p) => p.ns === q.namespace && matchesRequirements(sel, p.labels);
 }
 
+/**
+ * A quick necessary condition for queryKeeps on a pod record's raw JSON line (LogIndex's `mayKeep`): the name for
+ * a pod query; for a selector, the `"key":"value"` text each `=` or `in` requirement needs, where key and value are
+ * plain ASCII that JSON writes only one way.
+ */
+export function queryMayKeep(q: LogsQuery): (line: string, ns: string, name: string) => boolean {
+  if (q.pod !== undefined) return (_line, ns, name) => ns === q.namespace && name === q.pod;
+  const needs: string[][] = [];
+  for (const r of q.selector ?? []) {
+    if (r.op !== "=" && r.op !== "in") continue;
+    if (![r.key, ...r.values].every((v) => /^[\x20-\x7e]*$/.test(v) && !/["\\]/.test(v))) continue;
+    needs.push(r.values.map((v) => `"${r.key}":"${v}"`));
+  }
+  return (line, ns) => ns === q.namespace && needs.every((any) => any.some((t) => line.includes(t)));
+}
+
 /** The log requests of `q` over `index` as of its horizon (see the file comment). */
 export function logRequests(index: LogIndex, q: LogsQuery): LogRequests {
   const notices: string[] = [];

@@ -64,51 +64,63 @@ export interface ContainerPlan {
  * in spec order) under `restartPolicy`. Pure; see the file comment for the rules.
  */
 export function planContainers(containers: readonly PlanContainer[], restartPolicy: "Always" | "OnFailure" | "Never"): ContainerPlan {
-  const start: number[] = [];
   const stop: number[] = [];
-  let initialized = true;
-  let failedInit = false;
-  for (let i = 0; i < containers.length && initialized; i++) {
+  const apps: number[] = [];
+  let lastInit = -1;
+  containers.forEach((c, i) => (c.role === "app" ? apps.push(i) : (lastInit = i)));
+  // getPhase: once no app container runs or will run again (terminated sidecars do not count), the phase is terminal
+  // and the kubelet only tears the pod down (SyncTerminatingPod): nothing is started again, sidecars included.
+  // NOTE: upstream reaches this through the phase of the status it last wrote; deciding it here also covers a
+  // sidecar that exits in the same instant as the last app container (upstream may restart it once first).
+  if (apps.length > 0 && apps.every((i) => containers[i]!.step === "exited" && !restarts(containers[i]!, restartPolicy))) {
+    return finish(containers, stop, true, apps.every((i) => containers[i]!.exitCode === 0) ? "Succeeded" : "Failed");
+  }
+  // computeInitContainerActions, walking the init containers backwards from the last one that has a status.
+  // podHasInitialized: an app container exists (created or running), or the last init container is done.
+  let podHasInitialized = lastInit < 0 || apps.some((i) => live(containers[i]!));
+  let previouslyInitialized = podHasInitialized;
+  const initStart: number[] = [];
+  for (let i = lastInit; i >= 0; i--) {
     const c = containers[i]!;
-    if (c.role === "app") break;
-    if (c.role === "sidecar") {
-      if (c.step === "new" || c.step === "exited") {
-        start.push(i);
-        initialized = false;
-      } else if (!c.started) initialized = false;
+    const sidecar = c.role === "sidecar";
+    if (c.step === "new") {
+      // No status: after initialization a sidecar is (re)started; a regular init container never runs again.
+      if (previouslyInitialized && sidecar) initStart.push(i);
       continue;
     }
-    if (c.step === "exited" && c.exitCode === 0) continue;
-    initialized = false;
-    if (c.step === "new") start.push(i);
-    else if (c.step === "exited") {
-      if (restartPolicy === "Never") failedInit = true;
-      else start.push(i);
+    if (previouslyInitialized && !sidecar) continue;
+    if (c.step === "exited") {
+      if (sidecar) initStart.push(i);
+      else if (c.exitCode !== 0) {
+        // A failed init container: the pod fails under Never (KillPod), else it is restarted.
+        if (restartPolicy === "Never") return finish(containers, stop, false, "Failed");
+        initStart.push(i);
+      } else if (i === lastInit) podHasInitialized = true;
+      else initStart.push(i + 1);
+    } else if (sidecar && live(c) && c.step !== "starting" && c.started) {
+      // A running sidecar whose startup probe passed (or that has none) lets the next init container start.
+      if (i === lastInit) podHasInitialized = true;
+      else if (!previouslyInitialized) initStart.push(i + 1);
     }
+    // Otherwise (being started, running, a sidecar not started yet): wait for it.
+    previouslyInitialized = true;
   }
-  const apps: number[] = [];
-  for (let i = 0; i < containers.length; i++) if (containers[i]!.role === "app") apps.push(i);
-  if (failedInit) return finish(containers, apps, stop, false, "Failed");
-  if (!initialized) return { start, stop, initialized, terminal: undefined };
-  // Sidecars that exited after initialization are restarted beside the app containers.
-  const sidecarRestarts = start;
-  let live = false;
+  if (!previouslyInitialized && lastInit >= 0) initStart.push(0);
+  initStart.reverse();
+  if (!podHasInitialized) return { start: initStart, stop, initialized: false, terminal: undefined };
+  // computePodActions for the app containers: start the new ones and those ShouldContainerBeRestarted allows. The
+  // check at the top made sure one of them runs or will run, so the pod is not done (no KillPod).
+  const start = initStart;
   for (const i of apps) {
     const c = containers[i]!;
-    if (c.step === "new") {
-      start.push(i);
-      live = true;
-    } else if (c.step === "exited") {
-      if (restarts(c, restartPolicy)) {
-        start.push(i);
-        live = true;
-      }
-    } else live = true;
+    if (c.step === "new" || (c.step === "exited" && restarts(c, restartPolicy))) start.push(i);
   }
-  if (live || apps.length === 0) return { start, stop, initialized, terminal: undefined };
-  sidecarRestarts.length = 0;
-  const succeeded = apps.every((i) => containers[i]!.exitCode === 0);
-  return finish(containers, apps, stop, true, succeeded ? "Succeeded" : "Failed");
+  return { start, stop, initialized: true, terminal: undefined };
+}
+
+/** Being started, running or being stopped: the runtime has (or is about to have) the container. */
+function live(c: PlanContainer): boolean {
+  return c.step === "starting" || c.step === "running" || c.step === "stopping";
 }
 
 function restarts(c: PlanContainer, policy: "Always" | "OnFailure" | "Never"): boolean {
@@ -118,7 +130,7 @@ function restarts(c: PlanContainer, policy: "Always" | "OnFailure" | "Never"): b
 }
 
 /** The pod is done: stop whatever still runs; it is terminal once nothing does. */
-function finish(containers: readonly PlanContainer[], _apps: readonly number[], stop: number[], initialized: boolean, phase: "Succeeded" | "Failed"): ContainerPlan {
+function finish(containers: readonly PlanContainer[], stop: number[], initialized: boolean, phase: "Succeeded" | "Failed"): ContainerPlan {
   let running = false;
   containers.forEach((c, i) => {
     if (c.step === "running" || c.step === "starting") {
@@ -179,8 +191,8 @@ export function podPhase(containers: readonly PhaseContainer[], restartPolicy: "
         anyAppStarted = true;
         if (c.exitCode === 0) succeeded++;
       } else if (c.ranBefore) {
+        // Waiting to restart: stopped, but not "started" for HasAnyRegularContainerStarted (running or terminated).
         stopped++;
-        anyAppStarted = true;
       } else waiting++;
     }
   }

@@ -4,13 +4,14 @@
  * pkg/kubelet/status/generate.go). Pure: the same tracks give the same status.
  *
  * - Container statuses: running (startedAt), waiting (the reason of a back-off or an image problem; else
- *   ContainerCreating, or PodInitializing while init containers run), terminated (exit code, reason, times) for
+ *   ContainerCreating, or PodInitializing in a pod with init containers), terminated (exit code, reason, times) for
  *   a container that will not be restarted; lastState.terminated is the run before the current state.
  * - ready: running, started and its readiness result Success (no probe: as soon as started); a regular init
  *   container is ready once it exited 0.
  * - Conditions: PodReadyToStartContainers True (the sandbox exists), Initialized (ContainersNotInitialized,
  *   "containers with incomplete status: [a b]"), ContainersReady and Ready (ContainersNotReady, "containers with
- *   unready status: [a b]"; PodCompleted / PodFailed once terminal). Existing conditions keep their place and
+ *   unready status: [a b]"; PodCompleted / PodFailed once terminal, and Initialized True with PodCompleted for a
+ *   Succeeded pod, init containers or not). Existing conditions keep their place and
  *   their lastTransitionTime while their status does not change.
  */
 import type { ApiClock } from "../../api/clock.js";
@@ -31,8 +32,7 @@ export interface StatusInput {
 /** The status to write for `pod` (see the file comment). */
 export function podStatusFromTracks(pod: Pod, s: StatusInput, clock: ApiClock): Pod["status"] {
   const now = clock.time();
-  const initDone = initialized(s.tracks);
-  const statuses = s.tracks.map((t) => containerStatus(t, s.hasInit && !initDone, clock));
+  const statuses = s.tracks.map((t) => containerStatus(t, s.hasInit, clock));
   const init: ContainerStatus[] = [];
   const app: ContainerStatus[] = [];
   s.tracks.forEach((t, i) => (t.role === "app" ? app : init).push(statuses[i]!));
@@ -50,10 +50,11 @@ export function podStatusFromTracks(pod: Pod, s: StatusInput, clock: ApiClock): 
       : unready.length === 0
         ? { type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: now }
         : { type: "Ready", status: "False", reason: "ContainersNotReady", message: `containers with unready status: [${unready.join(" ")}]`, lastProbeTime: null, lastTransitionTime: now };
-  const anyAppStarted = s.tracks.some((t) => t.role === "app" && (t.runningSince !== undefined || t.lastRun !== undefined));
+  // HasAnyRegularContainerStarted: an app container's status is running or terminated (not waiting to restart).
+  const anyAppStarted = s.tracks.some((t, i) => t.role === "app" && (statuses[i]!.state.running !== undefined || statuses[i]!.state.terminated !== undefined));
   const initCondition: Condition =
     incomplete.length === 0 || anyAppStarted || phase === "Succeeded"
-      ? { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now, ...(phase === "Succeeded" && s.hasInit ? { reason: "PodCompleted" } : {}) }
+      ? { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now, ...(phase === "Succeeded" ? { reason: "PodCompleted" } : {}) }
       : { type: "Initialized", status: "False", reason: "ContainersNotInitialized", message: `containers with incomplete status: [${incomplete.join(" ")}]`, lastProbeTime: null, lastTransitionTime: now };
   const conditions = setConditions(pod.status.conditions, [
     { type: "PodReadyToStartContainers", status: "True", lastProbeTime: null, lastTransitionTime: now },
@@ -67,7 +68,7 @@ export function podStatusFromTracks(pod: Pod, s: StatusInput, clock: ApiClock): 
   return out;
 }
 
-function containerStatus(t: ContainerTrack, initializing: boolean, clock: ApiClock): ContainerStatus {
+function containerStatus(t: ContainerTrack, hasInit: boolean, clock: ApiClock): ContainerStatus {
   const image = t.spec.image;
   const terminated = (r: Run): ContainerState => ({
     terminated: { exitCode: r.exitCode, reason: r.reason, startedAt: clock.time(r.startedAt), finishedAt: clock.time(r.finishedAt) },
@@ -78,7 +79,10 @@ function containerStatus(t: ContainerTrack, initializing: boolean, clock: ApiClo
     state = { running: { startedAt: clock.time(t.runningSince) } };
     last = t.lastRun;
   } else if (t.waiting !== undefined || t.step === "new" || t.step === "starting") {
-    const reason = t.waiting?.reason ?? (initializing && t.role === "app" ? "PodInitializing" : "ContainerCreating");
+    // convertToAPIContainerStatuses: a container the runtime has no record of yet waits with PodInitializing in a pod
+    // that has init containers (init and app containers alike, before and after initialization), else with
+    // ContainerCreating.
+    const reason = t.waiting?.reason ?? (hasInit && t.lastRun === undefined ? "PodInitializing" : "ContainerCreating");
     state = { waiting: t.waiting?.message === undefined ? { reason } : { reason, message: t.waiting.message } };
     last = t.lastRun;
   } else {
@@ -102,15 +106,6 @@ function phaseView(t: ContainerTrack, s: ContainerStatus): PhaseContainer {
     lastExitCode: s.lastState?.terminated?.exitCode,
     started: s.started === true,
   };
-}
-
-/** Every init container done: regular ones exited 0, sidecars running and started. */
-function initialized(tracks: readonly ContainerTrack[]): boolean {
-  for (const t of tracks) {
-    if (t.role === "init" && !(t.step === "exited" && t.lastRun?.exitCode === 0)) return false;
-    if (t.role === "sidecar" && !(t.runningSince !== undefined && t.startedAt !== undefined)) return false;
-  }
-  return true;
 }
 
 /** isInitContainerInitialized (status/generate.go): a sidecar once started, a regular init container once ready. */

@@ -1,0 +1,20 @@
+import { it } from "vitest";
+import { parseBehavior, annotationBehaviors, sleepDuration } from "../src/workload/behavior.js";
+it("x", () => {
+  const show = (x: unknown) => console.log(JSON.stringify(x));
+  show(parseBehavior("x", true));
+  show(parseBehavior({ exitCode: 256, runFor: "ten", startLatency: true, stopAfter: "uniform(2s, 1s)", bogus: 1 }, true));
+  show(parseBehavior({ bogus: 1 }, false));
+  show(parseBehavior({ readinessFailures: {}, livenessFailures: [{ for: "1m" }, 3, { from: "x", for: "0s", extra: 1 }], startupFailures: [{ from: "10s" }, { from: "1m", for: "30s" }] }, true));
+  show(parseBehavior({ memory: [] }, true));
+  show(parseBehavior({ memory: [{ at: "0s", usage: "100Mi" }, { at: "0s", usage: "x" }, { usage: "1Gi" }, { at: "1m" }, { at: "2m", usage: "1Gi", what: 1 }] }, true));
+  show(parseBehavior({ logs: "x" }, true));
+  show(parseBehavior({ logs: { every: "1m" } }, true));
+  show(parseBehavior({ logs: { line: 3, every: "0s", colour: 1 } }, true));
+  show(parseBehavior({ logs: { every: "30s", line: "tick {n}", start: "hi", ready: "r", exit: "bye {exitCode}" } }, true));
+  show(parseBehavior({ runFor: "exponential(30s)", exitCode: 3, startLatency: 20, stopAfter: "5s" }, true));
+  const a = annotationBehaviors({ "behavior.k8sim.dev/runFor": "20s", "behavior.k8sim.dev/worker.exitCode": "3", "behavior.k8sim.dev/colour": "x", "behavior.k8sim.dev/w.exitCode": "[", "behavior.k8sim.dev/x.runFor": "ten", "behavior.k8sim.dev/y.memory": "[{at: 0s, usage: q}]", other: "1" });
+  show({ all: a.all, by: [...a.byContainer], problems: a.problems });
+  for (const c of [["sleep", "30"], ["/bin/sleep", "1.5m"], ["sh", "-c", "sleep 30"], ["/bin/bash", "-c", " sleep  2h "], ["sleep", "infinity"], ["sleep", "x"], ["sleep"], ["sleep", "1", "2"], ["sleeper", "3"], ["sleep", "1d"], ["sleep", "0.001"]]) console.log(c.join(" "), sleepDuration(c, undefined));
+  console.log(sleepDuration(["sleep"], ["10"]), sleepDuration(undefined, ["sleep", "5"]), sleepDuration("sleep 5", undefined));
+});

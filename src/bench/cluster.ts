@@ -3,6 +3,7 @@
  * with default heartbeats, built as a Scenario object so that YAML loading is not timed.
  */
 import { DEFAULT_LIMITS } from "../scenario/limits.js";
+import { writeFileSync } from "node:fs";
 import { simulate } from "../run.js";
 import type { LoadedManifest, Scenario } from "../scenario/types.js";
 
@@ -11,7 +12,7 @@ import type { LoadedManifest, Scenario } from "../scenario/types.js";
  * upstream, which spread 30,000 creates over 25 simulated minutes), so the same work runs as before the clients
  * had limits: the like-for-like figure for the engine's speed.
  */
-export function clusterScenario(nodes: number, pods: number, durationMs: number, unthrottled = false): Scenario {
+export function clusterScenario(nodes: number, pods: number, durationMs: number, unthrottled = false, probes = false): Scenario {
   const perDeployment = 1000;
   const workloads: LoadedManifest[] = [];
   for (let i = 0; i * perDeployment < pods; i++) {
@@ -27,7 +28,17 @@ export function clusterScenario(nodes: number, pods: number, durationMs: number,
           selector: { matchLabels: { app: name } },
           template: {
             metadata: { labels: { app: name } },
-            spec: { containers: [{ name: "c", image: "busybox", resources: { requests: { cpu: "100m", memory: "128Mi" } } }] },
+            spec: {
+              containers: [
+                {
+                  name: "c",
+                  image: "busybox",
+                  resources: { requests: { cpu: "100m", memory: "128Mi" } },
+                  // With `probes`: a readiness and a liveness probe on every container (upstream defaults otherwise).
+                  ...(probes ? { readinessProbe: { httpGet: { path: "/ready", port: 8080 } }, livenessProbe: { httpGet: { path: "/healthz", port: 8080 } } } : {}),
+                },
+              ],
+            },
           },
         },
       },
@@ -51,23 +62,28 @@ export function clusterScenario(nodes: number, pods: number, durationMs: number,
     expect: [],
     ignored: [],
     limits: { ...DEFAULT_LIMITS },
-    behaviors: [],
+    // With `probes`: one log line per container per minute.
+    behaviors: probes ? [{ name: "logs", selector: {}, spec: { logs: { every: 60_000, line: "tick {n}" } } }] : [],
     images: [],
   };
 }
 
 /** Runs the cluster benchmark; returns wall seconds, events and the outcome's pod totals. */
-export function clusterBench(nodes: number, pods: number, durationMs: number, unthrottled = false) {
-  const sc = clusterScenario(nodes, pods, durationMs, unthrottled);
+export function clusterBench(nodes: number, pods: number, durationMs: number, unthrottled = false, probes = false, logsFile?: string) {
+  const sc = clusterScenario(nodes, pods, durationMs, unthrottled, probes);
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   const out = simulate(sc);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const logs = out.takeLogs();
+  if (logsFile !== undefined) writeFileSync(logsFile, logs);
   const cpu = process.cpuUsage(c0);
   return {
     nodes,
     pods,
     clientLimits: unthrottled ? "lifted" : "upstream",
+    probesAndLogs: probes,
+    logsBytes: Buffer.byteLength(logs),
     simulated: `${durationMs / 3_600_000}h`,
     seconds: Math.round(seconds * 100) / 100,
     // CPU time of this process (GC threads included): steadier than wall time on a shared machine.

@@ -3,9 +3,15 @@
  * own process so that peak RSS belongs to one measurement. The cluster run is repeated (3 times by default,
  * K8SIM_BENCH_RUNS to change) and summarised by its median and minimum, because wall time on a shared 2-core
  * machine varies by a second from run to run. Prints one JSON line per measurement, then a summary line.
- * Usage: node dist/bench/run.js [hold Q | cluster [nodes pods hours] | cluster-unthrottled [nodes pods hours]]
+ * The `cluster-probes` variant is the upstream-limits hour with a readiness and a liveness probe on every container
+ * and one log line per container per minute; it also times `k8sim logs -l app=app-0 --tail=100` on its logs.jsonl.
+ * Usage: node dist/bench/run.js [hold Q | cluster [nodes pods hours] | cluster-unthrottled [nodes pods hours] |
+ *   cluster-probes [nodes pods hours]]
  */
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { clusterBench } from "./cluster.js";
 import { holdModel } from "./hold.js";
@@ -14,9 +20,21 @@ const [what, ...args] = process.argv.slice(2);
 if (what === "hold") {
   const q = Number(args[0]);
   console.log(JSON.stringify({ bench: "hold", ...holdModel(q, 3_000_000) }));
-} else if (what === "cluster" || what === "cluster-unthrottled") {
+} else if (what === "cluster" || what === "cluster-unthrottled" || what === "cluster-probes") {
   const [nodes, pods, hours] = [Number(args[0] ?? 1000), Number(args[1] ?? 30000), Number(args[2] ?? 1)];
-  console.log(JSON.stringify({ bench: what, ...clusterBench(nodes, pods, hours * 3_600_000, what === "cluster-unthrottled") }));
+  const probes = what === "cluster-probes";
+  const logsFile = probes ? join(mkdtempSync(join(tmpdir(), "k8sim-bench-")), "logs.jsonl") : undefined;
+  const result = clusterBench(nodes, pods, hours * 3_600_000, what === "cluster-unthrottled", probes, logsFile);
+  let logsTailSeconds: number | undefined;
+  if (logsFile !== undefined) {
+    // The report folder `k8sim logs` reads: logs.jsonl and a summary.json marking it a run.
+    writeFileSync(join(dirname(logsFile), "summary.json"), "{}\n");
+    const t0 = process.hrtime.bigint();
+    execFileSync(process.execPath, [fileURLToPath(new URL("../cli/main.js", import.meta.url)), "logs", dirname(logsFile), "-l", "app=app-0", "--tail=100"], { stdio: ["ignore", "ignore", "inherit"] });
+    logsTailSeconds = Math.round(Number(process.hrtime.bigint() - t0) / 1e7) / 100;
+    rmSync(dirname(logsFile), { recursive: true, force: true });
+  }
+  console.log(JSON.stringify({ bench: what, ...result, ...(logsTailSeconds !== undefined ? { logsTailSeconds } : {}) }));
 } else {
   const self = fileURLToPath(import.meta.url);
   const run = (a: string[]) => {
@@ -29,8 +47,8 @@ if (what === "hold") {
   const runs = Number(process.env.K8SIM_BENCH_RUNS ?? 3);
   // The cluster hour with upstream client limits (what a user's run does), then the same work with them lifted
   // (the engine's speed, comparable with builds before the clients had limits).
-  for (const variant of ["cluster", "cluster-unthrottled"]) {
-    const results: { seconds: number; peakRssMiB: number; events: number }[] = [];
+  for (const variant of ["cluster", "cluster-unthrottled", "cluster-probes"]) {
+    const results: { seconds: number; peakRssMiB: number; events: number; logsBytes: number; logsTailSeconds?: number }[] = [];
     for (let i = 0; i < runs; i++) results.push(run([variant, "1000", "30000", "1"]));
     const secs = results.map((r) => r.seconds).sort((a, b) => a - b);
     console.log(
@@ -41,6 +59,8 @@ if (what === "hold") {
         minSeconds: secs[0],
         events: results[0]!.events,
         maxPeakRssMiB: Math.max(...results.map((r) => r.peakRssMiB)),
+        logsBytes: results[0]!.logsBytes,
+        ...(variant === "cluster-probes" ? { maxLogsTailSeconds: Math.max(...results.map((r) => r.logsTailSeconds ?? 0)) } : {}),
       }),
     );
   }

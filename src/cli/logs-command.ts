@@ -23,8 +23,11 @@ import { locateLogs, processAlive, type LogsSource } from "../logs/run-folder.js
 import { parseSelector, type Requirement } from "../logs/selector.js";
 import { EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
 
-/** kubectl's exit code for an error it met in the cluster (cmdutil.CheckErr's DefaultErrorExitCode). */
-export const EXIT_NOT_FOUND = 1;
+/**
+ * The exit code of an error kubectl would meet in a cluster (a missing pod or container, a container with no log to
+ * show, too many streams to follow): cmdutil.CheckErr's DefaultErrorExitCode.
+ */
+export const EXIT_KUBECTL_ERROR = 1;
 
 /** kubectl's usage line (logsUsageStr), with k8sim's run folder. */
 const USAGE = "logs <run-dir> [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]";
@@ -86,83 +89,100 @@ const OWNER_TYPES: Readonly<Record<string, string>> = {
   rc: "replicationcontroller",
 };
 
+/** A query whose flags passed kubectl's checks, with the values they stand for. */
+interface CheckedQuery {
+  readonly query: LogsQuery;
+  /** The --tail given (-1 by default). */
+  readonly tail: number;
+  /** --since rounded to whole seconds, if given. */
+  readonly sinceSeconds?: number;
+  /** --since-time in epoch ms, whole seconds, if given. */
+  readonly sinceTimeMs?: number;
+}
+
+/**
+ * The arguments and flags as kubectl checks them (logs.go Complete, then ToLogOptions and Validate, in their
+ * order), or the message that refuses them (exit 2).
+ */
+function checkQuery(args: readonly string[], flags: LogsFlags): CheckedQuery | string {
+  const selectorText = flags.selector ?? "";
+  const usage = `error: expected '${USAGE}'.\nPOD or TYPE/NAME is a required argument for the logs command\n${SEE_HELP}`;
+  if ((args.length === 0 && selectorText === "") || args.length > 2) return usage;
+  if (args.length === 1 && selectorText !== "") return `error: only a selector (-l) or a POD name is allowed\n${SEE_HELP}`;
+  const container = args.length === 2 ? args[1] : flags.container;
+  let sinceTimeMs: number | undefined;
+  if (flags.sinceTime) {
+    const t = parseRfc3339(flags.sinceTime);
+    if (!t.ok) return `error: ${t.error}`;
+    // metav1.Time travels to the API server in RFC 3339 with whole seconds: anything finer is dropped.
+    sinceTimeMs = Math.floor(t.ms / 1000) * 1000;
+  }
+  if (flags.sinceTime && flags.since !== undefined && flags.since !== 0) return "error: at most one of `sinceTime` or `sinceSeconds` may be specified";
+  if (flags.allContainers && container) return `error: --all-containers=true should not be specified with container name ${container}`;
+  if (flags.container !== undefined && args.length === 2) return "error: only one of -c or an inline [CONTAINER] arg is allowed";
+  const sinceSeconds = flags.since !== undefined && flags.since !== 0 ? roundToSeconds(flags.since) : undefined;
+  // NOTE: kubectl rounds --since to whole seconds and sends 0 for a duration under half a second, which the API
+  // server refuses; k8sim refuses it here, with kubectl's own message for a negative one.
+  if (sinceSeconds !== undefined && sinceSeconds <= 0) return "error: --since must be greater than 0";
+  const tail = flags.tail ?? -1;
+  if (tail < -1) return "error: --tail must be greater than or equal to -1";
+  let selector: Requirement[] | undefined;
+  if (selectorText !== "") {
+    const s = parseSelector(selectorText);
+    // The API server's refusal as kubectl's resource builder words it (cli-runtime resource/selector.go).
+    if (!s.ok) return `Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "${selectorText}", field selector "": ${s.error}`;
+    selector = s.requirements;
+  }
+  let pod: string | undefined;
+  if (args.length > 0) {
+    const named = podName(args[0]!);
+    if ("error" in named) return named.error;
+    pod = named.pod;
+  }
+  const query: LogsQuery = { namespace: flags.namespace || "default", pod, selector, container, allContainers: flags.allContainers === true, previous: flags.previous === true };
+  return { query, tail, sinceSeconds, sinceTimeMs };
+}
+
 /** Runs `k8sim logs` and returns its exit code; prints everything through `io`. */
 export async function logsCommand(runDir: string, args: readonly string[], flags: LogsFlags, io: CliIO, seams: LogsSeams = {}): Promise<number> {
   const fail = (message: string, code: number = EXIT_INVALID_INPUT) => {
     io.err(message + "\n");
     return code;
   };
-  const selectorText = flags.selector ?? "";
-  // kubectl logs.go Complete: the arguments.
-  if (args.length === 0 && selectorText === "") return fail(`error: expected '${USAGE}'.\nPOD or TYPE/NAME is a required argument for the logs command\n${SEE_HELP}`);
-  if (args.length === 1 && selectorText !== "") return fail(`error: only a selector (-l) or a POD name is allowed\n${SEE_HELP}`);
-  if (args.length > 2) return fail(`error: expected '${USAGE}'.\nPOD or TYPE/NAME is a required argument for the logs command\n${SEE_HELP}`);
-  const container = args.length === 2 ? args[1] : flags.container;
-  // kubectl logs.go ToLogOptions (in Complete): --since-time.
-  let sinceTimeMs: number | undefined;
-  if (flags.sinceTime) {
-    const t = parseRfc3339(flags.sinceTime);
-    if (!t.ok) return fail(`error: ${t.error}`);
-    // metav1.Time travels to the API server in RFC 3339 with whole seconds: anything finer is dropped.
-    sinceTimeMs = Math.floor(t.ms / 1000) * 1000;
-  }
-  // kubectl logs.go Validate, in its order.
-  if (flags.sinceTime && flags.since !== undefined && flags.since !== 0) return fail("error: at most one of `sinceTime` or `sinceSeconds` may be specified");
-  if (flags.allContainers && container !== undefined && container !== "") return fail(`error: --all-containers=true should not be specified with container name ${container}`);
-  if (flags.container !== undefined && args.length === 2) return fail("error: only one of -c or an inline [CONTAINER] arg is allowed");
-  const sinceSeconds = flags.since !== undefined && flags.since !== 0 ? roundToSeconds(flags.since) : undefined;
-  // NOTE: kubectl rounds --since to whole seconds and sends 0 for a duration under half a second, which the API
-  // server refuses; k8sim refuses it here with kubectl's own message for a negative one.
-  if (sinceSeconds !== undefined && sinceSeconds <= 0) return fail("error: --since must be greater than 0");
-  const tail = flags.tail ?? -1;
-  if (tail < -1) return fail("error: --tail must be greater than or equal to -1");
-  const namespace = flags.namespace || "default";
-  let selector: Requirement[] | undefined;
-  if (selectorText !== "") {
-    const s = parseSelector(selectorText);
-    // The API server's refusal as kubectl's resource builder words it (cli-runtime resource/selector.go).
-    if (!s.ok) return fail(`Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "${selectorText}", field selector "": ${s.error}`);
-    selector = s.requirements;
-  }
-  let pod: string | undefined;
-  if (args.length > 0) {
-    const named = podName(args[0]!);
-    if ("error" in named) return fail(named.error);
-    pod = named.pod;
-  }
-  const query: LogsQuery = { namespace, pod, selector, container, allContainers: flags.allContainers === true, previous: flags.previous === true };
-
+  const checked = checkQuery(args, flags);
+  if (typeof checked === "string") return fail(checked);
+  const { query } = checked;
+  const follow = flags.follow === true;
   const alive = seams.alive ?? processAlive;
-  const source = locateLogs(runDir, flags.follow === true, alive);
+  const source = locateLogs(runDir, follow, alive);
   if (source.kind === "error") return fail(`k8sim: ${source.message}`);
   let reader: LogsFileReader | undefined;
   try {
     const index = new LogIndex({ keep: queryKeeps(query), mayKeep: queryMayKeep(query) });
-    const opened = await openSource(source, index, flags.follow === true, alive, seams);
+    const opened = await openSource(source, index, follow, alive, seams);
     if (typeof opened === "string") return fail(opened);
     reader = opened;
 
     const requests = logRequests(index, query);
     for (const n of requests.notices) io.err(n + "\n");
-    if (requests.fatal !== undefined) return fail(`error: ${requests.fatal}`, EXIT_NOT_FOUND);
+    if (requests.fatal !== undefined) return fail(`error: ${requests.fatal}`, EXIT_KUBECTL_ERROR);
     if (requests.noneFound) return EXIT_OK;
 
-    // kubectl logs.go ToLogOptions: a selector query shows the last 10 lines unless --tail is given.
     const sel: LineSelection = {
-      tail: selector !== undefined && flags.tail === undefined ? SELECTOR_TAIL : tail,
-      since: sinceOf(index, sinceSeconds, sinceTimeMs),
+      // kubectl logs.go ToLogOptions: a selector query shows the last 10 lines unless --tail is given.
+      tail: query.selector !== undefined && flags.tail === undefined ? SELECTOR_TAIL : checked.tail,
+      // The kubelet counts --since back from its now: here the run's horizon.
+      since: checked.sinceSeconds !== undefined ? index.horizonAt - checked.sinceSeconds * 1000 : checked.sinceTimeMs !== undefined ? checked.sinceTimeMs - index.startMs() : undefined,
     };
     const format: LineFormat = { prefix: flags.prefix === true, timestamps: flags.timestamps === true, startMs: index.startMs() };
     const streams = requests.streams;
     const ignore = flags.ignoreErrors === true;
-    if (flags.follow && streams.length > 1) {
-      const max = flags.maxLogRequests ?? 5;
-      if (streams.length > max) {
-        return fail(`error: you are attempting to follow ${streams.length} log streams, but maximum allowed concurrency is ${max}, use --max-log-requests to increase the limit`, EXIT_NOT_FOUND);
-      }
+    if (!follow) return sequential(streams, index, sel, format, ignore, io);
+    const max = flags.maxLogRequests ?? 5;
+    if (streams.length > 1 && streams.length > max) {
+      return fail(`error: you are attempting to follow ${streams.length} log streams, but maximum allowed concurrency is ${max}, use --max-log-requests to increase the limit`, EXIT_KUBECTL_ERROR);
     }
-    if (flags.follow) return await follow(streams, index, reader, source, sel, format, ignore, io, alive, seams);
-    return sequential(streams, index, sel, format, ignore, io);
+    return await followAll(streams, index, reader, source, sel, format, ignore, io, alive, seams);
   } catch (e) {
     if (e instanceof LogsFileError) return fail(`k8sim: ${source.file}${e.line !== undefined ? `:${e.line}` : ""}: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;
@@ -185,13 +205,6 @@ function podName(arg: string): { pod: string } | { error: string } {
     return { error: `k8sim: ${owner}/${name}: logs.jsonl records pods but not their owners, so k8sim cannot find the pods of a ${owner} yet; name a pod, or select them with -l and the ${owner}'s labels` };
   }
   return { error: `error: the server doesn't have a resource type "${arg.slice(0, slash)}"` };
-}
-
-/** The virtual ms lines must be at or after: --since counts back from the run's horizon (the kubelet's now). */
-function sinceOf(index: LogIndex, sinceSeconds: number | undefined, sinceTimeMs: number | undefined): number | undefined {
-  if (sinceSeconds !== undefined) return index.horizonAt - sinceSeconds * 1000;
-  if (sinceTimeMs !== undefined) return sinceTimeMs - index.startMs();
-  return undefined;
 }
 
 /**
@@ -233,7 +246,7 @@ function sequential(streams: readonly LogStream[], index: LogIndex, sel: LineSel
       if (!ignore) {
         w.flush();
         io.err(`Error from server (BadRequest): ${s.error}\n`);
-        return EXIT_NOT_FOUND;
+        return EXIT_KUBECTL_ERROR;
       }
       w.add(`error: ${s.error}\n`);
       continue;
@@ -252,7 +265,7 @@ function sequential(streams: readonly LogStream[], index: LogIndex, sel: LineSel
  * NOTE: kubectl starts every followed stream at once and prints an error whenever its stream fails, ending the
  * others unless --ignore-errors; k8sim knows every stream's fate before it prints and reports the errors first.
  */
-async function follow(
+async function followAll(
   streams: readonly LogStream[],
   index: LogIndex,
   reader: LogsFileReader,
@@ -268,7 +281,7 @@ async function follow(
   if (failed.length > 0) {
     if (!ignore) {
       io.err(`Error from server (BadRequest): ${failed[0]!.error}\n`);
-      return EXIT_NOT_FOUND;
+      return EXIT_KUBECTL_ERROR;
     }
     io.out(failed.map((s) => `error: ${s.error}\n`).join(""));
   }
@@ -286,7 +299,7 @@ async function follow(
   });
   if (end === "writer-gone" && source.kind === "live") {
     io.err(`k8sim: the run writing ${source.file} (process ${source.pid}) ended before its logs did; they stop at virtual time ${index.horizonAt}ms\n`);
-    return EXIT_NOT_FOUND;
+    return EXIT_KUBECTL_ERROR;
   }
   return EXIT_OK;
 }
@@ -347,7 +360,7 @@ function parseSince(v: string): number {
  * Adds `logs` to the k8sim program, with kubectl's flags and help texts. `exit` ends the command with a non-zero
  * exit code (program.ts's Exit).
  */
-export function addLogsCommand(program: Command, io: CliIO, exit: (code: number) => never, seams: LogsSeams = {}): void {
+export function addLogsCommand(program: Command, io: CliIO, exit: (code: number) => never): void {
   const cmd = new LogsCommandLine("logs");
   cmd
     .copyInheritedSettings(program)
@@ -360,7 +373,7 @@ export function addLogsCommand(program: Command, io: CliIO, exit: (code: number)
     .option("-f, --follow", "Specify if the logs should be streamed.")
     .option("--ignore-errors", "If watching / following pod logs, allow for any errors that occur to be non-fatal")
     .option("--max-log-requests <n>", "Specify maximum number of concurrent logs to follow when using by a selector. Defaults to 5.", parseGoInt)
-    .option("-n, --namespace <ns>", "the namespace of the pods (default: default)")
+    .option("-n, --namespace <ns>", "If present, the namespace scope for this CLI request (default: default)")
     .option("--prefix", "Prefix each log line with the log source (pod name and container name)")
     .option("-p, --previous", "If true, print the logs for the previous instance of the container in a pod if it exists.")
     .option("-l, --selector <selector>", "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.")
@@ -370,7 +383,7 @@ export function addLogsCommand(program: Command, io: CliIO, exit: (code: number)
     .option("--timestamps", "Include timestamps on each line in the log output");
   for (const b of BOOL_FLAGS) cmd.addOption(new Option(`--no-${b}`).hideHelp());
   cmd.action(async (runDir: string, rest: string[], opts: LogsFlags) => {
-    const code = await logsCommand(runDir, rest, opts, io, seams);
+    const code = await logsCommand(runDir, rest, opts, io);
     if (code !== EXIT_OK) exit(code);
   });
   program.addCommand(cmd);

@@ -33,11 +33,13 @@ export class ChunkedWriter {
   private parts: string[] = [];
   private size = 0;
   constructor(private readonly write: (s: string) => void) {}
+  /** Adds `s`; hands the pieces on once they reach about 64 KiB. */
   add(s: string): void {
     this.parts.push(s);
     this.size += s.length;
     if (this.size >= 65536) this.flush();
   }
+  /** Hands on whatever was added and not handed on yet. */
   flush(): void {
     if (this.parts.length === 0) return;
     const s = this.parts.join("");
@@ -114,10 +116,10 @@ export async function followStreams(o: FollowOptions): Promise<FollowEnd> {
   if (emit()) return o.index.eof ? "eof" : "ended";
   for (;;) {
     await o.sleep();
-    let n = o.reader.read(o.index);
+    const n = o.reader.read(o.index);
     if (n === 0 && !o.writerAlive()) {
       // The writer is gone: whatever it wrote last is in the file now.
-      n = o.reader.read(o.index);
+      o.reader.read(o.index);
       if (emit()) return o.index.eof ? "eof" : "ended";
       return "writer-gone";
     }

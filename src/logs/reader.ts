@@ -353,6 +353,7 @@ export class LogsFileReader {
 
   /** Feeds the complete lines that arrived since the last call; returns the number of bytes read. */
   read(index: LogIndex): number {
+    if (this.closed) return 0;
     let total = 0;
     for (;;) {
       if (this.rest === this.buf.length) {

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** Where a query's records are: a finished report, or a run still writing (`pid`). */
-export type LogsSource = { readonly kind: "finished"; readonly file: string } | { readonly kind: "live"; readonly file: string; readonly pid: number; readonly staging: string };
+export type LogsSource = { readonly kind: "finished"; readonly file: string } | { readonly kind: "live"; readonly file: string; readonly pid: number };
 
 /** The folder holds no logs k8sim can read: `message` says why (for `k8sim: `), exit code 2. */
 export type LocateError = { readonly kind: "error"; readonly message: string };
@@ -64,7 +64,7 @@ export function liveStaging(dir: string, alive: (pid: number) => boolean, needFi
 export function locateLogs(dir: string, follow: boolean, alive: (pid: number) => boolean = processAlive): LogsSource | LocateError {
   const shown = dir.replace(/\/+$/, "") || dir;
   const live = liveStaging(dir, alive, !follow);
-  const liveSource = (l: { staging: string; pid: number }): LogsSource => ({ kind: "live", file: join(l.staging, "logs.jsonl"), pid: l.pid, staging: l.staging });
+  const liveSource = (l: { staging: string; pid: number }): LogsSource => ({ kind: "live", file: join(l.staging, "logs.jsonl"), pid: l.pid });
   if (follow && live) return liveSource(live);
   let st;
   try {

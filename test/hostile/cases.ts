@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { livelockScenario } from "../fixtures/livelock.js";
 import { deploymentYaml } from "../fixtures/manifests.js";
 import type { CaseResult } from "./result.js";
+import { runtimeScenario, type RuntimeParts } from "./runtime-scenario.js";
 import type { Workspace } from "./workspace.js";
 
 /** How a case may be run. */
@@ -109,6 +110,20 @@ function aliasBomb(levels: number, width: number): string {
   for (let i = 1; i < levels; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: width }, () => `*a${i - 1}`).join(", ")}]`);
   return lines.join("\n");
 }
+
+/** Issue 7: runtime.yaml in the workspace, the workload-model scenario of runtime-scenario.ts with `parts`. */
+function withRuntime(ws: Workspace, parts: RuntimeParts): void {
+  writeFileSync(file(ws, "runtime.yaml"), runtimeScenario(parts));
+}
+const runRuntime = (ws: Workspace, ...rest: string[]) => ["run", file(ws, "runtime.yaml"), "--out", ws.out, ...rest];
+const validateRuntime = (ws: Workspace, ...rest: string[]) => ["validate", file(ws, "runtime.yaml"), ...rest];
+
+/** A regular expression matching `text` literally. */
+const literal = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+/** Exit 2 with a line `runtime.yaml:<pos>: <text>...` (text literal: the field and what was expected) and `more`. */
+const runtimeError = (pos: string, text: string, ...more: RegExp[]) => invalid(literal(`/runtime.yaml:${pos}: ${text}`), ...more);
+/** The distribution parser's list of what it accepts, ending every distribution message. */
+const EXPECTED_DISTRIBUTION = "expected a duration such as 30s or a distribution: uniform(MIN, MAX), exponential(MEAN), lognormal(MEDIAN, SIGMA)";
 
 /** The cases, in issue order. */
 export const HOSTILE_CASES: readonly HostileCase[] = [
@@ -419,4 +434,263 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { name: "6 an unknown admission plugin", item: 16, isolation: "in-process", argv: (ws) => validate(ws, "--set", "spec.settings.enableAdmissionPlugins=[AlwaysDeny]"), expect: invalid(/enableAdmissionPlugins\[0\]/) },
   { name: "6 controllerManagerQPS 0", item: 16, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.settings.controllerManagerQPS=0"), expect: invalid(/controllerManagerQPS: must be at least 0\.001/) },
   { name: "1 --set with spaces and a control character in its path", item: 13, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.template.spec.containers.\x8b- name.nginx image=NaN"), expect: invalid(/^--set spec\.template\.spec\.containers\.\\x8b- name\.nginx image=NaN: unknown key "template"/m) },
+
+  // Issue 7: behaviors, images, preloadedImages, behavior annotations and the runtime settings (item 17, "7 ...";
+  // item 7 is issue 5's prototype keys). Scenario: runtime-scenario.ts (profile keys from line 26).
+  {
+    name: "7 lognormal sigma 0 in runFor",
+    item: 17,
+    isolation: "in-process",
+    child: true,
+    setup: (ws) => withRuntime(ws, { behavior: ["runFor: lognormal(10s, 0)"] }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("26:15", `spec.behaviors[0].runFor: invalid distribution "lognormal(10s, 0)": sigma must be greater than 0; ${EXPECTED_DISTRIBUTION}`),
+  },
+  {
+    name: "7 lognormal sigma -0.5 in startLatency",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { behavior: ["startLatency: lognormal(10s, -0.5)"] }),
+    argv: (ws) => validateRuntime(ws),
+    expect: runtimeError("26:21", `spec.behaviors[0].startLatency: invalid distribution "lognormal(10s, -0.5)": sigma must be greater than 0; ${EXPECTED_DISTRIBUTION}`),
+  },
+  {
+    name: "7 runFor -5s",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { behavior: ["runFor: -5s"] }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("26:15", `spec.behaviors[0].runFor: invalid distribution "-5s": not a duration: must not be negative; ${EXPECTED_DISTRIBUTION}`),
+  },
+  {
+    name: "7 runFor 5 minutes",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { behavior: ["runFor: 5 minutes"] }),
+    argv: (ws) => validateRuntime(ws),
+    expect: runtimeError("26:15", `spec.behaviors[0].runFor: invalid distribution "5 minutes": not a duration: unknown unit " minutes"; ${EXPECTED_DISTRIBUTION}`),
+  },
+  {
+    name: "7 runFor 1.5ms",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { behavior: ["runFor: 1.5ms"] }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("26:15", `spec.behaviors[0].runFor: invalid distribution "1.5ms": not a duration: not a whole number of milliseconds`),
+  },
+  ...(
+    [
+      ["256", /0 to 255|at most 255/],
+      ["-1", /0 to 255|at least 0/],
+      ["1.5", /0 to 255|an integer/],
+      ['"1"', /0 to 255|an integer/],
+    ] as const
+  ).map(
+    ([code, expected]): HostileCase => ({
+      name: `7 exitCode ${code}`,
+      item: 17,
+      isolation: "in-process",
+      setup: (ws) => withRuntime(ws, { behavior: [`exitCode: ${code}`] }),
+      argv: (ws) => runRuntime(ws),
+      expect: runtimeError("26:17", "spec.behaviors[0].exitCode: ", expected),
+    }),
+  ),
+  {
+    name: "7 an unknown image in a pool's preloadedImages",
+    item: 17,
+    isolation: "in-process",
+    child: true,
+    setup: (ws) => withRuntime(ws, { preloaded: '"registry.example.com/worker:1.5"' }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("9:88", 'spec.cluster.nodePools[0].preloadedImages[0]: unknown image "registry.example.com/worker:1.5"; expected an image of spec.images ("registry.example.com/worker:1.4")'),
+  },
+  {
+    name: "7 an unknown image in an addNodes pool's preloadedImages",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { tail: ["  timeline:", '    - {at: 1m, action: addNodes, pool: {name: burst, count: 1, capacity: {cpu: "4", memory: 16Gi}, preloadedImages: [nginx]}}'] }),
+    argv: (ws) => validateRuntime(ws),
+    expect: runtimeError("28:118", 'spec.timeline[0].pool.preloadedImages[0]: unknown image "nginx"; expected an image of spec.images'),
+  },
+  {
+    name: "7 an unknown behavior key in a profile",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { behavior: ["runFr: 20s"] }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("26:7", 'unknown key "runFr"; did you mean "runFor"?'),
+  },
+  {
+    name: "7 a memory point with a bad quantity",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { behavior: ["memory: [{at: 0s, usage: 100MB}]"] }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("26:32", "spec.behaviors[0].memory[0].usage: ", /"100MB"/, /expected a (number with an optional suffix|memory quantity)/),
+  },
+  {
+    name: "7 memory points out of time order",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { behavior: ["memory: [{at: 5m, usage: 100Mi}, {at: 1m, usage: 300Mi}]"] }),
+    argv: (ws) => validateRuntime(ws),
+    expect: runtimeError("26:45", "spec.behaviors[0].memory[1].at: must be later than the point before", /expected points in time order/),
+  },
+  ...(
+    [
+      ["readinessFailures", "{from: 2m, for: 0s}", "26:43"],
+      ["livenessFailures", "{from: 2m, for: 0}", "26:42"],
+      ["startupFailures", "{from: 0s, for: 0s}", "26:41"],
+    ] as const
+  ).map(
+    ([key, window, pos]): HostileCase => ({
+      name: `7 ${key} with for: 0`,
+      item: 17,
+      isolation: "in-process",
+      setup: (ws) => withRuntime(ws, { behavior: [`${key}: [${window}]`] }),
+      argv: (ws) => runRuntime(ws),
+      expect: runtimeError(pos, `spec.behaviors[0].${key}[0].for: must be greater than 0; expected a duration such as 30s, or no "for" for a failure that lasts`),
+    }),
+  ),
+  {
+    name: '7 annotation behavior.k8sim.dev/runFor: "5 minutes"',
+    item: 17,
+    isolation: "in-process",
+    child: true,
+    setup: (ws) => withRuntime(ws, { annotations: '"behavior.k8sim.dev/runFor": "5 minutes"' }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("19:54", `metadata.annotations["behavior.k8sim.dev/runFor"]: invalid distribution "5 minutes": not a duration: unknown unit " minutes"; ${EXPECTED_DISTRIBUTION}`),
+  },
+  {
+    name: "7 an unknown behavior key in a container's annotation",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { annotations: '"behavior.k8sim.dev/worker.runFr": "5s"' }),
+    argv: (ws) => validateRuntime(ws),
+    expect: runtimeError("19:60", 'metadata.annotations["behavior.k8sim.dev/worker.runFr"]: unknown behavior key "runFr"; expected behavior.k8sim.dev/[<container>.]<key> with a key of startLatency, runFor,'),
+  },
+  {
+    name: "7 invalid YAML in an annotation's list value",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { annotations: '"behavior.k8sim.dev/readinessFailures": "[{from: 2m, for: 1m"' }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("19:65", 'metadata.annotations["behavior.k8sim.dev/readinessFailures"]: invalid YAML value: '),
+  },
+  {
+    name: "7 an annotation value nested 10,000 deep",
+    item: 17,
+    isolation: "isolated",
+    setup: (ws) => withRuntime(ws, { annotations: `"behavior.k8sim.dev/memory": "${nested(10_000)}"` }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("19:54", 'metadata.annotations["behavior.k8sim.dev/memory"]: '),
+  },
+  {
+    name: "7 logs every without line",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { behavior: ["logs: {every: 5s}"] }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("26:21", 'spec.behaviors[0].logs.every: "every" and "line" go together: a line every so often; expected both or neither'),
+  },
+  {
+    name: "7 a distribution text of 100,000 characters is refused at once",
+    item: 17,
+    isolation: "isolated",
+    child: true,
+    setup: (ws) => withRuntime(ws, { behavior: [`runFor: "exponential(${"1".repeat(100_000 - 14)}s)"`] }),
+    argv: (ws) => runRuntime(ws),
+    expect: (r) => [
+      ...runtimeError("26:15", 'spec.behaviors[0].runFor: invalid distribution "exponential(1111111111111111111111111111"... (100000 characters): longer than 4096 characters; expected')(r),
+      ...(r.ms > 5_000 ? [`took ${r.ms} ms`] : []),
+    ],
+  },
+  {
+    name: "7 an annotation distribution of 100,000 characters is refused at once",
+    item: 17,
+    isolation: "isolated",
+    setup: (ws) => withRuntime(ws, { annotations: `"behavior.k8sim.dev/stopAfter": "uniform(1s, ${"9".repeat(100_000)}s)"` }),
+    argv: (ws) => validateRuntime(ws),
+    expect: (r) => [...runtimeError("19:57", 'metadata.annotations["behavior.k8sim.dev/stopAfter"]: invalid distribution "uniform(1s, ', /longer than 4096 characters/)(r), ...(r.ms > 5_000 ? [`took ${r.ms} ms`] : [])],
+  },
+  {
+    name: "7 a huge sigma and a tiny shape: samples stay finite and the run ends",
+    item: 17,
+    isolation: "isolated",
+    child: true,
+    setup: (ws) =>
+      withRuntime(ws, {
+        settings: '"nodeBootDuration": "weibull(1m, 5e-324)"',
+        behavior: ["runFor: lognormal(10s, 1e300)", "startLatency: weibull(1s, 1e-300)", "stopAfter: lognormal(1s, 1.7e308)", "exitCode: 3"],
+        tail: ["  timeline:", "    - {at: 10s, action: addNodes, pool: {name: worker, count: 1}}", "    - {at: 1m, action: delete, target: pod/worker}"],
+      }),
+    argv: (ws) => runRuntime(ws),
+    expect: (r, ws) => {
+      const p = runs()(r);
+      try {
+        const summary = readFileSync(join(ws.out, "summary.json"), "utf8");
+        if (/Infinity|NaN/.test(summary)) p.push("summary.json holds Infinity or NaN");
+      } catch (e) {
+        p.push(`no readable summary.json: ${(e as Error).message}`);
+      }
+      return p;
+    },
+  },
+  {
+    name: "7 heavy tails with zero samples: a crash loop on another seed",
+    item: 17,
+    isolation: "isolated",
+    setup: (ws) => withRuntime(ws, { behavior: ["runFor: lognormal(1ms, 1e300)", "startLatency: weibull(1ms, 1e-300)", "exitCode: 255"] }),
+    argv: (ws) => runRuntime(ws, "--seed", "7"),
+    expect: runs(),
+  },
+  {
+    name: "7 a profile whose selector matches nothing is a warning",
+    item: 17,
+    isolation: "in-process",
+    child: true,
+    setup: (ws) => withRuntime(ws, { selects: "wroker" }),
+    argv: (ws) => runRuntime(ws),
+    expect: (r) => [
+      ...runs()(r),
+      ...(new RegExp(`^warning: \\S*${literal(`/runtime.yaml:25:17: behavior "worker-crashes": its selector matches no pod of the scenario's manifests; it changes nothing`).source}`, "m").test(r.err)
+        ? []
+        : ["no warning naming the profile at its selector"]),
+    ],
+  },
+  ...(["0", '"0Mi"'] as const).map(
+    (v): HostileCase => ({
+      name: `7 imagePullBandwidth ${v}`,
+      item: 17,
+      isolation: "in-process",
+      setup: (ws) => withRuntime(ws, { settings: `imagePullBandwidth: ${v}` }),
+      argv: (ws) => runRuntime(ws),
+      expect: runtimeError("6:34", "spec.settings.imagePullBandwidth: must be greater than 0; expected a rate in bytes per second such as 50Mi"),
+    }),
+  ),
+  { name: "7 imagePullBandwidth=0 by --set", item: 17, isolation: "in-process", argv: (ws) => run(ws, "--set", "spec.settings.imagePullBandwidth=0"), expect: invalid(/^--set spec\.settings\.imagePullBandwidth=0: spec\.settings\.imagePullBandwidth: must be greater than 0/m) },
+  {
+    name: "7 nodeBootDuration with an unknown function",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { settings: 'nodeBootDuration: "normal(90s, 10s)"' }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("6:32", `spec.settings.nodeBootDuration: invalid distribution "normal(90s, 10s)": unknown function "normal"; ${EXPECTED_DISTRIBUTION}`),
+  },
+  {
+    name: "7 nodeBootDuration weibull shape 0",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { settings: 'nodeBootDuration: "weibull(90s, 0)"' }),
+    argv: (ws) => validateRuntime(ws),
+    expect: runtimeError("6:32", `spec.settings.nodeBootDuration: invalid distribution "weibull(90s, 0)": shape must be greater than 0; ${EXPECTED_DISTRIBUTION}`),
+  },
+  {
+    name: "7 nodeBootDuration -1m",
+    item: 17,
+    isolation: "in-process",
+    setup: (ws) => withRuntime(ws, { settings: "nodeBootDuration: -1m" }),
+    argv: (ws) => runRuntime(ws),
+    expect: runtimeError("6:32", `spec.settings.nodeBootDuration: invalid distribution "-1m": not a duration: must not be negative; ${EXPECTED_DISTRIBUTION}`),
+  },
 ];

@@ -49,7 +49,8 @@ function defaultProbe(p: unknown): unknown {
   const out: Record<string, unknown> = { ...p };
   let changed = false;
   for (const [k, v] of Object.entries(DEFAULT_PROBE)) {
-    if (out[k] === undefined) {
+    // Go's zero value means unset: SetDefaults_Probe replaces 0 as it replaces a missing field.
+    if (out[k] === undefined || out[k] === 0) {
       out[k] = v;
       changed = true;
     }

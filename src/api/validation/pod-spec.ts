@@ -25,7 +25,7 @@ export function validatePodSpec(spec: PodSpec, path: readonly PathSegment[]): Fi
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) errs.push(fieldError.required([...path, "containers"]));
   for (const field of ["initContainers", "containers"] as const) {
     const list = spec[field];
-    if (Array.isArray(list)) list.forEach((c, i) => errs.push(...validateContainer(c, [...path, field, i], names)));
+    if (Array.isArray(list)) list.forEach((c, i) => errs.push(...validateContainer(c, [...path, field, i], names), ...validateProbes(c, [...path, field, i], field === "initContainers")));
   }
   if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(spec.restartPolicy)) {
     errs.push(fieldError.notSupported([...path, "restartPolicy"], spec.restartPolicy, RESTART_POLICIES));
@@ -62,6 +62,42 @@ function validateContainer(c: Container, path: readonly PathSegment[], names: Se
     });
   }
   if (isRecord(c.resources)) errs.push(...validateResources(c.resources, [...path, "resources"]));
+  return errs;
+}
+
+/** The probe fields validateProbe checks for non-negative values (pkg/apis/core/validation/validation.go). */
+const PROBE_COUNTS = ["initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"] as const;
+/** A probe's handlers: exactly one is set (validateHandler: "must specify a handler type"). */
+const PROBE_HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"] as const;
+
+/**
+ * validateProbe, validateLivenessProbe and validateStartupProbe: counts non-negative, one handler, and for liveness
+ * and startup probes successThreshold 1 (`livenessProbe.successThreshold: Invalid value: 2: must be 1`). An init
+ * container may have probes only as a sidecar (restartPolicy Always): `Forbidden: may not be set for init
+ * containers without restartPolicy=Always`.
+ */
+function validateProbes(c: Container, path: readonly PathSegment[], init: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!isRecord(c)) return errs;
+  for (const kind of ["livenessProbe", "readinessProbe", "startupProbe"] as const) {
+    const p = c[kind];
+    if (!isRecord(p)) continue;
+    const pp = [...path, kind];
+    if (init && c.restartPolicy !== "Always") {
+      errs.push(fieldError.forbidden(pp, "may not be set for init containers without restartPolicy=Always"));
+      continue;
+    }
+    for (const f of PROBE_COUNTS) {
+      const v = p[f];
+      if (typeof v === "number" && v < 0) errs.push(fieldError.invalid([...pp, f], v, "must be greater than or equal to 0"));
+    }
+    const handlers = PROBE_HANDLERS.filter((h) => p[h] !== undefined && p[h] !== null);
+    if (handlers.length === 0) errs.push(fieldError.required(pp, "must specify a handler type"));
+    else if (handlers.length > 1) errs.push(fieldError.forbidden([...pp, handlers[1]!], "may not specify more than 1 handler type"));
+    if (kind !== "readinessProbe" && typeof p.successThreshold === "number" && p.successThreshold !== 1) {
+      errs.push(fieldError.invalid([...pp, "successThreshold"], p.successThreshold, "must be 1"));
+    }
+  }
   return errs;
 }
 

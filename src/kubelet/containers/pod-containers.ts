@@ -206,7 +206,10 @@ export class PodContainers {
   sync(): void {
     if (!this.alive || this.stopping || this.terminalPhase !== undefined) return;
     const plan = planContainers(this.tracks.map(planView), restartPolicy(this.pod));
-    for (const i of plan.stop) this.kill(this.tracks[i]!, `Stopping container ${this.tracks[i]!.name}`, this.graceMs(undefined));
+    let abandoned = false;
+    for (const i of plan.stop) abandoned = this.kill(this.tracks[i]!, `Stopping container ${this.tracks[i]!.name}`, this.graceMs(undefined)) || abandoned;
+    // A pull given up leaves nothing to wait for: plan again (the pod may be terminal now).
+    if (abandoned) return this.sync();
     for (const i of plan.start) this.start(this.tracks[i]!);
     if (plan.terminal !== undefined) {
       this.terminalPhase = plan.terminal;
@@ -223,6 +226,7 @@ export class PodContainers {
     if (!this.stopping) this.stopDeadline = this.host.now + grace;
     else this.stopDeadline = Math.min(this.stopDeadline, this.host.now + grace);
     this.stopping = true;
+    for (const t of this.tracks) this.abandonPull(t);
     const appsLive = this.tracks.some((t) => t.role === "app" && live(t));
     for (const t of this.tracks) {
       this.clearTimer(t);
@@ -509,12 +513,29 @@ export class PodContainers {
     }
   }
 
-  /** killContainer: the Killing event, then StopContainer with the grace period (at least 2s). */
-  private kill(t: ContainerTrack, message: string, graceMs: number): void {
-    if (!live(t) || t.step === "stopping") return;
+  /** killContainer: the Killing event, then StopContainer with the grace period (at least 2s). Returns whether
+   *  there was nothing to kill because the container's image was still being pulled (see abandonPull). */
+  private kill(t: ContainerTrack, message: string, graceMs: number): boolean {
+    if (!live(t) || t.step === "stopping") return false;
     this.clearTimer(t);
+    if (this.abandonPull(t)) return true;
     this.host.record(this.pod, "Normal", "Killing", message);
     this.stop(t, Math.max(graceMs, MINIMUM_GRACE_PERIOD_MS));
+    return false;
+  }
+
+  /**
+   * A container whose image is still being pulled does not exist yet: there is nothing to kill (the kubelet kills
+   * the pod's running containers only, killPodWithSyncResult, so there is no Killing event and no terminated
+   * state), and its pull is given up (the pod worker cancels the sync that waits on it; the puller's answer is
+   * ignored, see `pulled`). It goes back to where it was before the pull. Returns whether it was such a container.
+   */
+  private abandonPull(t: ContainerTrack): boolean {
+    if (t.step !== "starting") return false;
+    const s = this.host.runtime.containerStatus(this.ref, t.name);
+    if (s !== undefined && s.state !== "Exited") return false;
+    t.step = t.lastRun === undefined ? "new" : "exited";
+    return true;
   }
 
   private stop(t: ContainerTrack, graceMs: number): void {

@@ -6,12 +6,13 @@
  *
  * Times in the tables are ms after the pods were created (T0, when the node is registered and has its pod CIDR).
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventRecord } from "../src/api/events.js";
 import { getCondition } from "../src/api/pod-util.js";
 import type { Container, ContainerStatus, Node, Pod, PodSpec } from "../src/api/types.js";
 import { Cluster } from "../src/cluster.js";
 import type { ImageCatalogEntry } from "../src/kubelet/runtime/image-registry.js";
+import { InvariantMonitor } from "../src/invariants/index.js";
 import { resolveSettings, type Settings } from "../src/settings.js";
 import type { BehaviorProfile } from "../src/workload/profiles.js";
 import { load, removeScenarios, run, SCENARIOS, writeScenario } from "./helpers/scenario-tmp.js";
@@ -31,9 +32,12 @@ interface EnvOptions {
 }
 
 /** A one-node cluster ("n-1") run to T0, and helpers that read it in times relative to T0. */
+type Env = ReturnType<typeof env>;
+
 function env(pods: Pod[], o: EnvOptions = {}) {
   const cluster = new Cluster(1, resolveSettings(o.settings ?? {}), EPOCH, { behaviors: o.behaviors, images: o.images });
   cluster.kubelets.addPool({ name: "n", count: 1, capacity: { cpu: "8", memory: "32Gi", pods: "110" }, labels: {}, taints: [], preloadedImages: o.preloaded ?? [IMAGE] });
+  monitors.push(InvariantMonitor.attach(cluster));
   cluster.sim.run(T0);
   for (const p of pods) {
     const r = cluster.cp.api.create(p);
@@ -82,6 +86,12 @@ function env(pods: Pod[], o: EnvOptions = {}) {
       }
       return out;
     },
+    /** When each of the pod's status writes changed its phase: [time, phase]. */
+    phases(name: string): [number, string][] {
+      const out: [number, string][] = [];
+      for (const [t, p] of writes.get(name) ?? []) if (p.status.phase !== undefined && out[out.length - 1]?.[1] !== p.status.phase) out.push([t, p.status.phase]);
+      return out;
+    },
     /** The pod as last written before it was deleted, and when it was deleted. */
     final(name: string): { at: number | undefined; pod: Pod | undefined } {
       const w = writes.get(name) ?? [];
@@ -93,6 +103,9 @@ function env(pods: Pod[], o: EnvOptions = {}) {
     },
   };
 }
+
+/** Every run's invariant monitor (src/invariants), checked after every event; the last test reads them. */
+const monitors: InvariantMonitor[] = [];
 
 function podEvents(cluster: Cluster, name: string, reasons?: string[]): EventRecord[] {
   return cluster.cp.events.records.filter((e) => e.involvedObject.kind === "Pod" && e.involvedObject.name === name && (reasons === undefined || reasons.includes(e.reason)));
@@ -123,19 +136,23 @@ describe("CrashLoopBackOff", () => {
   // finishedAt, which doubles per restart up to 300s: 10, 20, 40, 80, 160, 300, 300.
   //   created: 0, 21, 42+10=52, 73+20=93, 114+40=154, 175+80=255, 276+160=436, 457+300=757, 778+300=1078 (s)
   //   running: created + 1s; exits: running + 20s.
-  const e = env([mkPod("crasher", behave({ runFor: "20s", exitCode: "1" }))]);
   const STARTED = [1, 22, 53, 94, 155, 256, 437, 758, 1079].map((s) => s * 1000);
   const EXITS = [21, 42, 73, 114, 175, 276, 457, 778, 1099].map((s) => s * 1000);
   // The back-off in force at each exit from the second on (what the waiting message says).
   const BACKOFF = ["10s", "20s", "40s", "1m20s", "2m40s", "5m0s", "5m0s", "5m0s"];
   const seen: { at: number; status: ContainerStatus; phase: string | undefined; ready: string | undefined }[] = [];
-  for (const t of EXITS.slice(1)) {
-    e.at(t);
-    const p = e.get("crasher");
-    seen.push({ at: t, status: e.status("crasher", "c"), phase: p.status.phase, ready: getCondition(p.status.conditions, "Ready")?.message });
-  }
-  e.at(1_100_000);
-  const pod = e.get("crasher");
+  let e: Env;
+  let pod: Pod;
+  beforeAll(() => {
+    e = env([mkPod("crasher", behave({ runFor: "20s", exitCode: "1" }))]);
+    for (const t of EXITS.slice(1)) {
+      e.at(t);
+      const p = e.get("crasher");
+      seen.push({ at: t, status: e.status("crasher", "c"), phase: p.status.phase, ready: getCondition(p.status.conditions, "Ready")?.message });
+    }
+    e.at(1_100_000);
+    pod = e.get("crasher");
+  });
 
   it("restarts at once, then after 10s, 20s, 40s, 80s, 160s and 300s (capped) from each exit", () => {
     expect(e.events("crasher", ["Started"]).map(([t]) => t)).toEqual(STARTED);
@@ -177,8 +194,11 @@ describe("CrashLoopBackOff reset after 10 minutes", () => {
   //     not > 600: back-off 10s, running again at 1210 + 1 = 1211s.
   //   runFor 600s: first exit at 601s, restarted at once (Next at 601); exits at 602 + 600 = 1202: 1202 - 601 = 601
   //     > 600: the entry starts over and the restart is at once, running at 1203s.
-  const e = env([mkPod("lasts-599s", behave({ runFor: "599s", exitCode: "1" })), mkPod("lasts-600s", behave({ runFor: "600s", exitCode: "1" }))]);
-  e.at(1_250_000);
+  let e: Env;
+  beforeAll(() => {
+    e = env([mkPod("lasts-599s", behave({ runFor: "599s", exitCode: "1" })), mkPod("lasts-600s", behave({ runFor: "600s", exitCode: "1" }))]);
+    e.at(1_250_000);
+  });
 
   it("keeps the back-off for a container that ran exactly 10 minutes since its restart", () => {
     expect(e.events("lasts-599s", ["Started", "BackOff"]).map(([t, r]) => [t, r])).toEqual([
@@ -207,15 +227,20 @@ describe("restart policies and exit codes", () => {
     mkPod("onfailure-1", behave({ runFor: "5s", exitCode: "1" }), { restartPolicy: "OnFailure" }),
     mkPod("always-0", behave({ runFor: "5s" }), { restartPolicy: "Always" }),
   ];
-  const e = env(pods);
-  e.at(5_999);
-  const before = Object.fromEntries(pods.map((p) => [p.metadata.name, e.get(p.metadata.name).status.phase]));
-  e.at(6_000);
-  const atExit = Object.fromEntries(pods.map((p) => [p.metadata.name, e.get(p.metadata.name)]));
-  e.at(60_000);
+  let e: Env;
+  let before: (string | undefined)[];
+  let atExit: Record<string, Pod>;
+  beforeAll(() => {
+    e = env(pods);
+    e.at(5_999);
+    before = pods.map((p) => e.get(p.metadata.name).status.phase);
+    e.at(6_000);
+    atExit = Object.fromEntries(pods.map((p) => [p.metadata.name, e.get(p.metadata.name)]));
+    e.at(60_000);
+  });
 
   it("is Running while the container runs", () => {
-    expect(Object.values(before)).toEqual(["Running", "Running", "Running", "Running", "Running"]);
+    expect(before).toEqual(["Running", "Running", "Running", "Running", "Running"]);
   });
 
   it("Never + exit 0: Succeeded; the container terminated Completed, Ready False PodCompleted, Initialized PodCompleted", () => {
@@ -271,18 +296,17 @@ describe("restart policies and exit codes", () => {
 });
 
 describe("`sleep N` commands", () => {
-  const e = env([
-    mkPod("sleep-30", {}, { restartPolicy: "Never" }, { command: ["sleep", "30"] }),
-    mkPod("sh-sleep-5", {}, { restartPolicy: "OnFailure" }, { command: ["/bin/sh", "-c"], args: ["sleep 5"] }),
-    mkPod("sleep-but-runfor", behave({ runFor: "10s" }), { restartPolicy: "Never" }, { command: ["sleep", "30"] }),
-    mkPod("sleep-infinity", {}, { restartPolicy: "Never" }, { command: ["sleep", "infinity"] }),
-  ]);
-  const phases = (t: number) => {
-    e.at(t);
-    return ["sleep-30", "sh-sleep-5", "sleep-but-runfor", "sleep-infinity"].map((n) => e.get(n).status.phase);
-  };
-
   it("runs N seconds from its start, then exits 0; a behavior's runFor wins over the command", () => {
+    const e = env([
+      mkPod("sleep-30", {}, { restartPolicy: "Never" }, { command: ["sleep", "30"] }),
+      mkPod("sh-sleep-5", {}, { restartPolicy: "OnFailure" }, { command: ["/bin/sh", "-c"], args: ["sleep 5"] }),
+      mkPod("sleep-but-runfor", behave({ runFor: "10s" }), { restartPolicy: "Never" }, { command: ["sleep", "30"] }),
+      mkPod("sleep-infinity", {}, { restartPolicy: "Never" }, { command: ["sleep", "infinity"] }),
+    ]);
+    const phases = (t: number) => {
+      e.at(t);
+      return ["sleep-30", "sh-sleep-5", "sleep-but-runfor", "sleep-infinity"].map((n) => e.get(n).status.phase);
+    };
     // Running at 1s: sh -c 'sleep 5' exits at 6s, runFor 10s at 11s, sleep 30 at 31s, sleep infinity never.
     expect(phases(5_999)).toEqual(["Running", "Running", "Running", "Running"]);
     expect(phases(6_000)).toEqual(["Running", "Succeeded", "Running", "Running"]);
@@ -299,14 +323,13 @@ describe("OOMKilled", () => {
   // it at the first whole ms after: 50.001s after it runs. Running at 1s: killed at 51.001s; restarted at once
   // (running 52.001s), killed at 102.002s, back-off 10s: created 112.002s, running 113.002s, killed 163.003s,
   // back-off 20s: created 183.003s, running 184.003s.
-  const e = env([mkPod("leaky", behave({ memory: "[{at: 0s, usage: 0}, {at: 100s, usage: 200Mi}]" }), {}, { resources: { limits: { memory: "100Mi" } } })]);
-  e.at(51_000);
-  const before = e.status("leaky", "c");
-  e.at(51_001);
-  const after = e.status("leaky", "c");
-  e.at(200_000);
-
   it("is killed by the kernel when its memory passes the limit, with OOMKilled and 137", () => {
+    const e = env([mkPod("leaky", behave({ memory: "[{at: 0s, usage: 0}, {at: 100s, usage: 200Mi}]" }), {}, { resources: { limits: { memory: "100Mi" } } })]);
+    e.at(51_000);
+    const before = e.status("leaky", "c");
+    e.at(51_001);
+    const after = e.status("leaky", "c");
+    e.at(200_000);
     expect(before.state.running).toBeDefined();
     expect(after.lastState?.terminated).toEqual({ exitCode: 137, reason: "OOMKilled", startedAt: e.iso(1_000), finishedAt: e.iso(51_001) });
     expect(after.restartCount).toBe(1);
@@ -318,16 +341,7 @@ describe("OOMKilled", () => {
 describe("init containers", () => {
   // init-1 runs 5s (running 1s, exits 6s); init-2 is `sleep 3` (created 6s, running 7s, exits 10s); app created
   // 10s, running 11s.
-  const e = env([
-    mkPod("with-init", behave({ "init-1.runFor": "5s" }), {
-      initContainers: [
-        { name: "init-1", image: IMAGE },
-        { name: "init-2", image: IMAGE, command: ["sleep", "3"] },
-      ],
-      containers: [{ name: "app", image: IMAGE }],
-    }),
-  ]);
-  const snap = (t: number) => {
+  const snap = (e: Env, t: number) => {
     e.at(t);
     const p = e.get("with-init");
     return {
@@ -337,11 +351,24 @@ describe("init containers", () => {
       app: e.status("with-init", "app").state,
     };
   };
-  const at0 = snap(0);
-  const at6 = snap(6_000);
-  const at10 = snap(10_000);
-  const at11 = snap(11_000);
-  e.at(60_000);
+  let e: Env;
+  let at0: ReturnType<typeof snap>, at6: ReturnType<typeof snap>, at10: ReturnType<typeof snap>, at11: ReturnType<typeof snap>;
+  beforeAll(() => {
+    e = env([
+      mkPod("with-init", behave({ "init-1.runFor": "5s" }), {
+        initContainers: [
+          { name: "init-1", image: IMAGE },
+          { name: "init-2", image: IMAGE, command: ["sleep", "3"] },
+        ],
+        containers: [{ name: "app", image: IMAGE }],
+      }),
+    ]);
+    at0 = snap(e, 0);
+    at6 = snap(e, 6_000);
+    at10 = snap(e, 10_000);
+    at11 = snap(e, 11_000);
+    e.at(60_000);
+  });
 
   it("starts them one at a time, in order, and the app containers only after the last one exited 0", () => {
     expect(e.events("with-init", ["Created", "Started"])).toEqual([
@@ -391,12 +418,17 @@ describe("a failing init container", () => {
   });
   // migrate runs 5s and exits 1 (running 1s, exits 6s).
   const b = behave({ "migrate.runFor": "5s", "migrate.exitCode": "1" });
-  const e = env([mkPod("init-never", b, spec("Never")), mkPod("init-onfailure", b, spec("OnFailure")), mkPod("init-always", b, spec("Always"))]);
-  e.at(6_000);
-  const never = e.get("init-never");
-  e.at(12_000);
-  const onFailureAt12 = e.status("init-onfailure", "migrate");
-  e.at(60_000);
+  let e: Env;
+  let never: Pod;
+  let onFailureAt12: ContainerStatus;
+  beforeAll(() => {
+    e = env([mkPod("init-never", b, spec("Never")), mkPod("init-onfailure", b, spec("OnFailure")), mkPod("init-always", b, spec("Always"))]);
+    e.at(6_000);
+    never = e.get("init-never");
+    e.at(12_000);
+    onFailureAt12 = e.status("init-onfailure", "migrate");
+    e.at(60_000);
+  });
 
   it("fails the pod under restartPolicy Never; the app container never starts", () => {
     expect(never.status.phase).toBe("Failed");
@@ -436,26 +468,30 @@ describe("sidecars (init containers with restartPolicy Always)", () => {
     initContainers: [{ name: "proxy", image: IMAGE, restartPolicy: "Always", ...extra }],
     containers: [{ name: "app", image: IMAGE }],
   });
-  const e = env([
-    // proxy running at 1s (no startup probe: started at once), app created 1s, running 2s, exits 32s; then proxy is
-    // stopped (Killing at 32s) and exits 1s later (podStopLatency, within the 30s grace): Succeeded at 33s.
-    mkPod("beside", behave({ "app.runFor": "30s" }), sidecarSpec()),
-    // proxy exits 1 after 10s each run, app runs on: proxy restarted whatever the pod's restartPolicy (Never):
-    // exits 11s, at once (running 12s), exits 22s, back-off 10s (running 33s).
-    mkPod("crashing-proxy", behave({ "proxy.runFor": "10s", "proxy.exitCode": "1" }), sidecarSpec()),
-    // proxy's startup probe on the workers' grid (0, 5, 10, 15s) fails for its first 12s: the probes at 5s and 10s
-    // (4s and 9s into its life) fail, the one at 15s passes: started at 15s, and only then the app starts (16s).
-    mkPod("slow-proxy", behave({ "proxy.startupFailures": "[{from: 0s, for: 12s}]" }), sidecarSpec({ startupProbe: { tcpSocket: { port: 15000 }, periodSeconds: 5, failureThreshold: 10 } })),
-  ]);
-  e.at(2_000);
-  const beside2 = e.get("beside");
-  e.at(10_000);
-  const slow10 = e.get("slow-proxy");
-  e.at(32_000);
-  const beside32 = e.get("beside");
-  e.at(33_000);
-  const beside33 = e.get("beside");
-  e.at(120_000);
+  let e: Env;
+  let beside2: Pod, slow10: Pod, beside32: Pod, beside33: Pod;
+  beforeAll(() => {
+    e = env([
+      // proxy running at 1s (no startup probe: started at once), app created 1s, running 2s, exits 32s; then proxy is
+      // stopped (Killing at 32s) and exits 1s later (podStopLatency, within the 30s grace): Succeeded at 33s.
+      mkPod("beside", behave({ "app.runFor": "30s" }), sidecarSpec()),
+      // proxy exits 1 after 10s each run, app runs on: proxy restarted whatever the pod's restartPolicy (Never):
+      // exits 11s, at once (running 12s), exits 22s, back-off 10s (running 33s).
+      mkPod("crashing-proxy", behave({ "proxy.runFor": "10s", "proxy.exitCode": "1" }), sidecarSpec()),
+      // proxy's startup probe on the workers' grid (0, 5, 10, 15s) fails for its first 12s: the probes at 5s and 10s
+      // (4s and 9s into its life) fail, the one at 15s passes: started at 15s, and only then the app starts (16s).
+      mkPod("slow-proxy", behave({ "proxy.startupFailures": "[{from: 0s, for: 12s}]" }), sidecarSpec({ startupProbe: { tcpSocket: { port: 15000 }, periodSeconds: 5, failureThreshold: 10 } })),
+    ]);
+    e.at(2_000);
+    beside2 = e.get("beside");
+    e.at(10_000);
+    slow10 = e.get("slow-proxy");
+    e.at(32_000);
+    beside32 = e.get("beside");
+    e.at(33_000);
+    beside33 = e.get("beside");
+    e.at(120_000);
+  });
 
   it("starts the app once the sidecar runs, and both count for readiness", () => {
     expect(e.events("beside", ["Started"]).map(([t, , m]) => [t, m])).toEqual([
@@ -505,16 +541,19 @@ describe("sidecars (init containers with restartPolicy Always)", () => {
 describe("graceful termination", () => {
   // Deleted at 20s. killContainer: Killing "Stopping container c", StopContainer with the grace period; the program
   // exits stopAfter after SIGTERM (exit 0) or is killed with SIGKILL at the grace period (137).
-  const e = env([
-    mkPod("quick", behave({ stopAfter: "3s" }), { terminationGracePeriodSeconds: 10 }),
-    mkPod("stubborn", behave({ stopAfter: "30s" }), { terminationGracePeriodSeconds: 10 }),
-    mkPod("short-grace", behave({ stopAfter: "30s" }), { terminationGracePeriodSeconds: 30 }),
-  ]);
-  e.at(20_000);
-  for (const n of ["quick", "stubborn"]) e.cluster.cp.api.delete("Pod", "default", n);
-  // deletionGracePeriodSeconds 1: below minimumGracePeriodInSeconds (2), so StopContainer gets 2s.
-  e.cluster.cp.api.delete("Pod", "default", "short-grace", { gracePeriodSeconds: 1 });
-  e.at(120_000);
+  let e: Env;
+  beforeAll(() => {
+    e = env([
+      mkPod("quick", behave({ stopAfter: "3s" }), { terminationGracePeriodSeconds: 10 }),
+      mkPod("stubborn", behave({ stopAfter: "30s" }), { terminationGracePeriodSeconds: 10 }),
+      mkPod("short-grace", behave({ stopAfter: "30s" }), { terminationGracePeriodSeconds: 30 }),
+    ]);
+    e.at(20_000);
+    for (const n of ["quick", "stubborn"]) e.cluster.cp.api.delete("Pod", "default", n);
+    // deletionGracePeriodSeconds 1: below minimumGracePeriodInSeconds (2), so StopContainer gets 2s.
+    e.cluster.cp.api.delete("Pod", "default", "short-grace", { gracePeriodSeconds: 1 });
+    e.at(120_000);
+  });
   const lastState = (n: string) => e.final(n).pod?.status.containerStatuses?.[0]?.state.terminated;
 
   it("records Killing for each container at once", () => {
@@ -636,16 +675,63 @@ describe("image pulls", () => {
     ]);
   });
 
+  it("has nothing to kill when a pod is deleted while its image is still being pulled", () => {
+    // 2Gi at 50Mi/s: a 2048 / 50 = 40.96s pull. Deleted 5s in: killPodWithSyncResult stops running containers only,
+    // so there is no Killing event and no terminated state; the deletion is confirmed at once.
+    const e = env([one("cold", "huge:1")], { images: [{ image: "huge:1", sizeBytes: 2048 * Mi }] });
+    e.at(5_000);
+    e.cluster.cp.api.delete("Pod", "default", "cold");
+    e.at(60_000);
+    expect(e.events("cold")).toEqual([[0, "Pulling", 'Pulling image "huge:1"']]);
+    expect(e.final("cold").at).toBe(5_000);
+    expect(e.final("cold").pod?.status.containerStatuses?.[0]?.state).toEqual({ waiting: { reason: "ContainerCreating" } });
+  });
+
+  it("does not wait for a sidecar's pull when the app is done: nothing to kill, the pod is terminal at once", () => {
+    // Serialized pulls: proxy:1 (imagePullPolicy Always, 20s) pulls 0..20s, then another pod's 60s pull 20..80s.
+    // proxy runs from 21s; app (cached) created 21s, running 22s. proxy exits 1 at 31s and is restarted at once: its
+    // pull waits behind the 60s one. app exits 0 at 37s (restartPolicy Never), so the pod is done while proxy waits
+    // for its image: no Killing, Succeeded at 37s, and proxy shows its last run (21s..31s).
+    const e = env(
+      [
+        mkPod("pulling-sidecar", behave({ "proxy.runFor": "10s", "proxy.exitCode": "1", "app.runFor": "15s" }), {
+          restartPolicy: "Never",
+          initContainers: [{ name: "proxy", image: "proxy:1", imagePullPolicy: "Always", restartPolicy: "Always" }],
+          containers: [{ name: "app", image: IMAGE }],
+        }),
+        one("hog", "huge:1"),
+      ],
+      { images: [{ image: "proxy:1", pullTime: { kind: "fixed", valueMs: 20_000 } }, { image: "huge:1", pullTime: { kind: "fixed", valueMs: 60_000 } }] },
+    );
+    e.at(120_000);
+    expect(e.events("pulling-sidecar", ["Pulling", "Started", "Killing"])).toEqual([
+      [0, "Pulling", 'Pulling image "proxy:1"'],
+      [21_000, "Started", "Started container proxy"],
+      [22_000, "Started", "Started container app"],
+      [31_000, "Pulling", 'Pulling image "proxy:1"'],
+    ]);
+    expect(e.phases("pulling-sidecar")).toEqual([
+      [0, "Pending"],
+      [22_000, "Running"],
+      [37_000, "Succeeded"],
+    ]);
+    expect(e.status("pulling-sidecar", "proxy").state.terminated).toMatchObject({ exitCode: 1, reason: "Error", startedAt: e.iso(21_000), finishedAt: e.iso(31_000) });
+  });
+
   describe("an image the registry does not have", () => {
     // Each failed pull calls Next on the pod's image back-off (10s, doubling). The pod is synced again 10s after a
     // failed sync; a sync within the back-off since the last failure shows ImagePullBackOff, the first one after it
     // pulls again: pulls at 0, 0+10=10, 10+20=30, 30+40=70, 70+80=150s.
-    const e = env([one("ghost", "gone:1")], { images: catalog });
-    e.at(0);
-    const at0 = e.status("ghost", "c");
-    e.at(20_000);
-    const at20 = e.status("ghost", "c");
-    e.at(155_000);
+    let e: Env;
+    let at0: ContainerStatus, at20: ContainerStatus;
+    beforeAll(() => {
+      e = env([one("ghost", "gone:1")], { images: catalog });
+      e.at(0);
+      at0 = e.status("ghost", "c");
+      e.at(20_000);
+      at20 = e.status("ghost", "c");
+      e.at(155_000);
+    });
     const err =
       'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/gone:1": failed to resolve reference "docker.io/library/gone:1": docker.io/library/gone:1: not found';
 
@@ -678,39 +764,43 @@ describe("image pulls", () => {
 });
 
 describe("probes", () => {
-  const e = env([
-    // Readiness every 5s from the container's start (1s): 1, 6, 11, 16, ... s. initialDelaySeconds 7 skips probes
-    // less than 7s into its life (1s, 6s); 11s and 16s pass: successThreshold 2 -> Ready at 16s. It fails from 30s
-    // to 50s of its life (31s..51s): 31s and 36s fail, failureThreshold 2 -> not Ready at 36s; 51s (50s into its
-    // life, outside the window) and 56s pass -> Ready at 56s.
-    mkPod("ready-dip", behave({ readinessFailures: "[{from: 30s, for: 20s}]" }), {}, {
-      readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 5, failureThreshold: 2, successThreshold: 2, initialDelaySeconds: 7 },
-    }),
-    // Liveness on the probe workers' grid, every 10s from the pod's first sync (0s): it fails from 30s of its life
-    // (31s): 40s, 50s, 60s fail, failureThreshold 3 -> killed at 60s with the probe's grace of 5s (it ignores
-    // SIGTERM for 60s): SIGKILL at 65s, 137; restarted at once, running at 66s.
-    mkPod("stuck", behave({ livenessFailures: "[{from: 30s}]", stopAfter: "60s" }), {}, {
-      livenessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 10, failureThreshold: 3, terminationGracePeriodSeconds: 5 },
-    }),
-    mkPod("stuck-never", behave({ livenessFailures: "[{from: 30s}]", stopAfter: "60s" }), { restartPolicy: "Never" }, {
-      livenessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 10, failureThreshold: 3, terminationGracePeriodSeconds: 5 },
-    }),
-    // Startup every 10s on the grid (0, 10, 20, 30s); it fails for its first 25s: 10s and 20s fail, 30s (29s into
-    // its life) passes -> started at 30s; readiness probes at once then and passes -> Ready at 30s.
-    mkPod("slow-start", behave({ startupFailures: "[{from: 0s, for: 25s}]" }), {}, {
-      startupProbe: { tcpSocket: { port: 6379 }, periodSeconds: 10, failureThreshold: 30 },
-      readinessProbe: { tcpSocket: { port: 6379 }, periodSeconds: 10 },
-    }),
-    // Startup never passes: 10s, 20s, 30s fail, failureThreshold 3 -> killed at 30s.
-    mkPod("never-starts", behave({ startupFailures: "[{from: 0s}]" }), {}, { startupProbe: { tcpSocket: { port: 6379 }, periodSeconds: 10, failureThreshold: 3 } }),
-  ]);
-  e.at(29_999);
-  const slowBefore = e.status("slow-start", "c");
-  e.at(30_000);
-  const slowAfter = e.status("slow-start", "c");
-  e.at(65_000);
-  const stuckAt65 = e.status("stuck", "c");
-  e.at(100_000);
+  let e: Env;
+  let slowBefore: ContainerStatus, slowAfter: ContainerStatus, stuckAt65: ContainerStatus;
+  beforeAll(() => {
+    e = env([
+      // Readiness every 5s from the container's start (1s): 1, 6, 11, 16, ... s. initialDelaySeconds 7 skips probes
+      // less than 7s into its life (1s, 6s); 11s and 16s pass: successThreshold 2 -> Ready at 16s. It fails from 30s
+      // to 50s of its life (31s..51s): 31s and 36s fail, failureThreshold 2 -> not Ready at 36s; 51s (50s into its
+      // life, outside the window) and 56s pass -> Ready at 56s.
+      mkPod("ready-dip", behave({ readinessFailures: "[{from: 30s, for: 20s}]" }), {}, {
+        readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, periodSeconds: 5, failureThreshold: 2, successThreshold: 2, initialDelaySeconds: 7 },
+      }),
+      // Liveness on the probe workers' grid, every 10s from the pod's first sync (0s): it fails from 30s of its life
+      // (31s): 40s, 50s, 60s fail, failureThreshold 3 -> killed at 60s with the probe's grace of 5s (it ignores
+      // SIGTERM for 60s): SIGKILL at 65s, 137; restarted at once, running at 66s.
+      mkPod("stuck", behave({ livenessFailures: "[{from: 30s}]", stopAfter: "60s" }), {}, {
+        livenessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 10, failureThreshold: 3, terminationGracePeriodSeconds: 5 },
+      }),
+      mkPod("stuck-never", behave({ livenessFailures: "[{from: 30s}]", stopAfter: "60s" }), { restartPolicy: "Never" }, {
+        livenessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 10, failureThreshold: 3, terminationGracePeriodSeconds: 5 },
+      }),
+      // Startup every 10s on the grid (0, 10, 20, 30s); it fails for its first 25s: 10s and 20s fail, 30s (29s into
+      // its life) passes -> started at 30s; readiness probes at once then and passes -> Ready at 30s.
+      mkPod("slow-start", behave({ startupFailures: "[{from: 0s, for: 25s}]" }), {}, {
+        startupProbe: { tcpSocket: { port: 6379 }, periodSeconds: 10, failureThreshold: 30 },
+        readinessProbe: { tcpSocket: { port: 6379 }, periodSeconds: 10 },
+      }),
+      // Startup never passes: 10s, 20s, 30s fail, failureThreshold 3 -> killed at 30s.
+      mkPod("never-starts", behave({ startupFailures: "[{from: 0s}]" }), {}, { startupProbe: { tcpSocket: { port: 6379 }, periodSeconds: 10, failureThreshold: 3 } }),
+    ]);
+    e.at(29_999);
+    slowBefore = e.status("slow-start", "c");
+    e.at(30_000);
+    slowAfter = e.status("slow-start", "c");
+    e.at(65_000);
+    stuckAt65 = e.status("stuck", "c");
+    e.at(100_000);
+  });
 
   it("turns Ready after successThreshold passes past the initial delay, and back after failureThreshold failures", () => {
     expect(e.transitions("ready-dip", "Ready")).toEqual([
@@ -818,5 +908,13 @@ describe("the bundled scenarios", () => {
     const oom = outcome.events.filter((ev) => ev.involvedObject.name === "leaky" && ev.reason === "Started").map((ev) => ev.simTime);
     // Running at 1s, killed 482.813s later (see test "OOMKilled"): 483.813s, restarted at once: running 484.813s.
     expect(oom.slice(0, 2)).toEqual([1_000, 484_813]);
+  });
+});
+
+describe("invariants", () => {
+  it("held after every event of every run above (container-status and the rest of src/invariants)", () => {
+    expect(monitors.length).toBeGreaterThan(10);
+    expect(monitors[0]!.checking).toContain("container-status");
+    expect(monitors.flatMap((m) => m.violations)).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
 import { escapeTerminal } from "../scenario/errors.js";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { validateFiles, type LoadOptions } from "../scenario/load.js";
+import type { LoadOptions } from "../scenario/load.js";
 import { K8SIM_VERSION } from "../version.js";
 import { EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
 import { addLogsCommand } from "./logs-command.js";
-import { runCommand } from "./run-command.js";
 
 export { EXIT_EXPECTATION_FAILED, EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
 
@@ -67,6 +66,8 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
       "check every registered invariant after every event (slower); the first one broken stops the run with exit code 1, naming the invariant, the object, the virtual time and the seed, and nothing is written",
     )
     .action(async (file: string, opts: RunFlags & { out?: string; checkInvariants?: boolean }) => {
+      // Loaded when used: `k8sim logs` and `--version` need none of the simulator.
+      const { runCommand } = await import("./run-command.js");
       const code = await runCommand(file, { load: loadOptions(opts), out: opts.out, checkInvariants: opts.checkInvariants === true }, io);
       if (code !== EXIT_OK) throw new Exit(code);
     });
@@ -79,7 +80,8 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
     .option("--set <path=value>", "override a scenario field before validation, as run does (repeatable)", collect, [])
     .option("--limit <name=value>", "size limits, as run takes them (repeatable)", collect, [])
     .option("--allow-outside", "let the scenario read files outside its own folder tree")
-    .action((files: string[], opts: RunFlags) => {
+    .action(async (files: string[], opts: RunFlags) => {
+      const { validateFiles } = await import("../scenario/load.js");
       const r = validateFiles(files, loadOptions(opts));
       for (const w of r.warnings) io.err(`warning: ${w}\n`);
       for (const e of r.errors) io.err(e + "\n");

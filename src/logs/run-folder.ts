@@ -12,15 +12,18 @@ export type LogsSource = { readonly kind: "finished"; readonly file: string } | 
 /** The folder holds no logs k8sim can read: `message` says why (for `k8sim: `), exit code 2. */
 export type LocateError = { readonly kind: "error"; readonly message: string };
 
-/** Whether `pid` is a running process other than this one (signal 0 probes without sending anything). */
+/**
+ * Whether `pid` is a running process other than this one (signal 0 probes without sending anything). Only ESRCH
+ * means it is gone: EPERM (another user's) and any other answer count as alive, so that neither the report folder
+ * (src/metrics/report-dir.ts, which removes a dead run's temporary files) nor a follower takes a live run for dead.
+ */
 export function processAlive(pid: number): boolean {
   if (pid === process.pid || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    // EPERM: it exists but belongs to another user.
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    return (e as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }
 

@@ -10,6 +10,7 @@
  * working directory and its ancestors.
  */
 import { isInside } from "../scenario/input-file.js";
+import { processAlive } from "../logs/run-folder.js";
 import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
@@ -199,7 +200,7 @@ function removeStale(path: string): void {
   for (const name of readdirSync(parent).sort()) {
     if (!name.startsWith(prefix)) continue;
     const m = /^(staging|old)-(\d+)$/.exec(name.slice(prefix.length));
-    if (m && !isLive(Number(m[2]))) dead.push({ name, kind: m[1]! });
+    if (m && !processAlive(Number(m[2]))) dead.push({ name, kind: m[1]! });
   }
   // A run killed between its two renames left the report path empty and the previous report, whole, under its
   // old-PID name: put it back rather than delete the only copy (the newest, should there be several).
@@ -220,21 +221,10 @@ function removeStale(path: string): void {
   }
   for (const name of inside) {
     const pid = legacyTemp(name);
-    if (pid !== undefined && !isLive(pid)) rmSync(join(path, name), { force: true });
+    if (pid !== undefined && !processAlive(pid)) rmSync(join(path, name), { force: true });
   }
 }
 
-/** Whether `pid` is a running process other than this one (signal 0 probes without sending anything). */
-function isLive(pid: number): boolean {
-  if (pid === process.pid || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to another user.
-    return (e as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
 
 /**
  * Creates the missing folders down to `dir`, one level at a time: a recursive mkdir loops forever on some

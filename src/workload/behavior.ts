@@ -289,6 +289,8 @@ function logs(v: unknown, bad: (m: string, sub?: (string | number)[]) => void, s
   for (const k of ["line", "start", "ready", "exit"] as const) {
     if (v[k] === undefined) continue;
     if (typeof v[k] !== "string") bad(`expected a string, got ${show(v[k])}`, [k]);
+    // One template is one log line: a line break would print as two lines and count as one for --tail.
+    else if (/[\r\n]/.test(v[k] as string)) bad(`expected one line of text, got a line break; write one template per line`, [k]);
     else out[k] = v[k] as string;
   }
   if (v.every !== undefined) {

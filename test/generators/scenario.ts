@@ -1,12 +1,15 @@
 /**
  * Generated scenarios: a cluster, workloads, a timeline using every action the schema allows at random times, and
  * expectations, resolved against a model of what exists when, so that every generated file loads without errors.
+ * About half also use the workload model (./runtime.ts): behavior profiles and annotations, an image catalog with
+ * preloaded images, the runtime settings, and pods with init containers, sidecars, probes and restart policies.
  * Timeline entries are generated as intents ("scale the n-th scalable object") and resolved in time order, which
  * keeps every shrunk case valid too.
  */
 import fc from "fast-check";
 import { clusterArb, poolBodyArb, type GenPool } from "./cluster.js";
 import { goDuration } from "./durations.js";
+import { behaviorsSection, decorate, podDecoArb, preloadedImages, runtimeArb, type GenRuntime, type PodDeco } from "./runtime.js";
 import { manifest, workloadBodyArb, type Manifest, type WorkloadBody } from "./workloads.js";
 
 /** A generated scenario: the scenario object (to be written as YAML) and manifest files to put beside it. */
@@ -31,6 +34,10 @@ interface Intent {
   newPool: boolean;
   viaFile: boolean;
   update: boolean;
+  /** How an applied workload's pods are decorated (runtime.ts). */
+  deco: PodDeco | undefined;
+  /** Which catalog images an added pool preloads (a bitmask, runtime.ts preloadedImages). */
+  preload: number | undefined;
 }
 
 const intentArb = (horizon: number): fc.Arbitrary<Intent> =>
@@ -45,6 +52,8 @@ const intentArb = (horizon: number): fc.Arbitrary<Intent> =>
     newPool: fc.boolean(),
     viaFile: fc.boolean(),
     update: fc.boolean(),
+    deco: podDecoArb,
+    preload: fc.option(fc.nat(15), { nil: undefined }),
   });
 
 const settingsArb = fc.record(
@@ -82,6 +91,8 @@ export function scenarioArb(horizon = 10 * 60_000): fc.Arbitrary<GenScenario> {
       seed: fc.nat(2 ** 31 - 1),
       pools: clusterArb,
       workloads: fc.array(workloadBodyArb, { maxLength: 5 }),
+      decos: fc.array(podDecoArb, { maxLength: 5 }),
+      runtime: runtimeArb,
       namespaced: fc.boolean(),
       workloadsInFile: fc.boolean(),
       intents: fc.array(intentArb(horizon), { maxLength: 10 }),
@@ -98,6 +109,9 @@ interface Raw {
   seed: number;
   pools: GenPool[];
   workloads: WorkloadBody[];
+  /** Decorations of the initial workloads, by index (missing: none). */
+  decos: (PodDeco | undefined)[];
+  runtime: GenRuntime | undefined;
   namespaced: boolean;
   workloadsInFile: boolean;
   intents: Intent[];
@@ -150,7 +164,7 @@ function build(g: Raw): GenScenario {
   g.workloads.forEach((b, i) => {
     const name = m.fresh(b.kind === "Pod" ? "pod" : b.kind === "Deployment" ? "web" : "rs");
     const wns = ns && i % 2 === 0 ? ns : undefined;
-    initial.push(manifest(b, name, wns));
+    initial.push(decorate(manifest(b, name, wns), g.decos[i]));
     m.objects.set(key(b.kind, wns ?? "default", name), { kind: b.kind, ns: wns ?? "default", name, body: b });
   });
   const workloads = g.workloadsInFile && initial.length ? [{ file: "manifests/initial.yaml" }] : initial.map((x) => ({ manifest: x }));
@@ -205,13 +219,13 @@ function build(g: Raw): GenScenario {
         if (it.update && deployments.length) {
           const o = pickFrom(deployments);
           const body = { ...it.body, kind: "Deployment" as const };
-          man = manifest(body, o.name, o.ns === "default" ? undefined : o.ns);
+          man = decorate(manifest(body, o.name, o.ns === "default" ? undefined : o.ns), it.deco);
           m.objects.set(key("Deployment", o.ns, o.name), { ...o, body });
         } else {
           const name = m.fresh(it.body.kind === "Pod" ? "pod" : it.body.kind === "Deployment" ? "web" : "rs");
           const nsOk = ns !== undefined && m.objects.has(key("Namespace", "", ns));
           const wns = nsOk && it.pick % 2 === 0 ? ns : undefined;
-          man = manifest(it.body, name, wns);
+          man = decorate(manifest(it.body, name, wns), it.deco);
           m.objects.set(key(it.body.kind, wns ?? "default", name), { kind: it.body.kind, ns: wns ?? "default", name, body: it.body });
         }
         if (it.viaFile) {
@@ -228,14 +242,16 @@ function build(g: Raw): GenScenario {
         const total = m.nodes.length;
         const count = Math.max(1, Math.min(it.pool.count, 16 - total));
         if (total >= 16) continue;
+        const preloaded = preloadedImages(g.runtime, it.preload);
+        const extra = preloaded ? { preloadedImages: preloaded } : {};
         if (!it.newPool && existing.length) {
           const name = pickFrom(existing);
-          timeline.push({ at, action: "addNodes", pool: { name, count } });
+          timeline.push({ at, action: "addNodes", pool: { name, count, ...extra } });
           m.addPool({ ...m.pools.get(name)!.pool, count });
         } else {
           const name = `added-${m.pools.size}`;
           const pool: GenPool = { name, ...it.pool, count };
-          timeline.push({ at, action: "addNodes", pool });
+          timeline.push({ at, action: "addNodes", pool: { ...pool, ...extra } });
           m.addPool(pool);
         }
         break;
@@ -267,8 +283,16 @@ function build(g: Raw): GenScenario {
     expect.push(entry);
   }
 
-  const spec: Record<string, unknown> = { seed: g.seed, duration: goDuration(duration), cluster: { nodePools: g.pools } };
-  if (g.settings && Object.keys(g.settings).length) spec.settings = g.settings;
+  const nodePools = g.pools.map((p, i) => {
+    const preloaded = preloadedImages(g.runtime, g.runtime?.preload[i]);
+    return preloaded ? { ...p, preloadedImages: preloaded } : p;
+  });
+  const spec: Record<string, unknown> = { seed: g.seed, duration: goDuration(duration), cluster: { nodePools } };
+  const settings = { ...g.settings, ...g.runtime?.settings };
+  if (Object.keys(settings).length) spec.settings = settings;
+  if (g.runtime?.images.length) spec.images = g.runtime.images;
+  const behaviors = behaviorsSection(g.runtime);
+  if (behaviors.length) spec.behaviors = behaviors;
   if (workloads.length) spec.workloads = workloads;
   if (timeline.length) spec.timeline = timeline;
   spec.metrics = { interval: g.interval };

@@ -31,19 +31,18 @@ interface EnvOptions {
   preloaded?: string[];
 }
 
-/** A one-node cluster ("n-1") run to T0, and helpers that read it in times relative to T0. */
 type Env = ReturnType<typeof env>;
 
+/**
+ * A one-node cluster ("n-1") run to T0, where `pods` are then created (bound to n-1), and helpers that run it and
+ * read it in times relative to T0. Every status write of the pods is kept, and an invariant monitor checks the run.
+ */
 function env(pods: Pod[], o: EnvOptions = {}) {
   const cluster = new Cluster(1, resolveSettings(o.settings ?? {}), EPOCH, { behaviors: o.behaviors, images: o.images });
   cluster.kubelets.addPool({ name: "n", count: 1, capacity: { cpu: "8", memory: "32Gi", pods: "110" }, labels: {}, taints: [], preloadedImages: o.preloaded ?? [IMAGE] });
   monitors.push(InvariantMonitor.attach(cluster));
   cluster.sim.run(T0);
-  for (const p of pods) {
-    const r = cluster.cp.api.create(p);
-    if (!r.ok) throw new Error(`create ${p.metadata.name}: ${r.message}`);
-  }
-  /** Each status write of a pod: [time, the pod]. */
+  /** Each write of a pod: [time, the pod]. */
   const writes = new Map<string, [number, Pod][]>();
   const deleted = new Map<string, number>();
   cluster.cp.store.watch("Pod", (type, obj) => {
@@ -51,6 +50,10 @@ function env(pods: Pod[], o: EnvOptions = {}) {
     if (type === "DELETED") deleted.set(p.metadata.name, cluster.sim.now - T0);
     else (writes.get(p.metadata.name) ?? writes.set(p.metadata.name, []).get(p.metadata.name)!).push([cluster.sim.now - T0, p]);
   });
+  for (const p of pods) {
+    const r = cluster.cp.api.create(p);
+    if (!r.ok) throw new Error(`create ${p.metadata.name}: ${r.message}`);
+  }
   const get = (name: string) => {
     const p = cluster.cp.api.get<Pod>("Pod", "default", name);
     if (!p) throw new Error(`no pod ${name}`);

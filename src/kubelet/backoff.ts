@@ -117,6 +117,11 @@ export class Backoff {
   }
 
   /** Backoff.DeleteEntry: the same as `reset` (upstream has both). */
+  /** Forgets every entry (the kubelet restarted: its back-offs lived in memory). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   delete(id: string): void {
     this.entries.delete(id);
   }

@@ -144,6 +144,9 @@ export class Kubelet {
   private readonly host: ContainerHost;
   /** Pods whose status changed in the current event: written once at its end. */
   private readonly dirty = new Set<PodContainers>();
+  /** Admitted pods whose ContainerCreating status is due: written at the end of the event unless their sandbox
+   *  came up in it (then their containers' first status says more, in one write instead of two). */
+  private readonly creating = new Map<PodWork, Pod>();
 
   /** @param node the Node to register at start (its status.conditions are refreshed on each report). */
   constructor(
@@ -176,6 +179,7 @@ export class Kubelet {
       puller: this.puller,
       crashBackoff: this.crashBackoff,
       imageBackoff: this.imageBackoff,
+      clock: cp.clock,
       record: (pod, type, reason, message) => this.cp.events.record(pod, type, reason, message, "kubelet", this.nodeName),
       logs: options.logs,
       get observer() {
@@ -199,6 +203,13 @@ export class Kubelet {
 
   /** Writes the status of every pod whose containers changed in this event, once each, in the order they changed. */
   private flush(): void {
+    if (this.creating.size > 0) {
+      const due = [...this.creating];
+      this.creating.clear();
+      for (const [work, pod] of due) {
+        if (work.containers === undefined && this.pods.get(work.key) === work && (work.state === "Starting" || work.state === "WaitingForNetwork")) this.postContainerCreating(pod);
+      }
+    }
     if (this.dirty.size === 0) return;
     const list = [...this.dirty];
     this.dirty.clear();
@@ -209,7 +220,11 @@ export class Kubelet {
       const cur = this.cp.api.get<Pod>("Pod", ns, name);
       if (!cur || cur.metadata.uid !== work.uid) continue;
       pods.pod = cur;
-      const status = podStatusFromTracks(cur, { tracks: pods.tracks, hasInit: pods.hasInit, terminal: pods.terminalPhase, podIP: this.podIPOf(work.key) ?? cur.status.podIP }, this.cp.clock);
+      const status = podStatusFromTracks(
+        cur,
+        { tracks: pods.tracks, hasInit: pods.hasInit, terminal: pods.terminalPhase, podIP: this.podIPOf(work.key) ?? cur.status.podIP, hostIP: this.node.status.addresses?.[0]?.address },
+        this.cp.clock,
+      );
       this.writeStatus(cur, status);
     }
   }
@@ -299,7 +314,11 @@ export class Kubelet {
     for (const w of this.pods.values()) this.apply(w, NODE_STOPPED, undefined);
     this.pods.clear();
     this.dirty.clear();
+    this.creating.clear();
     this.puller.reset();
+    // The kubelet's back-offs live in its memory.
+    this.crashBackoff.clear();
+    this.imageBackoff.clear();
     this.used = emptyUsage();
     this.waitingForNetwork = 0;
     this.podIPs.clear();
@@ -457,7 +476,7 @@ export class Kubelet {
         work.demand = undefined;
         return;
       case "postStatus":
-        this.postContainerCreating(needPod(pod, action));
+        this.creating.set(work, needPod(pod, action));
         return;
       case "runtimeStart": {
         // SyncPod: without a pod network only host-network pods start (k8sim has none).

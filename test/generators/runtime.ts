@@ -60,6 +60,8 @@ const bodyArb = (tier: Tier): fc.Arbitrary<Record<string, unknown>> => {
 
 /** One spec.behaviors entry (named by the caller). */
 export interface GenProfile {
+  /** The tier its body was made for and its selector selects (not written; "none" selects nothing). */
+  tier: Tier | "none" | "all";
   selector: Record<string, unknown>;
   namespaces?: string[];
   container?: string;
@@ -69,10 +71,10 @@ export interface GenProfile {
 const profileArb: fc.Arbitrary<GenProfile> = fc
   .record({
     tier: fc.constantFrom(...TIERS),
-    style: fc.constantFrom("labels", "labels", "expression", "nothing", "everything"),
+    style: fc.constantFrom("labels", "labels", "labels", "expression", "expression", "nothing", "everything"),
     other: fc.constantFrom(...TIERS),
     namespaces: rarely(fc.constantFrom<string[]>(["team-a"], ["default"], ["default", "team-a"]), 4),
-    container: rarely(fc.constantFrom("app", "sidecar", "init-0"), 3),
+    container: rarely(fc.constantFrom("app", "app", "sidecar", "init-0"), 4),
   })
   .chain(({ tier, style, other, namespaces, container }) =>
     bodyArb(tier).map((body): GenProfile => {
@@ -84,7 +86,7 @@ const profileArb: fc.Arbitrary<GenProfile> = fc
             : style === "nothing"
               ? { matchLabels: { tier: "none" } }
               : {};
-      return { selector, ...(namespaces ? { namespaces } : {}), ...(container ? { container } : {}), body };
+      return { tier: style === "nothing" ? "none" : style === "everything" ? "all" : tier, selector, ...(namespaces ? { namespaces } : {}), ...(container ? { container } : {}), body };
     }),
   );
 
@@ -119,7 +121,7 @@ export interface PodDeco {
 export const podDecoArb: fc.Arbitrary<PodDeco | undefined> = fc.option(
   fc
     .record({
-      tier: fc.option(fc.constantFrom(...TIERS), { nil: undefined, freq: 3 }),
+      tier: fc.option(fc.constantFrom(...TIERS), { nil: undefined, freq: 4 }),
       init: fc.array(fc.record({ runFor: fc.constantFrom("0s", "1s", "5s", "uniform(1s, 3s)"), exitCode: fc.constantFrom(0, 0, 0, 1), sleep: fc.boolean() }), { maxLength: 2 }),
       sidecar: rarely(fc.record({ startupProbe: fc.option(probeArb(true), { nil: undefined }), first: fc.boolean() }), 3),
       readinessProbe: rarely(probeArb(false), 2),
@@ -202,6 +204,13 @@ export function behaviorsSection(rt: GenRuntime | undefined): Record<string, unk
   return (rt?.profiles ?? []).map((p, i) => ({ name: `b-${i}`, selector: p.selector, ...(p.namespaces ? { namespaces: p.namespaces } : {}), ...(p.container ? { container: p.container } : {}), ...p.body }));
 }
 
+/** The tier a decorated pod carries: one a profile selects when there is one (so most profiles match a pod). */
+function tierOf(d: PodDeco, rt: GenRuntime | undefined): Tier | undefined {
+  if (d.tier === undefined) return undefined;
+  const selected = (rt?.profiles ?? []).map((p) => p.tier).filter((t): t is Tier => (TIERS as readonly string[]).includes(t));
+  return selected.length ? selected[TIERS.indexOf(d.tier) % selected.length] : d.tier;
+}
+
 /** A behavior value as an annotation's text: distributions and exit codes plain, lists and mappings as flow YAML. */
 function annotationText(v: unknown): string {
   return typeof v === "string" || typeof v === "number" ? String(v) : JSON.stringify(v);
@@ -209,24 +218,33 @@ function annotationText(v: unknown): string {
 
 /**
  * `m` with `d` applied to its pod (a Pod's own spec, a workload's template): labels, containers, probes,
- * annotations. A copy; `m` is not changed.
+ * annotations; the tier label is one of `rt`'s profiles' when it has any. A copy; `m` is not changed.
  */
-export function decorate(m: Manifest, d: PodDeco | undefined): Manifest {
+export function decorate(m: Manifest, d: PodDeco | undefined, rt: GenRuntime | undefined): Manifest {
   if (!d) return m;
   const out = structuredClone(m) as Manifest & { spec: Record<string, unknown> };
   const isPod = out.kind === "Pod";
   const template = (isPod ? out : (out.spec.template as Record<string, unknown>)) as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
   const meta = template.metadata;
   const spec = template.spec as { containers: Record<string, unknown>[]; initContainers?: Record<string, unknown>[]; restartPolicy?: string };
-  if (d.tier) meta.labels = { ...(meta.labels as Record<string, string>), tier: d.tier };
+  const tier = tierOf(d, rt);
+  if (tier) meta.labels = { ...(meta.labels as Record<string, string>), tier };
   const annotations: Record<string, string> = {};
   const app = spec.containers[0]!;
-  if (d.readinessProbe) app.readinessProbe = d.readinessProbe;
-  if (d.livenessProbe) app.livenessProbe = d.livenessProbe;
+  const keys = Object.keys(d.annotate?.body ?? {});
+  // Pods of the probe tier (or with failure windows by annotation) have the probes the windows act on; those of the
+  // oom tier (or with memory by annotation) a limit the growth passes.
+  const probed = tier === "probe" || keys.some((k) => k.endsWith("Failures"));
+  const limited = d.memoryLimit || tier === "oom" || keys.includes("memory");
+  const probe = (p: Record<string, unknown> | undefined, fallback: boolean) => p ?? (fallback ? { exec: { command: ["cat", "/tmp/healthy"] }, periodSeconds: 5, failureThreshold: 2 } : undefined);
+  const readiness = probe(d.readinessProbe, probed);
+  const liveness = probe(d.livenessProbe, probed);
+  if (readiness) app.readinessProbe = readiness;
+  if (liveness) app.livenessProbe = liveness;
   if (d.startupProbe) app.startupProbe = d.startupProbe;
   if (d.sleep !== undefined) app.command = ["sleep", String(d.sleep)];
   if (d.pullPolicy) app.imagePullPolicy = d.pullPolicy;
-  if (d.memoryLimit) {
+  if (limited) {
     const resources = (app.resources ?? {}) as { requests?: Record<string, string>; limits?: Record<string, string> };
     // Equal to the request when there is one (a limit below it is invalid), else 256Mi (the request defaults to it).
     resources.limits = { ...resources.limits, memory: resources.limits?.memory ?? resources.requests?.memory ?? "256Mi" };

@@ -164,7 +164,7 @@ function build(g: Raw): GenScenario {
   g.workloads.forEach((b, i) => {
     const name = m.fresh(b.kind === "Pod" ? "pod" : b.kind === "Deployment" ? "web" : "rs");
     const wns = ns && i % 2 === 0 ? ns : undefined;
-    initial.push(decorate(manifest(b, name, wns), g.decos[i]));
+    initial.push(decorate(manifest(b, name, wns), g.decos[i], g.runtime));
     m.objects.set(key(b.kind, wns ?? "default", name), { kind: b.kind, ns: wns ?? "default", name, body: b });
   });
   const workloads = g.workloadsInFile && initial.length ? [{ file: "manifests/initial.yaml" }] : initial.map((x) => ({ manifest: x }));
@@ -219,13 +219,13 @@ function build(g: Raw): GenScenario {
         if (it.update && deployments.length) {
           const o = pickFrom(deployments);
           const body = { ...it.body, kind: "Deployment" as const };
-          man = decorate(manifest(body, o.name, o.ns === "default" ? undefined : o.ns), it.deco);
+          man = decorate(manifest(body, o.name, o.ns === "default" ? undefined : o.ns), it.deco, g.runtime);
           m.objects.set(key("Deployment", o.ns, o.name), { ...o, body });
         } else {
           const name = m.fresh(it.body.kind === "Pod" ? "pod" : it.body.kind === "Deployment" ? "web" : "rs");
           const nsOk = ns !== undefined && m.objects.has(key("Namespace", "", ns));
           const wns = nsOk && it.pick % 2 === 0 ? ns : undefined;
-          man = decorate(manifest(it.body, name, wns), it.deco);
+          man = decorate(manifest(it.body, name, wns), it.deco, g.runtime);
           m.objects.set(key(it.body.kind, wns ?? "default", name), { kind: it.body.kind, ns: wns ?? "default", name, body: it.body });
         }
         if (it.viaFile) {

@@ -53,7 +53,8 @@ export interface ContainerPlan {
   readonly start: readonly number[];
   /** Containers to stop now (sidecars of a pod that is done). */
   readonly stop: readonly number[];
-  /** Whether every init container has done its part (the Initialized condition). */
+  /** Whether the pod has initialized (computeInitContainerActions' podHasInitialized: the last init container is
+   *  done, or an app container exists): only then are the app containers planned. */
   readonly initialized: boolean;
   /** Set once the pod is done and nothing runs any more: its final phase. */
   readonly terminal: "Succeeded" | "Failed" | undefined;

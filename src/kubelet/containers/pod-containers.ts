@@ -12,6 +12,7 @@
  */
 import { defaultPullPolicy } from "../../api/defaults/pod.js";
 import { fitsNumber, parseQuantity, value as quantityValue } from "../../api/quantity.js";
+import type { ApiClock } from "../../api/clock.js";
 import type { Container, Pod } from "../../api/types.js";
 import { goDurationString } from "../../engine/duration.js";
 import type { EventId } from "../../engine/simulation.js";
@@ -63,6 +64,8 @@ export interface ContainerTrack {
   runningSince: number | undefined;
   /** The last finished run and the one before it (state / lastState). */
   lastRun: Run | undefined;
+  /** restartCount already counts the restart after lastRun (a run lost with the node). */
+  lastRunCounted: boolean;
   runBefore: Run | undefined;
   /** When it counted as started (startup probe passed); undefined while not. */
   startedAt: number | undefined;
@@ -113,6 +116,8 @@ export interface ContainerHost {
   readonly runtime: ContainerRuntime;
   readonly puller: ImagePuller;
   readonly crashBackoff: Backoff;
+  /** The cluster's clock (status timestamps back to virtual ms). */
+  readonly clock: ApiClock;
   readonly imageBackoff: Backoff;
   /** Records an Event about the pod from this kubelet. */
   record(pod: Pod, type: "Normal" | "Warning", reason: string, message: string): void;
@@ -168,6 +173,11 @@ export class PodContainers {
     this.tracks = specs.map(([c, role], index) => {
       const b = behaviorOf(pod, c);
       const prev = previous.find((s) => s.name === c.name);
+      // A container that was running when the node went down was lost with the runtime: it restarts, and that
+      // counts as a restart; its status shows the lost run as terminated, reason Unknown, exit code 255.
+      const lost: Run | undefined = prev?.state.running
+        ? { startedAt: host.clock.parse(prev.state.running.startedAt), finishedAt: host.now, exitCode: 255, reason: "Unknown" }
+        : undefined;
       return {
         index,
         name: c.name,
@@ -178,9 +188,10 @@ export class PodContainers {
         probes: probesOf(c, b.spec),
         step: "new",
         waiting: undefined,
-        restartCount: prev?.restartCount ?? 0,
+        restartCount: (prev?.restartCount ?? 0) + (lost !== undefined ? 1 : 0),
         runningSince: undefined,
-        lastRun: undefined,
+        lastRun: lost,
+        lastRunCounted: lost !== undefined,
         runBefore: undefined,
         startedAt: undefined,
         ready: false,
@@ -346,22 +357,26 @@ export class PodContainers {
   private start(t: ContainerTrack): void {
     if (t.step === "starting" || t.step === "running" || t.step === "stopping" || t.timer !== undefined) return;
     const now = this.host.now;
-    if (t.lastRun !== undefined) {
-      // doBackOff: the key is the container's, the time its last exit's.
+    // doBackOff looks at the latest exited instance in the pod status its SyncPod started from. A container killed
+    // for a failed probe is restarted in the very sync that killed it, so the instance it sees is the one before
+    // (none after the first kill: then no back-off at all, and Next is not called).
+    const exited = t.lastExitProbeKilled ? t.runBefore : t.lastRun;
+    if (exited !== undefined) {
+      // The key is the container's, the time its last exit's.
       const key = this.crashKey(t);
       const b = this.host.crashBackoff;
-      if (b.isInBackOffSince(key, t.lastRun.finishedAt, now)) {
+      if (b.isInBackOffSince(key, exited.finishedAt, now)) {
         const delay = b.get(key);
         const pod = podFormat(this.pod);
         if (t.waiting?.reason !== "CrashLoopBackOff") {
           this.host.record(this.pod, "Warning", "BackOff", `Back-off restarting failed container ${t.name} in pod ${pod}`);
         }
         t.waiting = { reason: "CrashLoopBackOff", message: `back-off ${goDurationString(delay)} restarting failed container=${t.name} pod=${pod}` };
-        this.setTimer(t, "retry", t.lastRun.finishedAt + delay);
+        this.setTimer(t, "retry", exited.finishedAt + delay);
         this.touch();
         return;
       }
-      b.next(key, t.lastRun.finishedAt, now);
+      b.next(key, exited.finishedAt, now);
     }
     this.ensureImage(t);
   }
@@ -439,7 +454,8 @@ export class PodContainers {
 
   /** CreateContainer and StartContainer, with a program drawn from the pod's stream. */
   private create(t: ContainerTrack): void {
-    if (t.lastRun !== undefined) t.restartCount++;
+    if (t.lastRun !== undefined && !t.lastRunCounted) t.restartCount++;
+    t.lastRunCounted = false;
     const limit = t.spec.resources?.limits?.memory;
     const program = drawProgram(
       t.behavior,

@@ -27,6 +27,8 @@ export interface StatusInput {
   readonly hasInit: boolean;
   readonly terminal: "Succeeded" | "Failed" | undefined;
   readonly podIP: string | undefined;
+  /** The node's address (status.hostIP). */
+  readonly hostIP: string | undefined;
 }
 
 /** The status to write for `pod` (see the file comment). */
@@ -65,6 +67,8 @@ export function podStatusFromTracks(pod: Pod, s: StatusInput, clock: ApiClock): 
   const out: Pod["status"] = { ...pod.status, phase, conditions, containerStatuses: app };
   if (init.length > 0) out.initContainerStatuses = init;
   if (s.podIP !== undefined) out.podIP = s.podIP;
+  if (s.hostIP !== undefined) out.hostIP = s.hostIP;
+  out.startTime = pod.status.startTime ?? now;
   return out;
 }
 

@@ -15,7 +15,6 @@
  *   their lastTransitionTime while their status does not change.
  */
 import type { ApiClock } from "../../api/clock.js";
-import { setConditions } from "../../api/pod-util.js";
 import type { Condition, ContainerState, ContainerStatus, Pod } from "../../api/types.js";
 import { podPhase, type PhaseContainer } from "./plan.js";
 import type { ContainerTrack, Run } from "./pod-containers.js";
@@ -58,17 +57,34 @@ export function podStatusFromTracks(pod: Pod, s: StatusInput, clock: ApiClock): 
     incomplete.length === 0 || anyAppStarted || phase === "Succeeded"
       ? { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now, ...(phase === "Succeeded" ? { reason: "PodCompleted" } : {}) }
       : { type: "Initialized", status: "False", reason: "ContainersNotInitialized", message: `containers with incomplete status: [${incomplete.join(" ")}]`, lastProbeTime: null, lastTransitionTime: now };
-  const conditions = setConditions(pod.status.conditions, [
+  const conditions = kubeletConditions(pod.status.conditions, [
     { type: "PodReadyToStartContainers", status: "True", lastProbeTime: null, lastTransitionTime: now },
     initCondition,
-    { ...ready, type: "ContainersReady" },
     ready,
+    { ...ready, type: "ContainersReady" },
+    // The kubelet reports a pod it runs as scheduled (generateAPIPodStatus), also one bound by its manifest.
+    { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now },
   ]);
   const out: Pod["status"] = { ...pod.status, phase, conditions, containerStatuses: app };
   if (init.length > 0) out.initContainerStatuses = init;
   if (s.podIP !== undefined) out.podIP = s.podIP;
   if (s.hostIP !== undefined) out.hostIP = s.hostIP;
   out.startTime = pod.status.startTime ?? now;
+  return out;
+}
+
+/**
+ * The conditions in generateAPIPodStatus's order: those the kubelet does not own as they were, then its own in
+ * `own`'s order (PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled); a condition whose
+ * status did not change keeps its lastTransitionTime (the status manager's updateLastTransitionTime).
+ */
+function kubeletConditions(existing: readonly Condition[] | undefined, own: readonly Condition[]): Condition[] {
+  const out: Condition[] = [];
+  for (const c of existing ?? []) if (!own.some((o) => o.type === c.type)) out.push(c);
+  for (const o of own) {
+    const prev = existing?.find((c) => c.type === o.type);
+    out.push(prev !== undefined && prev.status === o.status ? { ...o, lastTransitionTime: prev.lastTransitionTime } : o);
+  }
   return out;
 }
 

@@ -140,7 +140,7 @@ export function annotationBehaviors(annotations: Readonly<Record<string, string>
   byContainer: ReadonlyMap<string, BehaviorSpec>;
   problems: { annotation: string; message: string }[];
 } {
-  const empty = { all: undefined, byContainer: EMPTY_MAP, problems: [] };
+  const empty = NO_ANNOTATIONS;
   if (annotations === undefined) return empty;
   const cached = annotationCache.get(annotations);
   if (cached) return cached;
@@ -190,6 +190,7 @@ export function annotationBehaviors(annotations: Readonly<Record<string, string>
 }
 
 const EMPTY_MAP: ReadonlyMap<string, BehaviorSpec> = new Map();
+const NO_ANNOTATIONS: ReturnType<typeof annotationBehaviors> = Object.freeze({ all: undefined, byContainer: EMPTY_MAP, problems: [] });
 const annotationCache = new WeakMap<object, ReturnType<typeof annotationBehaviors>>();
 
 /** Layers behaviors: every key set by a later one replaces the earlier one's. */
@@ -199,8 +200,10 @@ export function mergeBehaviors(layers: readonly (BehaviorSpec | undefined)[]): B
     if (l === undefined) continue;
     out = out === undefined ? l : { ...out, ...l };
   }
-  return out ?? {};
+  return out ?? NO_BEHAVIOR;
 }
+
+const NO_BEHAVIOR: BehaviorSpec = Object.freeze({});
 
 /**
  * How long a container whose command is `sleep N` (or `/bin/sleep N`, or a shell running `sleep N`) runs, as the

@@ -10,6 +10,8 @@
  *   line 23  behaviors:
  *   line 25  the profile's selector (matchLabels app: <selects>)
  *   line 26  the first line of the profile's behavior keys (<behavior>, each line indented by 6)
+ *
+ * `images` adds catalog entries after line 11 and so moves every line after it.
  */
 
 /** The image the pod runs (in spec.images, preloaded by default). */
@@ -27,6 +29,8 @@ export interface RuntimeParts {
   selects?: string;
   /** Behavior lines of the profile, without indentation (line 26 on). */
   behavior?: string[];
+  /** More spec.images entries (flow mappings) after line 11; they move every later line. */
+  images?: string[];
   /** Lines after the profile (more timeline / spec keys), indented by 2 as written. */
   tail?: string[];
 }
@@ -45,6 +49,7 @@ export function runtimeScenario(p: RuntimeParts = {}): string {
     `      - {name: worker, count: 2, capacity: {cpu: "4", memory: 16Gi}, preloadedImages: [${p.preloaded ?? JSON.stringify(RUNTIME_IMAGE)}]}`,
     "  images:",
     `    - {image: ${JSON.stringify(RUNTIME_IMAGE)}, size: 80Mi}`,
+    ...(p.images ?? []).map((e) => `    - ${e}`),
     "  workloads:",
     "    - manifest:",
     "        apiVersion: v1",

@@ -93,6 +93,9 @@ function extremes(key: keyof Settings): [min: string | number, max: string | num
   if (key === "nodeStatusReportFrequency") return ["1ms", formatDuration(DEFAULT_SETTINGS.nodeStatusUpdateFrequency * MAX_STATUS_TICKS_PER_REPORT)];
   // A node's pod range lies inside the cluster's (10.128.0.0/9 by default), so its prefix is at least 9.
   if (key === "nodeCIDRMaskSize") return [9, 30];
+  // The kubelet's back-offs are at least 1s (src/scenario/load.ts); the crash-loop maximum at most 5m, as upstream.
+  if (key === "crashLoopBackOffMax") return ["1s", "5m"];
+  if (key === "crashLoopBackOffInitial" || key === "crashLoopBackOffReset" || key === "imagePullBackOffInitial" || key === "imagePullBackOffMax") return ["1s", MAX_DURATION];
   if (DURATION_SETTINGS.has(key)) return [POSITIVE_SETTINGS.has(key) ? "1ms" : "0s", MAX_DURATION];
   const n = deref(settingsSchema[key]!);
   return [n.minimum!, n.maximum!];

@@ -3,11 +3,13 @@
  * and the behavior annotations of the manifests' pods, checked with positions and converted for the run.
  */
 import type { ImageCatalogEntry } from "../kubelet/runtime/image-registry.js";
-import { annotationBehaviors, BEHAVIOR_ANNOTATION_PREFIX, BEHAVIOR_KEYS, parseBehavior } from "../workload/behavior.js";
+import { annotationBehaviors, BEHAVIOR_ANNOTATION_PREFIX, BEHAVIOR_KEYS, behaviorAnnotation, parseBehavior } from "../workload/behavior.js";
 import { parseDistribution } from "../workload/distribution.js";
 import { profileMatches, type BehaviorProfile } from "../workload/profiles.js";
 import { fitsNumber, parseQuantity, value as quantityValue } from "../api/quantity.js";
 import type { LabelSelector, Pod } from "../api/types.js";
+import { validateLabelSelector } from "../api/validation/object-meta.js";
+import { fieldErrorText, plainPath } from "../api/validation/field-errors.js";
 import { fieldPath, type Diagnostics } from "./errors.js";
 import { isRecord, list, rec } from "./plain.js";
 import type { LoadedManifest } from "./types.js";
@@ -29,6 +31,10 @@ export function buildBehaviors(src: YamlSource, raw: unknown, diags: Diagnostics
       return;
     }
     seen.set(item.name, i);
+    // The selector as the API server checks one (metav1validation.ValidateLabelSelector), each problem at its field.
+    const selectorErrors = validateLabelSelector(item.selector as LabelSelector, [...path, "selector"]);
+    for (const e of selectorErrors) diags.error(src.where(plainPath(e.pointer ?? e.path)), fieldErrorText(e));
+    if (selectorErrors.length > 0) return;
     const body: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(item)) if (!PROFILE_KEYS.includes(k) && (BEHAVIOR_KEYS as readonly string[]).includes(k)) body[k] = v;
     const r = parseBehavior(body, false);
@@ -123,9 +129,17 @@ export function checkBehaviorAnnotations(src: YamlSource, base: Path, object: un
   const annotations = rec(rec(meta).annotations) as Record<string, string>;
   if (!Object.keys(annotations).some((k) => k.startsWith(BEHAVIOR_ANNOTATION_PREFIX))) return;
   const r = annotationBehaviors(annotations);
-  for (const p of r.problems) {
-    const at = [...base, ...path, "annotations", p.annotation];
-    diags.error(src.where(at), `${fieldPath([...path, "annotations"].map(String))}[${JSON.stringify(p.annotation)}]: ${p.message}`);
+  const report = (annotation: string, message: string) =>
+    diags.error(src.where([...base, ...path, "annotations", annotation]), `${fieldPath([...path, "annotations"].map(String))}[${JSON.stringify(annotation)}]: ${message}`);
+  for (const p of r.problems) report(p.annotation, p.message);
+  // A container-scoped key must name a container of the pod: a typo would otherwise change nothing.
+  const spec = rec(path.length === 1 ? (object as Record<string, unknown>).spec : podSpecAt(object, path));
+  const names = [...list(spec.initContainers), ...list(spec.containers)].map((c) => rec(c).name).filter((n): n is string => typeof n === "string");
+  for (const k of Object.keys(annotations)) {
+    const a = behaviorAnnotation(k);
+    if (a === undefined || a.container === undefined) continue;
+    if (a.container === "") report(k, `expected ${BEHAVIOR_ANNOTATION_PREFIX}<key> or ${BEHAVIOR_ANNOTATION_PREFIX}<container>.<key>, got an empty container name`);
+    else if (!names.includes(a.container)) report(k, `the pod has no container ${JSON.stringify(a.container)}; expected one of ${names.map((n) => JSON.stringify(n)).join(", ")}`);
   }
 }
 
@@ -146,4 +160,11 @@ export function warnUnmatchedProfiles(src: YamlSource, profiles: readonly Behavi
     const what = p.container === undefined ? "no pod of the scenario's manifests" : `no pod of the scenario's manifests with a container ${JSON.stringify(p.container)}`;
     diags.warn(src.where(["spec", "behaviors", i, "selector"]), `behavior ${JSON.stringify(p.name)}: its selector matches ${what}; it changes nothing`);
   });
+}
+
+/** The pod spec beside the pod template metadata at `metadataPath` (…template.metadata -> …template.spec). */
+function podSpecAt(object: unknown, metadataPath: Path): unknown {
+  let t: unknown = object;
+  for (const k of metadataPath.slice(0, -1)) t = rec(t)[k as string];
+  return rec(t).spec;
 }

@@ -300,6 +300,16 @@ function readSettings(src: YamlSource, raw: unknown, diags: Diagnostics): Partia
       `spec.settings.${key}: nodeStatusReportFrequency (${formatDuration(resolved.nodeStatusReportFrequency)}) may be at most ${MAX_STATUS_TICKS_PER_REPORT.toLocaleString("en-US")} x nodeStatusUpdateFrequency (${formatDuration(resolved.nodeStatusUpdateFrequency)}), that is ${formatDuration(resolved.nodeStatusUpdateFrequency * MAX_STATUS_TICKS_PER_REPORT)}`,
     );
   }
+  // The kubelet's back-offs: upstream's smallest first delay is 1s (ReduceDefaultCrashLoopBackOffDecay) and its
+  // crash-loop maximum is bounded to 1s..300s (crashLoopBackOff.maxContainerRestartPeriod); a back-off of a few ms
+  // would restart a failing container hundreds of times a second of virtual time.
+  for (const key of ["crashLoopBackOffInitial", "crashLoopBackOffMax", "crashLoopBackOffReset", "imagePullBackOffInitial", "imagePullBackOffMax"] as const) {
+    const v = settings[key];
+    if (v !== undefined && v > 0 && v < 1_000) diags.error(src.where(["spec", "settings", key]), `spec.settings.${key}: must be at least 1s, got ${formatDuration(v)}`);
+  }
+  if (settings.crashLoopBackOffMax !== undefined && settings.crashLoopBackOffMax > 300_000) {
+    diags.error(src.where(["spec", "settings", "crashLoopBackOffMax"]), `spec.settings.crashLoopBackOffMax: must be between 1s and 5m (the kubelet's crashLoopBackOff.maxContainerRestartPeriod), got ${formatDuration(settings.crashLoopBackOffMax)}`);
+  }
   if (settings.imagePullBandwidth !== undefined && quantityBytes(resolved.imagePullBandwidth) === 0) {
     diags.error(src.where(["spec", "settings", "imagePullBandwidth"]), `spec.settings.imagePullBandwidth: must be greater than 0; expected a rate in bytes per second such as 50Mi`);
   }

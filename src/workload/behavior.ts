@@ -8,9 +8,9 @@
  * This module holds the shape and the one parser of a behavior (used by the scenario loader, for positioned errors
  * at load time, and by the kubelet, for the annotations of pods that controllers create from templates).
  */
-import { parse as parseYamlText } from "yaml";
-import { fitsNumber, parseQuantity, value as quantityValue } from "../api/quantity.js";
-import { parseDuration } from "../engine/duration.js";
+import { parseAllDocuments } from "yaml";
+import { parseQuantity, parseResourceList, value as quantityValue } from "../api/quantity.js";
+import { formatDuration, parseDuration } from "../engine/duration.js";
 import { parseDistribution, type Distribution } from "./distribution.js";
 import type { LogTemplate } from "../logs/records.js";
 
@@ -89,7 +89,10 @@ export function parseBehavior(raw: unknown, strictKeys: boolean): { spec: Behavi
         break;
       }
       case "exitCode":
-        if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 255) bad(`expected an exit code from 0 to 255, got ${show(v)}`);
+        // Worded as the scenario schema words an integer field from 0 to 255, so a profile's bad value is one line.
+        if (typeof v !== "number" || !Number.isInteger(v)) bad(`expected an integer, got ${typeof v === "string" ? `string ${JSON.stringify(v)}` : show(v)}`);
+        else if (v < 0) bad(`must be at least 0, got ${v}`);
+        else if (v > 255) bad(`must be at most 255, got ${v}`);
         else spec[key] = v;
         break;
       case "readinessFailures":
@@ -157,14 +160,13 @@ export function annotationBehaviors(annotations: Readonly<Record<string, string>
       problems.push({ annotation: k, message: `unknown behavior key ${JSON.stringify(a.key)}; expected ${BEHAVIOR_ANNOTATION_PREFIX}[<container>.]<key> with a key of ${BEHAVIOR_KEYS.join(", ")}` });
       continue;
     }
-    let v: unknown;
-    try {
-      // Durations and distributions are plain text; anything else is a YAML value (an exit code, a list, a map).
-      v = a.key === "startLatency" || a.key === "runFor" || a.key === "stopAfter" ? text : parseYamlText(String(text));
-    } catch (e) {
-      problems.push({ annotation: k, message: `invalid YAML value: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` });
+    // Durations and distributions are plain text; anything else is a YAML value (an exit code, a list, a map).
+    const decoded = a.key === "startLatency" || a.key === "runFor" || a.key === "stopAfter" ? { ok: true as const, value: text as unknown } : annotationYaml(String(text), a.key);
+    if (!decoded.ok) {
+      problems.push({ annotation: k, message: decoded.error });
       continue;
     }
+    const v = decoded.value;
     const target = a.container === undefined ? all : (per.get(a.container) ?? per.set(a.container, {}).get(a.container)!);
     target[a.key] = v;
     keyOf.set(`${a.container ?? ""}\u0000${a.key}`, k);
@@ -178,7 +180,7 @@ export function annotationBehaviors(annotations: Readonly<Record<string, string>
     for (const p of r.problems) {
       const annotation = keyOf.get(`${container ?? ""}\u0000${String(p.path[0])}`) ?? "";
       const sub = p.path.slice(1);
-      problems.push({ annotation, message: sub.length > 0 ? `${sub.join(".")}: ${p.message}` : p.message });
+      problems.push({ annotation, message: sub.length > 0 ? `${subPath(sub)}: ${p.message}` : p.message });
     }
     return r.spec;
   };
@@ -187,6 +189,36 @@ export function annotationBehaviors(annotations: Readonly<Record<string, string>
   const result = { all: Object.keys(all).length > 0 ? parseOne(undefined, all) : undefined, byContainer, problems };
   annotationCache.set(annotations, result);
   return result;
+}
+
+/** The longest annotation value decoded as YAML (upstream caps all of a pod's annotations at 256 KiB). */
+export const MAX_ANNOTATION_VALUE = 65_536;
+/** How deep a decoded annotation value may nest (a list of windows nests 2 deep). */
+const MAX_ANNOTATION_DEPTH = 16;
+
+/** An annotation's value as YAML, with messages that say what was expected. */
+function annotationYaml(text: string, key: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  const example = key === "exitCode" ? "1" : key === "memory" ? "[{at: 0s, usage: 100Mi}]" : key === "logs" ? '{every: 1m, line: "tick {n}"}' : "[{from: 2m, for: 1m}]";
+  const expected = `expected one YAML value such as ${example}`;
+  if (text.length > MAX_ANNOTATION_VALUE) return { ok: false, error: `the value is ${text.length} characters long, more than ${MAX_ANNOTATION_VALUE}; ${expected}` };
+  // Nesting is counted before parsing: a deeply nested value would exhaust the parser's stack.
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === "[" || ch === "{") depth++;
+    else if (ch === "]" || ch === "}") depth--;
+    if (depth > MAX_ANNOTATION_DEPTH) return { ok: false, error: `the value nests more than ${MAX_ANNOTATION_DEPTH} levels deep; ${expected}` };
+  }
+  try {
+    const docs = parseAllDocuments(text);
+    const list = Array.isArray(docs) ? docs : [docs];
+    if (list.length > 1) return { ok: false, error: `the value holds ${list.length} YAML documents; ${expected}` };
+    const doc = list[0];
+    const err = doc?.errors[0];
+    if (err !== undefined) return { ok: false, error: `invalid YAML: ${err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "").replace(/:$/, "")}; ${expected}` };
+    return { ok: true, value: doc === undefined ? null : doc.toJS() };
+  } catch (e) {
+    return { ok: false, error: `invalid YAML: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}; ${expected}` };
+  }
 }
 
 const EMPTY_MAP: ReadonlyMap<string, BehaviorSpec> = new Map();
@@ -272,10 +304,15 @@ function memory(v: unknown, bad: (m: string, sub?: (string | number)[]) => void,
     if (p.usage === undefined) return bad(`missing required key "usage"`, [i]);
     const at = duration(p.at, (m) => bad(m, [i, "at"]));
     let bytes: number | undefined;
-    const q = typeof p.usage === "string" || typeof p.usage === "number" ? parseQuantity(String(p.usage)) : undefined;
-    if (!q || !q.ok || q.value.nanos < 0n || !fitsNumber(q.value, false)) bad(`expected a memory quantity such as 100Mi or 1Gi, got ${show(p.usage)}`, [i, "usage"]);
-    else bytes = quantityValue(q.value);
-    if (at !== undefined && at <= last) bad(`must be later than the point before (${last}ms); expected points in time order`, [i, "at"]);
+    // parseResourceList's words, as the scenario schema's quantity check has them, so a bad value is one line.
+    const r = typeof p.usage === "string" || typeof p.usage === "number" ? parseResourceList({ memory: p.usage }) : undefined;
+    if (r === undefined) bad(`expected a memory quantity such as 100Mi or 1Gi, got ${show(p.usage)}`, [i, "usage"]);
+    else if (!r.ok) bad(r.errors[0]!.error, [i, "usage"]);
+    else {
+      const q = parseQuantity(String(p.usage));
+      if (q.ok) bytes = quantityValue(q.value);
+    }
+    if (at !== undefined && at <= last) bad(`must be later than the point before (${formatDuration(last)}); expected points in time order`, [i, "at"]);
     if (at !== undefined) last = Math.max(last, at);
     if (at !== undefined && bytes !== undefined) out.push({ atMs: at, bytes });
   });
@@ -323,4 +360,9 @@ function show(v: unknown): string {
   if (v === null) return "null";
   if (typeof v === "object") return "a mapping";
   return String(v);
+}
+
+/** A path inside an annotation's value as field paths print it: `[0].usage`, `every`. */
+function subPath(path: readonly (string | number)[]): string {
+  return path.map((x, i) => (typeof x === "number" ? `[${x}]` : i === 0 ? x : `.${x}`)).join("");
 }

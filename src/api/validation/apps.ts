@@ -8,7 +8,7 @@ import { canonicalJson } from "../canonical-json.js";
 import { matchesSelector } from "../selectors.js";
 import type { Deployment, LabelSelector, PodTemplateSpec, ReplicaSet } from "../types.js";
 import { fieldError, goLabelSelector, type FieldError, type PathSegment } from "./field-errors.js";
-import { validateLabels } from "./object-meta.js";
+import { validateLabelSelector, validateLabels } from "./object-meta.js";
 import { validatePodSpec } from "./pod-spec.js";
 
 const PERCENT_RE = /^[0-9]+%$/;
@@ -22,16 +22,7 @@ function nonNegative(v: unknown, path: readonly PathSegment[]): FieldError[] {
 /** metav1validation.ValidateLabelSelector plus the apps rule that a selector may not be empty. */
 function validateSelector(sel: LabelSelector | undefined, path: readonly PathSegment[]): FieldError[] {
   if (sel === undefined || sel === null) return [fieldError.required(path)];
-  const errs: FieldError[] = [];
-  errs.push(...validateLabels(sel.matchLabels as Record<string, unknown> | undefined, [...path, "matchLabels"]));
-  (sel.matchExpressions ?? []).forEach((e, i) => {
-    const p = [...path, "matchExpressions", i];
-    const ops = ["In", "NotIn", "Exists", "DoesNotExist"];
-    if (!ops.includes(e.operator)) errs.push(fieldError.notSupported([...p, "operator"], e.operator, ops));
-    const n = e.values?.length ?? 0;
-    if ((e.operator === "In" || e.operator === "NotIn") && n === 0) errs.push(fieldError.required([...p, "values"], "must be specified when `operator` is 'In' or 'NotIn'"));
-    if ((e.operator === "Exists" || e.operator === "DoesNotExist") && n > 0) errs.push(fieldError.forbidden([...p, "values"], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-  });
+  const errs = validateLabelSelector(sel, path);
   if (errs.length === 0 && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0) {
     errs.push({ ...fieldError.invalid(path, sel, "empty selector is invalid for deployment"), valueText: goLabelSelector(sel) });
   }

@@ -2,6 +2,7 @@
  * Name, namespace and label validation (k8s.io/apimachinery/pkg/util/validation/validation.go and
  * pkg/api/validation/objectmeta.go), with upstream's messages word for word.
  */
+import type { LabelSelector } from "../types.js";
 import { fieldError, type FieldError, type PathSegment } from "./field-errors.js";
 
 /** DNS-1123 label (IsDNS1123Label). */
@@ -70,6 +71,26 @@ export function validateLabels(labels: Record<string, unknown> | undefined, path
     for (const m of qualifiedNameProblems(k)) errs.push({ ...fieldError.invalid(path, k, m), pointer: [...path, { key: k }] });
     if (typeof v === "string") for (const m of labelValueProblems(v)) errs.push(fieldError.invalid([...path, { key: k }], v, m));
   }
+  return errs;
+}
+
+/**
+ * metav1validation.ValidateLabelSelector: matchLabels as labels; each matchExpressions requirement with a known
+ * operator, values for In / NotIn and none for Exists / DoesNotExist, and a qualified-name key
+ * (ValidateLabelSelectorRequirement).
+ */
+export function validateLabelSelector(sel: LabelSelector, path: readonly PathSegment[]): FieldError[] {
+  const errs: FieldError[] = [];
+  errs.push(...validateLabels(sel.matchLabels as Record<string, unknown> | undefined, [...path, "matchLabels"]));
+  (sel.matchExpressions ?? []).forEach((e, i) => {
+    const p = [...path, "matchExpressions", i];
+    const ops = ["In", "NotIn", "Exists", "DoesNotExist"];
+    if (!ops.includes(e.operator)) errs.push(fieldError.notSupported([...p, "operator"], e.operator, ops));
+    const n = e.values?.length ?? 0;
+    if ((e.operator === "In" || e.operator === "NotIn") && n === 0) errs.push(fieldError.required([...p, "values"], "must be specified when `operator` is 'In' or 'NotIn'"));
+    if ((e.operator === "Exists" || e.operator === "DoesNotExist") && n > 0) errs.push(fieldError.forbidden([...p, "values"], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+    if (typeof e.key === "string") for (const m of qualifiedNameProblems(e.key)) errs.push(fieldError.invalid([...p, "key"], e.key, m));
+  });
   return errs;
 }
 

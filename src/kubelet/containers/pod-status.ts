@@ -15,6 +15,7 @@
  *   their lastTransitionTime while their status does not change.
  */
 import type { ApiClock } from "../../api/clock.js";
+import { withFields } from "../../api/copy.js";
 import type { Condition, ContainerState, ContainerStatus, Pod } from "../../api/types.js";
 import { podPhase, type PhaseContainer } from "./plan.js";
 import type { ContainerTrack, Run } from "./pod-containers.js";
@@ -55,17 +56,20 @@ export function podStatusFromTracks(pod: Pod, s: StatusInput, clock: ApiClock): 
   const anyAppStarted = s.tracks.some((t, i) => t.role === "app" && (statuses[i]!.state.running !== undefined || statuses[i]!.state.terminated !== undefined));
   const initCondition: Condition =
     incomplete.length === 0 || anyAppStarted || phase === "Succeeded"
-      ? { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now, ...(phase === "Succeeded" ? { reason: "PodCompleted" } : {}) }
+      ? phase === "Succeeded"
+        ? { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now, reason: "PodCompleted" }
+        : { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now }
       : { type: "Initialized", status: "False", reason: "ContainersNotInitialized", message: `containers with incomplete status: [${incomplete.join(" ")}]`, lastProbeTime: null, lastTransitionTime: now };
   const conditions = kubeletConditions(pod.status.conditions, [
     { type: "PodReadyToStartContainers", status: "True", lastProbeTime: null, lastTransitionTime: now },
     initCondition,
     ready,
-    { ...ready, type: "ContainersReady" },
+    withFields(ready, { type: "ContainersReady" }),
     // The kubelet reports a pod it runs as scheduled (generateAPIPodStatus), also one bound by its manifest.
     { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now },
   ]);
-  const out: Pod["status"] = { ...pod.status, phase, conditions, containerStatuses: app };
+  // withFields, not a spread: store objects come in many shapes (src/api/copy.ts).
+  const out: Pod["status"] = withFields(pod.status, { phase, conditions, containerStatuses: app });
   if (init.length > 0) out.initContainerStatuses = init;
   if (s.podIP !== undefined) out.podIP = s.podIP;
   if (s.hostIP !== undefined) out.hostIP = s.hostIP;
@@ -83,7 +87,7 @@ function kubeletConditions(existing: readonly Condition[] | undefined, own: read
   for (const c of existing ?? []) if (!own.some((o) => o.type === c.type)) out.push(c);
   for (const o of own) {
     const prev = existing?.find((c) => c.type === o.type);
-    out.push(prev !== undefined && prev.status === o.status ? { ...o, lastTransitionTime: prev.lastTransitionTime } : o);
+    out.push(prev !== undefined && prev.status === o.status ? withFields(o, { lastTransitionTime: prev.lastTransitionTime }) : o);
   }
   return out;
 }

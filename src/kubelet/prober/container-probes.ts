@@ -22,7 +22,7 @@
 import { DEFAULT_PROBE } from "../../api/defaults/pod.js";
 import type { Container } from "../../api/types.js";
 import type { BehaviorSpec, FailureWindow } from "../../workload/behavior.js";
-import { firstRun } from "./probe-runs.js";
+import { firstRun, type ProbeRunQuery } from "./probe-runs.js";
 
 /** A probe's timing as defaulted in the pod spec (core/v1 Probe), in ms and counts. */
 export interface ProbeTiming {
@@ -68,42 +68,47 @@ export type ProbeTransition =
  * Ties: a liveness failure wins over a readiness change at the same tick.
  */
 export function nextProbeTransition(p: ContainerProbes, workerAnchor: number, runningSince: number, s: ProbeState, endMs = Infinity): ProbeTransition | undefined {
-  const base = { startedAtMs: runningSince, endMs };
   if (s.startedAt === undefined) {
     const t = p.startup;
     if (t === undefined) return { at: runningSince, t: "started" };
-    const q = { ...base, anchorMs: workerAnchor, periodMs: t.periodMs, initialDelayMs: t.initialDelayMs, gateMs: -Infinity, windows: p.startupFailures, afterMs: runningSince - 1 };
-    const ok = firstRun({ ...q, outcome: "success", count: t.successThreshold });
-    const bad = firstRun({ ...q, outcome: "failure", count: t.failureThreshold });
+    const ok = firstRun(query(workerAnchor, t, runningSince, -Infinity, p.startupFailures, "success", t.successThreshold, runningSince - 1, endMs));
+    const bad = firstRun(query(workerAnchor, t, runningSince, -Infinity, p.startupFailures, "failure", t.failureThreshold, runningSince - 1, endMs));
     if (ok === undefined && bad === undefined) return undefined;
     return bad === undefined || (ok !== undefined && ok < bad) ? { at: ok!, t: "started" } : { at: bad, t: "startupFailed" };
   }
   let next: ProbeTransition | undefined;
   const l = p.liveness;
   if (l !== undefined) {
-    const at = firstRun({ ...base, anchorMs: workerAnchor, periodMs: l.periodMs, initialDelayMs: l.initialDelayMs, gateMs: gateOf(p, s.startedAt), windows: p.livenessFailures, outcome: "failure", count: l.failureThreshold, afterMs: s.startedAt - 1 });
+    const at = firstRun(query(workerAnchor, l, runningSince, gateOf(p, s.startedAt), p.livenessFailures, "failure", l.failureThreshold, s.startedAt - 1, endMs));
     if (at !== undefined) next = { at, t: "livenessFailed" };
   }
   const r = p.readiness;
   if (r !== undefined) {
-    const at = firstRun({
-      ...base,
-      // The readiness worker probes at once when the container counts as started, and every period after.
-      anchorMs: s.startedAt,
-      periodMs: r.periodMs,
-      initialDelayMs: r.initialDelayMs,
-      gateMs: -Infinity,
-      windows: p.readinessFailures,
-      outcome: s.ready ? "failure" : "success",
-      count: s.ready ? r.failureThreshold : r.successThreshold,
-      afterMs: s.ready ? s.readySince : s.readySince - 1,
-    });
+    // The readiness worker probes at once when the container counts as started, and every period after.
+    const at = s.ready
+      ? firstRun(query(s.startedAt, r, runningSince, -Infinity, p.readinessFailures, "failure", r.failureThreshold, s.readySince, endMs))
+      : firstRun(query(s.startedAt, r, runningSince, -Infinity, p.readinessFailures, "success", r.successThreshold, s.readySince - 1, endMs));
     if (at !== undefined && (next === undefined || at < next.at)) next = { at, t: s.ready ? "unready" : "ready" };
   } else if (!s.ready) {
     // No readiness probe: ready as soon as started (prober_manager UpdatePodStatus).
     return { at: s.startedAt, t: "ready" };
   }
   return next;
+}
+
+/** A firstRun question, always built with the same shape (object spreads made each one a new hidden class). */
+function query(
+  anchorMs: number,
+  t: ProbeTiming,
+  startedAtMs: number,
+  gateMs: number,
+  windows: readonly FailureWindow[],
+  outcome: "failure" | "success",
+  count: number,
+  afterMs: number,
+  endMs: number,
+): ProbeRunQuery {
+  return { anchorMs, periodMs: t.periodMs, startedAtMs, initialDelayMs: t.initialDelayMs, gateMs, windows, outcome, count, afterMs, endMs };
 }
 
 /** Liveness probes wait for the startup probe: only ticks after it passed count (a probe at that tick saw Started

@@ -123,6 +123,8 @@ export class Kubelet {
   private ipCounter = 0;
   /** The pending first-tick network check, if the node had no pod CIDR when it registered. */
   private networkCheck: EventId | undefined;
+  /** A new node's NodeReady event waits for its pod CIDR (node IPAM assigns it right after registration). */
+  private readyEventDue = false;
   /** Whether the last status posted said the network is ready (Ready=True rather than network not ready). */
   private networkReadyPosted = true;
   /** Pods in WaitingForNetwork. */
@@ -248,6 +250,13 @@ export class Kubelet {
       const r = api.create(this.node);
       if (!r.ok) throw new Error(`kubelet ${this.nodeName}: node registration failed: ${r.message}`);
       this.cp.events.record(r.object, "Normal", "Starting", "Starting kubelet.", "kubelet", this.nodeName);
+      // The first status of a new node: each condition's event as recordNodeStatusEvent words it
+      // (pkg/kubelet/nodestatus/setters.go), Ready last, unless the node's network is not ready yet.
+      for (const reason of ["NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"]) {
+        this.cp.events.record(r.object, "Normal", reason, `Node ${this.nodeName} status is now: ${reason}`, "kubelet", this.nodeName);
+      }
+      if (nodePodCIDR(r.object) !== undefined) this.cp.events.record(r.object, "Normal", "NodeReady", `Node ${this.nodeName} status is now: NodeReady`, "kubelet", this.nodeName);
+      else this.readyEventDue = true;
       this.cp.events.record(r.object, "Normal", "RegisteredNode", `Node ${this.nodeName} event: Registered Node ${this.nodeName} in Controller`, "node-controller");
       // Node IPAM normally assigns the pod CIDR in the same instant; if it has not by the status loop's first tick
       // (nodeStatusUpdateFrequency, unjittered so that no random draw moves), the kubelet reports the node NotReady.
@@ -375,6 +384,10 @@ export class Kubelet {
       this.networkCheck = undefined;
     }
     if (!this.networkReadyPosted) this.postStatus();
+    if (this.readyEventDue) {
+      this.readyEventDue = false;
+      this.cp.events.record(node, "Normal", "NodeReady", `Node ${this.nodeName} status is now: NodeReady`, "kubelet", this.nodeName);
+    }
     this.retryWaitingPods();
     this.flush();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Backoff, defaultHasExpired, doBackOff, kubeletCrashLoopHasExpired, restartDelay } from "../src/kubelet/backoff.js";
+import { Backoff, defaultHasExpired, doBackOff, kubeletCrashLoopHasExpired, restartDelay } from "../src/kubelet/containers/backoff.js";
 
 const S = 1_000;
 const KEY = "web-0_default_uid-1_app_hash";

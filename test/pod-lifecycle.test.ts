@@ -41,6 +41,7 @@ const reportNoNetwork: PodLifecycleAction = { t: "reportNetworkNotReady" };
 const reportSandboxFailed: PodLifecycleAction = { t: "reportSandboxFailed", message: NO_IP };
 const runtimeStop: PodLifecycleAction = { t: "runtimeStop", graceMs: 30_000 };
 const runtimeRemove: PodLifecycleAction = { t: "runtimeRemove" };
+const releaseIP: PodLifecycleAction = { t: "releaseIP" };
 const requeue: PodLifecycleAction = { t: "requeue" };
 const cancelRequeue: PodLifecycleAction = { t: "cancelRequeue" };
 const confirmDelete: PodLifecycleAction = { t: "confirmDelete" };
@@ -181,7 +182,8 @@ const ROWS: Row[] = [
   row("Running", nodeStopped, "Absent", [runtimeRemove], "node failed: everything lost"),
   // Every container is done (restartPolicy Never / OnFailure): the pod is Succeeded or Failed, and a terminal pod
   // no longer counts against the node (the admit handler's filterOutInactivePods).
-  row("Running", completed, "Completed", [release], "done: terminal, its resources freed"),
+  // Its sandbox is stopped (KillPod): CNI gives its IP back, the status keeps podIP.
+  row("Running", completed, "Completed", [release, releaseIP], "done: terminal, its resources and its IP freed"),
 
   // --- Completed: terminal, the sandbox kept until the pod is deleted.
   ignored("Completed", update, "a terminal pod is not synced again"),

@@ -67,10 +67,10 @@ describe("parseBehavior: every problem, with its path and an exact message", () 
     ["not a mapping", "runFor: 1m", [{ path: [], message: `expected a mapping of behavior keys (${KEYS})` }]],
     ["a list", [1], [{ path: [], message: `expected a mapping of behavior keys (${KEYS})` }]],
     ["an unknown key", { colour: "red" }, [{ path: ["colour"], message: `unknown behavior key "colour"; expected one of ${KEYS}` }]],
-    ["exit code 256", { exitCode: 256 }, [{ path: ["exitCode"], message: "expected an exit code from 0 to 255, got 256" }]],
-    ["exit code -1", { exitCode: -1 }, [{ path: ["exitCode"], message: "expected an exit code from 0 to 255, got -1" }]],
-    ["exit code 1.5", { exitCode: 1.5 }, [{ path: ["exitCode"], message: "expected an exit code from 0 to 255, got 1.5" }]],
-    ["exit code as text", { exitCode: "1" }, [{ path: ["exitCode"], message: 'expected an exit code from 0 to 255, got "1"' }]],
+    ["exit code 256", { exitCode: 256 }, [{ path: ["exitCode"], message: "must be at most 255, got 256" }]],
+    ["exit code -1", { exitCode: -1 }, [{ path: ["exitCode"], message: "must be at least 0, got -1" }]],
+    ["exit code 1.5", { exitCode: 1.5 }, [{ path: ["exitCode"], message: "expected an integer, got 1.5" }]],
+    ["exit code as text", { exitCode: "1" }, [{ path: ["exitCode"], message: 'expected an integer, got string "1"' }]],
     ["a duration that is not one", { runFor: "ten" }, [{ path: ["runFor"], message: `invalid distribution "ten": not a duration; ${DIST_EXPECTED}` }]],
     ["a bare number (no unit)", { startLatency: 20 }, [{ path: ["startLatency"], message: `invalid distribution "20": not a duration: missing unit after 20; ${DIST_EXPECTED}` }]],
     ["a boolean duration", { stopAfter: true }, [{ path: ["stopAfter"], message: "expected a duration such as 30s or a distribution such as exponential(30s), got true" }]],
@@ -92,14 +92,14 @@ describe("parseBehavior: every problem, with its path and an exact message", () 
       "memory points out of order, with a bad usage, missing keys and an unknown key",
       { memory: [{ at: "1m", usage: "100Mi" }, { at: "30s", usage: "lots" }, { usage: "1Gi" }, { at: "2m" }, { at: "3m", usage: "1Gi", rss: 1 }] },
       [
-        { path: ["memory", 1, "usage"], message: 'expected a memory quantity such as 100Mi or 1Gi, got "lots"' },
-        { path: ["memory", 1, "at"], message: "must be later than the point before (60000ms); expected points in time order" },
+        { path: ["memory", 1, "usage"], message: 'invalid quantity "lots": expected a number with an optional suffix (m, k, M, G, Ki, Mi, Gi, ...)' },
+        { path: ["memory", 1, "at"], message: "must be later than the point before (1m); expected points in time order" },
         { path: ["memory", 2], message: 'missing required key "at"' },
         { path: ["memory", 3], message: 'missing required key "usage"' },
         { path: ["memory", 4, "rss"], message: "unknown key \"rss\"; expected one of at, usage" },
       ],
     ],
-    ["negative memory", { memory: [{ at: "0s", usage: "-1Mi" }] }, [{ path: ["memory", 0, "usage"], message: 'expected a memory quantity such as 100Mi or 1Gi, got "-1Mi"' }]],
+    ["negative memory", { memory: [{ at: "0s", usage: "-1Mi" }] }, [{ path: ["memory", 0, "usage"], message: 'invalid quantity "-1Mi": must be greater than or equal to 0' }]],
     ["logs not a mapping", { logs: "hello" }, [{ path: ["logs"], message: 'expected a mapping such as {every: 1m, line: "processed batch {n}"}, got "hello"' }]],
     ["logs every without line", { logs: { every: "1m" } }, [{ path: ["logs", "every"], message: '"every" and "line" go together: a line every so often; expected both or neither' }]],
     ["logs line without every", { logs: { line: "tick" } }, [{ path: ["logs", "line"], message: '"every" and "line" go together: a line every so often; expected both or neither' }]],
@@ -163,9 +163,20 @@ describe("behaviorAnnotation and annotationBehaviors", () => {
     expect(a.problems).toEqual([
       { annotation: "behavior.k8sim.dev/colour", message: `unknown behavior key "colour"; expected behavior.k8sim.dev/[<container>.]<key> with a key of ${KEYS}` },
       { annotation: "behavior.k8sim.dev/web.runFor", message: `invalid distribution "ten": not a duration; ${DIST_EXPECTED}` },
-      { annotation: "behavior.k8sim.dev/web.exitCode", message: 'expected an exit code from 0 to 255, got "abc"' },
-      { annotation: "behavior.k8sim.dev/db.memory", message: '0.usage: expected a memory quantity such as 100Mi or 1Gi, got "lots"' },
-      { annotation: "behavior.k8sim.dev/db.readinessFailures", message: '0.for: must be greater than 0; expected a duration such as 30s, or no "for" for a failure that lasts' },
+      { annotation: "behavior.k8sim.dev/web.exitCode", message: 'expected an integer, got string "abc"' },
+      { annotation: "behavior.k8sim.dev/db.memory", message: '[0].usage: invalid quantity "lots": expected a number with an optional suffix (m, k, M, G, Ki, Mi, Gi, ...)' },
+      { annotation: "behavior.k8sim.dev/db.readinessFailures", message: '[0].for: must be greater than 0; expected a duration such as 30s, or no "for" for a failure that lasts' },
+    ]);
+  });
+
+  it("prints a path inside the value as field paths print it: [1].at, every", () => {
+    const a = annotationBehaviors({
+      "behavior.k8sim.dev/memory": "[{at: 5m, usage: 1Mi}, {at: 1m, usage: 2Mi}]",
+      "behavior.k8sim.dev/logs": "{every: 0s, line: x}",
+    });
+    expect(a.problems).toEqual([
+      { annotation: "behavior.k8sim.dev/memory", message: "[1].at: must be later than the point before (5m); expected points in time order" },
+      { annotation: "behavior.k8sim.dev/logs", message: "every: must be greater than 0; expected a duration such as 30s" },
     ]);
   });
 
@@ -173,8 +184,32 @@ describe("behaviorAnnotation and annotationBehaviors", () => {
     const a = annotationBehaviors({ "behavior.k8sim.dev/livenessFailures": "[{from: 1m" });
     expect(a.problems).toHaveLength(1);
     expect(a.problems[0]!.annotation).toBe("behavior.k8sim.dev/livenessFailures");
-    // Our prefix, then the first line of the yaml library's own message.
-    expect(a.problems[0]!.message).toMatch(/^invalid YAML value: \S.*[^\n]$/);
+    // Our prefix, the first line of the yaml library's own message without its " at line N, column M:", then
+    // what was expected.
+    expect(a.problems[0]!.message).toBe("invalid YAML: Flow map in block collection must be sufficiently indented and end with a }; expected one YAML value such as [{from: 2m, for: 1m}]");
+  });
+
+  it("gives an example of the key's value in each YAML problem", () => {
+    const message = (key: string, value: string) => annotationBehaviors({ [`behavior.k8sim.dev/${key}`]: value }).problems.map((p) => p.message);
+    expect(message("exitCode", "[1")).toEqual(["invalid YAML: Flow sequence must end with a ]; expected one YAML value such as 1"]);
+    expect(message("memory", "[1")).toEqual(["invalid YAML: Flow sequence must end with a ]; expected one YAML value such as [{at: 0s, usage: 100Mi}]"]);
+    expect(message("logs", "{a")).toEqual(['invalid YAML: Flow map must end with a }; expected one YAML value such as {every: 1m, line: "tick {n}"}']);
+    expect(message("startupFailures", "[{from: 0s")).toEqual([
+      "invalid YAML: Flow map in block collection must be sufficiently indented and end with a }; expected one YAML value such as [{from: 2m, for: 1m}]",
+    ]);
+  });
+
+  it("refuses more than one YAML document, nesting over 16 levels and a value over 65,536 characters, before parsing", () => {
+    const message = (key: string, value: string) => annotationBehaviors({ [`behavior.k8sim.dev/${key}`]: value }).problems.map((p) => p.message);
+    expect(message("exitCode", "1\n---\n2")).toEqual(["the value holds 2 YAML documents; expected one YAML value such as 1"]);
+    expect(message("memory", `${"[".repeat(17)}${"]".repeat(17)}`)).toEqual(["the value nests more than 16 levels deep; expected one YAML value such as [{at: 0s, usage: 100Mi}]"]);
+    expect(message("memory", `${"[".repeat(10_000)}${"]".repeat(10_000)}`)).toEqual(["the value nests more than 16 levels deep; expected one YAML value such as [{at: 0s, usage: 100Mi}]"]);
+    // 16 levels is still a YAML value (the behavior parser then says what is wrong with it).
+    expect(message("memory", `${"[".repeat(16)}${"]".repeat(16)}`)).toEqual(["[0]: expected a point such as {at: 0s, usage: 100Mi}, got a list"]);
+    expect(message("logs", "a".repeat(65_537))).toEqual(['the value is 65537 characters long, more than 65536; expected one YAML value such as {every: 1m, line: "tick {n}"}']);
+    // 65,536 characters is still decoded (the behavior parser then says what is wrong with it).
+    const [atLimit] = message("logs", "a".repeat(65_536));
+    expect(atLimit).toMatch(/^expected a mapping such as \{every: 1m, line: "processed batch \{n\}"\}, got "a/);
   });
 });
 

@@ -14,7 +14,7 @@ import { nodePodCIDR, podIPAt, podIPCapacity } from "./pod-ips.js";
 import type { PodLifecycleAction, PodLifecycleEvent, PodLifecycleState } from "./pod-lifecycle.js";
 import { transition } from "./pod-lifecycle.js";
 import type { ContainerRuntime, PodSandboxRef, RuntimeEvent, RuntimeFactory } from "./runtime/cri.js";
-import { Backoff } from "./backoff.js";
+import { Backoff } from "./containers/backoff.js";
 import { PodContainers, type ContainerHost, type ContainerLogSink, type ContainerTimer, type KubeletObserver } from "./containers/pod-containers.js";
 import { podStatusFromTracks } from "./containers/pod-status.js";
 import { ImagePuller } from "./images/image-puller.js";
@@ -222,12 +222,13 @@ export class Kubelet {
       const cur = this.cp.api.get<Pod>("Pod", ns, name);
       if (!cur || cur.metadata.uid !== work.uid) continue;
       pods.pod = cur;
-      const status = podStatusFromTracks(
+      const built = podStatusFromTracks(
         cur,
         { tracks: pods.tracks, hasInit: pods.hasInit, terminal: pods.terminalPhase, podIP: this.podIPOf(work.key) ?? cur.status.podIP, hostIP: this.node.status.addresses?.[0]?.address },
         this.cp.clock,
       );
-      this.writeStatus(cur, status);
+      // The status manager writes only a changed status (isPodStatusByKubeletEqual).
+      if (!sameValue(built, cur.status)) this.writeStatus(cur, built);
     }
   }
 
@@ -325,6 +326,7 @@ export class Kubelet {
     this.dirty.clear();
     this.creating.clear();
     this.puller.reset();
+    this.runtime.abortPulls();
     // The kubelet's back-offs live in its memory.
     this.crashBackoff.clear();
     this.imageBackoff.clear();
@@ -440,6 +442,8 @@ export class Kubelet {
       case "imagePulled":
         this.runtime.observe(e);
         this.puller.pulled(e.image, e.error);
+        // Containers with imagePullPolicy Never waiting for this image can start now (upstream: their next sync).
+        if (e.error === undefined) for (const w of [...this.pods.values()]) w.containers?.imageArrived(e.image);
         return;
       case "containerStarted":
       case "containerExited": {
@@ -537,6 +541,9 @@ export class Kubelet {
           work.containers.adoptRunning();
           work.containers.stopAll(action.graceMs);
         }
+        return;
+      case "releaseIP":
+        this.releasePodIP(work.key);
         return;
       case "runtimeRemove":
         work.containers?.dispose();
@@ -751,4 +758,16 @@ function notReady(type: string, now: string): Condition {
 function splitKey(key: string): [string, string] {
   const i = key.indexOf("/");
   return [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** Deep equality of plain JSON values (status objects), key order ignored. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
 }

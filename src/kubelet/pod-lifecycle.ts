@@ -104,6 +104,8 @@ export type PodLifecycleAction =
   | { readonly t: "reportSandboxFailed"; readonly message: string }
   /** Stop the pod's containers within `graceMs` (killContainer: Killing events, StopContainer with that timeout). */
   | { readonly t: "runtimeStop"; readonly graceMs: number }
+  /** Give the pod's IP back to the node's range (its sandbox's network torn down: StopPodSandbox, CNI DEL). */
+  | { readonly t: "releaseIP" }
   /** Drop the pod's sandbox from the runtime, with any completion still pending (RemovePodSandbox). */
   | { readonly t: "runtimeRemove" }
   /** Ask for a `resync` event at the same virtual instant. */
@@ -149,7 +151,9 @@ const GONE = to("Absent");
 const ADMITTING = to("Admitting", ADMIT);
 const STARTING = to("Starting", CREATING, HOLD, RUNTIME_START);
 const NOW_RUNNING = to("Running", SYNC_CONTAINERS);
-const COMPLETED = to("Completed", RELEASE);
+// A terminal pod's sandbox is stopped (KillPod): CNI releases its IP; the status keeps podIP, the sandbox record stays.
+const RELEASE_IP = act({ t: "releaseIP" });
+const COMPLETED = to("Completed", RELEASE, RELEASE_IP);
 const COMPLETED_DELETED = to("Stopped", RUNTIME_REMOVE, REQUEUE);
 const STOPPED = to("Stopped", REQUEUE);
 const WAITING_FOR_NETWORK = to("WaitingForNetwork", REPORT_NETWORK_NOT_READY);

@@ -38,7 +38,12 @@ export function buildBehaviors(src: YamlSource, raw: unknown, diags: Diagnostics
     const body: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(item)) if (!PROFILE_KEYS.includes(k) && (BEHAVIOR_KEYS as readonly string[]).includes(k)) body[k] = v;
     const r = parseBehavior(body, false);
-    for (const p of r.problems) diags.error(src.where([...path, ...p.path]), `${fieldPath([...path, ...p.path].map(String))}: ${p.message}`);
+    for (const p of r.problems) {
+      // The schema checks exitCode (an integer 0..255) and memory usages (quantities) fully, in its own words:
+      // the parser's line for the same value would be a second report of one problem.
+      if (p.path[0] === "exitCode" || (p.path[0] === "memory" && p.path[2] === "usage")) continue;
+      diags.error(src.where([...path, ...p.path]), `${fieldPath([...path, ...p.path].map(String))}: ${p.message}`);
+    }
     if (r.problems.length > 0) return;
     const profile: { -readonly [K in keyof BehaviorProfile]: BehaviorProfile[K] } = { name: item.name, selector: item.selector as LabelSelector, spec: r.spec };
     if (Array.isArray(item.namespaces)) profile.namespaces = item.namespaces.map(String);

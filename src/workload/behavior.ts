@@ -201,13 +201,8 @@ function annotationYaml(text: string, key: string): { ok: true; value: unknown }
   const example = key === "exitCode" ? "1" : key === "memory" ? "[{at: 0s, usage: 100Mi}]" : key === "logs" ? '{every: 1m, line: "tick {n}"}' : "[{from: 2m, for: 1m}]";
   const expected = `expected one YAML value such as ${example}`;
   if (text.length > MAX_ANNOTATION_VALUE) return { ok: false, error: `the value is ${text.length} characters long, more than ${MAX_ANNOTATION_VALUE}; ${expected}` };
-  // Nesting is counted before parsing: a deeply nested value would exhaust the parser's stack.
-  let depth = 0;
-  for (const ch of text) {
-    if (ch === "[" || ch === "{") depth++;
-    else if (ch === "]" || ch === "}") depth--;
-    if (depth > MAX_ANNOTATION_DEPTH) return { ok: false, error: `the value nests more than ${MAX_ANNOTATION_DEPTH} levels deep; ${expected}` };
-  }
+  // Nesting is bounded before parsing: a deeply nested value would exhaust the parser's stack.
+  if (nestingDepth(text) > MAX_ANNOTATION_DEPTH) return { ok: false, error: `the value nests more than ${MAX_ANNOTATION_DEPTH} levels deep; ${expected}` };
   try {
     const docs = parseAllDocuments(text);
     const list = Array.isArray(docs) ? docs : [docs];
@@ -219,6 +214,47 @@ function annotationYaml(text: string, key: string): { ok: true; value: unknown }
   } catch (e) {
     return { ok: false, error: `invalid YAML: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}; ${expected}` };
   }
+}
+
+/**
+ * An upper bound of a YAML text's nesting: flow brackets outside quoted scalars, plus, per line, its indentation
+ * and the block sequence entries it opens ("- - - x"). Over-counting only refuses a value that is odd anyway.
+ */
+function nestingDepth(text: string): number {
+  let flow = 0;
+  let max = 0;
+  let quote: string | undefined;
+  let lineStart = true;
+  let block = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote !== undefined) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === "\n") {
+      lineStart = true;
+      block = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (ch === " ") {
+        block += 0.5;
+        continue;
+      }
+      if (ch === "-" && (text[i + 1] === " " || text[i + 1] === undefined)) {
+        block++;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "[" || ch === "{") flow++;
+    else if (ch === "]" || ch === "}") flow = Math.max(0, flow - 1);
+    max = Math.max(max, flow + Math.ceil(block));
+  }
+  return Math.max(max, Math.ceil(block));
 }
 
 const EMPTY_MAP: ReadonlyMap<string, BehaviorSpec> = new Map();

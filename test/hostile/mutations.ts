@@ -9,15 +9,19 @@ import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { BUNDLED } from "./workspace.js";
 
-/** Files a mutation may target, relative to the scenarios folder. */
-export const TARGETS = ["node-failure.yaml", "scale-up.yaml", "manifests/nginx.yaml", "manifests/batch-api.yaml"] as const;
+/** The bundled scenarios a mutation runs or validates (each self-contained but for the two manifests below). */
+const SCENARIOS = ["node-failure.yaml", "scale-up.yaml", "crashloop.yaml", "probes.yaml", "cold-start.yaml"] as const;
+
+/** Files a mutation may target, relative to the scenarios folder: the scenarios (crashloop, probes and cold-start
+ *  bring behaviors, images, probes and the runtime settings) and the manifest files two of them read. */
+export const TARGETS = [...SCENARIOS, "manifests/nginx.yaml", "manifests/batch-api.yaml"] as const;
 
 /** One generated malformed input. */
 export interface Mutation {
   /** Which bundled file is mutated. */
   target: (typeof TARGETS)[number];
   /** Which scenario is then run or validated (the mutated one, or the one that reads the mutated manifest). */
-  scenario: "node-failure.yaml" | "scale-up.yaml";
+  scenario: (typeof SCENARIOS)[number];
   command: "run" | "validate";
   /** What was done, for the report. */
   describe: string;
@@ -28,7 +32,7 @@ export interface Mutation {
 }
 
 const original = (t: string) => readFileSync(join(BUNDLED, t), "utf8");
-const scenarioOf = (t: (typeof TARGETS)[number]): Mutation["scenario"] => (t === "scale-up.yaml" || t === "manifests/batch-api.yaml" ? "scale-up.yaml" : "node-failure.yaml");
+const scenarioOf = (t: (typeof TARGETS)[number]): Mutation["scenario"] => (t === "manifests/batch-api.yaml" ? "scale-up.yaml" : t === "manifests/nginx.yaml" ? "node-failure.yaml" : t);
 
 type Path = (string | number)[];
 

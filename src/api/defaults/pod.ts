@@ -97,7 +97,8 @@ export function defaultPodSpecFields(s: PodSpec, settings: Settings): PodSpec {
   for (const field of ["initContainers", "containers"] as const) {
     const list = s[field];
     if (!Array.isArray(list)) continue;
-    const next = list.map(defaultContainer);
+    // A null item of a Go []Container decodes as the zero Container: validation then says what it lacks.
+    const next = list.map((c) => defaultContainer(c === null ? ({} as Container) : c));
     if (next.some((c, i) => c !== list[i])) set(field, next);
   }
   return out ?? s;
@@ -114,6 +115,7 @@ export function defaultRequestsFromLimits(s: PodSpec): PodSpec {
   let changed = false;
   const fill = (list: Container[] | undefined) =>
     list?.map((c) => {
+      if (!isRecord(c)) return c;
       const lim = c.resources?.limits;
       if (!isRecord(lim)) return c;
       const req = (c.resources?.requests ?? {}) as Record<string, unknown>;

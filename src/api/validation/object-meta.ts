@@ -85,11 +85,14 @@ export function validateLabelSelector(sel: LabelSelector, path: readonly PathSeg
   (sel.matchExpressions ?? []).forEach((e, i) => {
     const p = [...path, "matchExpressions", i];
     const ops = ["In", "NotIn", "Exists", "DoesNotExist"];
-    if (!ops.includes(e.operator)) errs.push(fieldError.notSupported([...p, "operator"], e.operator, ops));
+    if (!ops.includes(e.operator)) errs.push(fieldError.invalid([...p, "operator"], e.operator, "not a valid selector operator"));
     const n = e.values?.length ?? 0;
     if ((e.operator === "In" || e.operator === "NotIn") && n === 0) errs.push(fieldError.required([...p, "values"], "must be specified when `operator` is 'In' or 'NotIn'"));
     if ((e.operator === "Exists" || e.operator === "DoesNotExist") && n > 0) errs.push(fieldError.forbidden([...p, "values"], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
     if (typeof e.key === "string") for (const m of qualifiedNameProblems(e.key)) errs.push(fieldError.invalid([...p, "key"], e.key, m));
+    (e.values ?? []).forEach((v, j) => {
+      if (typeof v === "string") for (const m of labelValueProblems(v)) errs.push(fieldError.invalid([...p, "values", j], v, m));
+    });
   });
   return errs;
 }

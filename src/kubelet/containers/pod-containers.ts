@@ -19,7 +19,7 @@ import type { EventId } from "../../engine/simulation.js";
 import type { Rng } from "../../engine/rng.js";
 import type { BehaviorSpec } from "../../workload/behavior.js";
 import { drawProgram, type ContainerProgram } from "../../workload/program.js";
-import type { Backoff } from "../backoff.js";
+import type { Backoff } from "./backoff.js";
 import type { ImagePuller, PullResult } from "../images/image-puller.js";
 import { nextProbeTransition, type ContainerProbes, type ProbeTransition } from "../prober/container-probes.js";
 import type { ContainerRuntime, PodSandboxRef } from "../runtime/cri.js";
@@ -234,8 +234,10 @@ export class PodContainers {
   stopAll(graceMs: number): void {
     if (!this.alive) return;
     const grace = Math.max(graceMs, MINIMUM_GRACE_PERIOD_MS);
-    if (!this.stopping) this.stopDeadline = this.host.now + grace;
-    else this.stopDeadline = Math.min(this.stopDeadline, this.host.now + grace);
+    // The same deletion seen again (each status write echoes it) changes nothing; only a shorter grace period
+    // brings the end forward.
+    if (this.stopping && this.host.now + grace >= this.stopDeadline) return;
+    this.stopDeadline = this.host.now + grace;
     this.stopping = true;
     for (const t of this.tracks) this.abandonPull(t);
     const appsLive = this.tracks.some((t) => t.role === "app" && live(t));
@@ -300,7 +302,8 @@ export class PodContainers {
     if (this.stopping) {
       // The app containers are gone: the sidecars get SIGTERM with what is left of the grace period.
       if (!this.tracks.some((x) => x.role === "app" && live(x))) {
-        for (const x of this.tracks) if (x.role === "sidecar" && x.step === "stopping" && !this.hostHasStop(x)) this.stop(x, this.stopDeadline - now);
+        // killContainer clamps what is left after waitForTurn to minimumGracePeriodInSeconds.
+        for (const x of this.tracks) if (x.role === "sidecar" && x.step === "stopping" && !this.hostHasStop(x)) this.stop(x, Math.max(MINIMUM_GRACE_PERIOD_MS, this.stopDeadline - now));
       }
       this.checkStopped();
       return;
@@ -318,9 +321,20 @@ export class PodContainers {
     else if (kind === "probe" && t.step === "running" && t.runningSince !== undefined) this.probe(t);
   }
 
+  /** An image arrived in the node's store: containers waiting in ErrImageNeverPull for it start (their next sync). */
+  imageArrived(image: string): void {
+    if (!this.alive) return;
+    if (this.tracks.some((t) => t.waiting?.reason === "ErrImageNeverPull" && t.spec.image === image)) this.sync();
+  }
+
   /** Drops everything (the pod is gone or the node stopped): pending timers are cancelled, callbacks ignored. */
   dispose(): void {
     this.alive = false;
+    // The pod's back-off entries go with it (upstream's housekeeping GC): a run with churn would keep them all.
+    for (const t of this.tracks) {
+      this.host.crashBackoff.delete(this.crashKey(t));
+      this.host.imageBackoff.delete(`${this.ref.uid}_${t.spec.image}`);
+    }
     for (const t of this.tracks) {
       this.clearTimer(t);
       if (t.logId !== undefined) this.host.logs?.ended(t.logId, 137, "ContainerStatusUnknown");
@@ -360,11 +374,16 @@ export class PodContainers {
     // doBackOff looks at the latest exited instance in the pod status its SyncPod started from. A container killed
     // for a failed probe is restarted in the very sync that killed it, so the instance it sees is the one before
     // (none after the first kill: then no back-off at all, and Next is not called).
-    const exited = t.lastExitProbeKilled ? t.runBefore : t.lastRun;
+    let exited = t.lastExitProbeKilled ? t.runBefore : t.lastRun;
     if (exited !== undefined) {
       // The key is the container's, the time its last exit's.
       const key = this.crashKey(t);
       const b = this.host.crashBackoff;
+      // The kill's own sync found the run before in back-off: every later sync sees the killed run as the latest.
+      if (t.lastExitProbeKilled && b.isInBackOffSince(key, exited.finishedAt, now)) {
+        t.lastExitProbeKilled = false;
+        exited = t.lastRun!;
+      }
       if (b.isInBackOffSince(key, exited.finishedAt, now)) {
         const delay = b.get(key);
         const pod = podFormat(this.pod);
@@ -521,9 +540,11 @@ export class PodContainers {
         this.host.record(this.pod, "Warning", "Unhealthy", `${kind === "liveness" ? "Liveness" : "Startup"} probe failed: ${probeOutput(probe, this.pod)}`);
         const never = restartPolicy(this.pod) === "Never" && t.role !== "sidecar";
         const who = t.role === "app" ? "Container" : "Init container";
+        // computeInitContainerActions words a sidecar's kill without the suffix computePodActions adds.
+        const suffix = t.role === "app" && !never ? ", will be restarted" : "";
         const probeGrace = kind === "liveness" ? t.probes?.liveness?.terminationGraceMs : t.probes?.startup?.terminationGraceMs;
         t.probeKill = true;
-        this.kill(t, `${who} ${t.name} failed ${kind} probe${never ? "" : ", will be restarted"}`, this.graceMs(probeGrace));
+        this.kill(t, `${who} ${t.name} failed ${kind} probe${suffix}`, this.graceMs(probeGrace));
         return;
       }
     }

@@ -142,6 +142,11 @@ export interface ContainerRuntime extends RuntimeService, ImageService {
    * table reflects the completion (containers Running or Exited, images present).
    */
   observe(event: RuntimeEvent): void;
+  /**
+   * Drops the pulls in flight (their completions are not delivered): the machine failed, so its downloads were
+   * lost; the image store (the disk) stays. NOTE: not a CRI call; the runtime's own loss with the machine.
+   */
+  abortPulls(): void;
 }
 
 /** Builds the runtime of one kubelet, given the host its completions are scheduled through. */

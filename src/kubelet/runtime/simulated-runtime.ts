@@ -75,6 +75,8 @@ export interface SimulatedRuntimeOptions {
 export class SimulatedRuntime implements ContainerRuntime {
   private readonly sandboxes = new Map<string, SandboxRecord>();
   private readonly images = new Map<string, RuntimeImage>();
+  /** Pulls in flight, by image, with their pending completion. */
+  private readonly pulls = new Map<string, EventId>();
 
   constructor(
     private readonly host: RuntimeHost,
@@ -165,12 +167,18 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   pullImage(image: string): void {
     const r = this.opts.registry.pull(image, this.opts.rng);
-    this.host.scheduleAt(this.host.now + r.durationMs, { t: "imagePulled", image, error: r.error });
+    this.pulls.set(image, this.host.scheduleAt(this.host.now + r.durationMs, { t: "imagePulled", image, error: r.error }));
+  }
+
+  abortPulls(): void {
+    for (const id of this.pulls.values()) this.host.cancel(id);
+    this.pulls.clear();
   }
 
   observe(event: RuntimeEvent): void {
     const now = this.host.now;
     if (event.t === "imagePulled") {
+      this.pulls.delete(event.image);
       if (event.error === undefined) this.images.set(event.image, { image: event.image, sizeBytes: this.opts.registry.sizeOf(event.image) });
       return;
     }

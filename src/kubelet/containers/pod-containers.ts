@@ -83,6 +83,8 @@ export interface ContainerTrack {
   pullError: string | undefined;
   /** The log record id of the running instance. */
   logId: number | undefined;
+  /** Gives up this container's image pull request, while one is pending. */
+  cancelPull: (() => void) | undefined;
   program: ContainerProgram | undefined;
 }
 
@@ -203,6 +205,7 @@ export class PodContainers {
         timerKind: undefined,
         pullError: undefined,
         logId: undefined,
+        cancelPull: undefined,
         program: undefined,
       };
     });
@@ -332,6 +335,8 @@ export class PodContainers {
     this.alive = false;
     // The pod's back-off entries go with it (upstream's housekeeping GC): a run with churn would keep them all.
     for (const t of this.tracks) {
+      t.cancelPull?.();
+      t.cancelPull = undefined;
       this.host.crashBackoff.delete(this.crashKey(t));
       this.host.imageBackoff.delete(`${this.ref.uid}_${t.spec.image}`);
     }
@@ -435,10 +440,11 @@ export class PodContainers {
     const wasStep = t.step;
     t.step = "starting";
     this.firstPullStart ??= now;
-    this.host.puller.request(image, (r) => this.pulled(t, wasStep, r));
+    t.cancelPull = this.host.puller.request(image, (r) => this.pulled(t, wasStep, r));
   }
 
   private pulled(t: ContainerTrack, wasStep: ContainerStep, r: PullResult): void {
+    t.cancelPull = undefined;
     if (!this.alive || t.step !== "starting" || this.stopping) {
       if (this.alive && t.step === "starting") {
         t.step = wasStep;
@@ -571,6 +577,8 @@ export class PodContainers {
     if (t.step !== "starting") return false;
     const s = this.host.runtime.containerStatus(this.ref, t.name);
     if (s !== undefined && s.state !== "Exited") return false;
+    t.cancelPull?.();
+    t.cancelPull = undefined;
     t.step = t.lastRun === undefined ? "new" : "exited";
     return true;
   }

@@ -29,6 +29,8 @@ interface Request {
   readonly image: string;
   readonly requestedAt: number;
   readonly done: (r: PullResult) => void;
+  /** Given up (the pod went): skipped in the queue, dropped from its pull. */
+  cancelled: boolean;
 }
 
 interface InFlight {
@@ -49,15 +51,31 @@ export class ImagePuller {
     private readonly maxParallel: number,
   ) {}
 
-  /** Asks for `image`; `done` is called when it is present or its pull failed (possibly at once). */
-  request(image: string, done: (r: PullResult) => void): void {
-    const r: Request = { image, requestedAt: this.now(), done };
+  /**
+   * Asks for `image`; `done` is called when it is present or its pull failed (possibly at once). Returns the
+   * request's cancel: a request given up leaves the queue, and a pull no request waits for any more is aborted
+   * (the pod worker cancels its sync's context, which cancels the CRI PullImage), so it holds up no other pod.
+   */
+  request(image: string, done: (r: PullResult) => void): () => void {
+    const r: Request = { image, requestedAt: this.now(), done, cancelled: false };
     const flying = this.inFlight.get(image);
-    if (flying !== undefined && this.maxParallel !== 1) {
-      flying.requests.push(r);
-      return;
+    if (flying !== undefined && this.maxParallel !== 1) flying.requests.push(r);
+    else {
+      this.queue.push(r);
+      this.pump();
     }
-    this.queue.push(r);
+    return () => this.cancel(r);
+  }
+
+  private cancel(r: Request): void {
+    if (r.cancelled) return;
+    r.cancelled = true;
+    const f = this.inFlight.get(r.image);
+    if (f === undefined || !f.requests.includes(r)) return;
+    f.requests.splice(f.requests.indexOf(r), 1);
+    if (f.requests.length > 0) return;
+    this.inFlight.delete(r.image);
+    this.images.cancelPull(r.image);
     this.pump();
   }
 
@@ -86,6 +104,7 @@ export class ImagePuller {
         this.queue.splice(0, this.head);
         this.head = 0;
       }
+      if (r.cancelled) continue;
       const present = this.images.imageStatus(r.image);
       if (present !== undefined) {
         const waited = this.now() - r.requestedAt;

@@ -133,6 +133,8 @@ export interface ImageService {
   imageStatus(image: string): RuntimeImage | undefined;
   /** PullImage: fetches the image; `imagePulled` reports it present (or the pull's error). */
   pullImage(image: string): void;
+  /** Cancels a PullImage in flight (the kubelet cancelled the call's context): no `imagePulled` comes for it. */
+  cancelPull(image: string): void;
 }
 
 /** A node's container runtime as the kubelet uses it: both CRI services, and the hook for its completions. */

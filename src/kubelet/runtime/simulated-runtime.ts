@@ -170,6 +170,12 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.pulls.set(image, this.host.scheduleAt(this.host.now + r.durationMs, { t: "imagePulled", image, error: r.error }));
   }
 
+  cancelPull(image: string): void {
+    const id = this.pulls.get(image);
+    if (id !== undefined) this.host.cancel(id);
+    this.pulls.delete(image);
+  }
+
   abortPulls(): void {
     for (const id of this.pulls.values()) this.host.cancel(id);
     this.pulls.clear();

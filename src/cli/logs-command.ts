@@ -39,6 +39,32 @@ export const SELECTOR_TAIL = 10;
 /** How long `-f` waits between reads of a live logs.jsonl (wall clock). */
 export const FOLLOW_POLL_MS = 100;
 
+/**
+ * How long `-f` waits for a run to start writing when there is none yet: kubectl's --pod-running-timeout default
+ * (20s), so `k8sim run ... & k8sim logs -f ...` works although the run needs a moment to load.
+ */
+export const FOLLOW_START_WAIT_MS = 20_000;
+
+/** How long `-f` waits for a run in progress before it takes a finished report there for the whole story. */
+export const FOLLOW_FINISHED_GRACE_MS = 2_000;
+
+/**
+ * Where `-f` reads from: a live run as soon as one writes into `runDir`; a finished report only once no run has
+ * started there for FOLLOW_FINISHED_GRACE_MS (so a report left by an earlier run is not taken for the one just
+ * started); nothing at all: waits up to FOLLOW_START_WAIT_MS, then says so.
+ */
+async function awaitLiveRun(runDir: string, alive: (pid: number) => boolean, seams: LogsSeams): Promise<ReturnType<typeof locateLogs>> {
+  const sleep = seams.sleep ?? (() => new Promise<void>((r) => setTimeout(r, FOLLOW_POLL_MS)));
+  const polls = (ms: number) => (seams.sleep ? 0 : Math.ceil(ms / FOLLOW_POLL_MS));
+  for (let i = 0; ; i++) {
+    const source = locateLogs(runDir, true, alive);
+    if (source.kind === "live") return source;
+    if (source.kind === "finished" && i >= polls(FOLLOW_FINISHED_GRACE_MS)) return source;
+    if (source.kind === "error" && i >= polls(FOLLOW_START_WAIT_MS)) return source;
+    await sleep();
+  }
+}
+
 /** The flags of `k8sim logs`, as commander hands them over. */
 export interface LogsFlags {
   container?: string;
@@ -154,7 +180,7 @@ export async function logsCommand(runDir: string, args: readonly string[], flags
   const { query } = checked;
   const follow = flags.follow === true;
   const alive = seams.alive ?? processAlive;
-  const source = locateLogs(runDir, follow, alive);
+  const source = follow ? await awaitLiveRun(runDir, alive, seams) : locateLogs(runDir, follow, alive);
   if (source.kind === "error") return fail(`k8sim: ${source.message}`);
   let reader: LogsFileReader | undefined;
   try {

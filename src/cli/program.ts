@@ -54,7 +54,7 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
 
   program
     .command("run")
-    .description("run a scenario and write its report (summary.json, metrics.csv, events.jsonl, run-info.json)")
+    .description("run a scenario and write its report (summary.json, metrics.csv, events.jsonl, logs.jsonl, run-info.json)")
     .argument("<scenario>", "scenario file (YAML)")
     .option("--seed <n>", "run seed (overrides spec.seed)", parseSeed)
     .option("--out <dir>", "report folder (default reports/<scenario>/seed-<seed>)")

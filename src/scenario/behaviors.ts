@@ -5,7 +5,7 @@
 import type { ImageCatalogEntry } from "../kubelet/runtime/image-registry.js";
 import { annotationBehaviors, BEHAVIOR_ANNOTATION_PREFIX, BEHAVIOR_KEYS, behaviorAnnotation, parseBehavior } from "../workload/behavior.js";
 import { parseDistribution } from "../workload/distribution.js";
-import { profileMatches, type BehaviorProfile } from "../workload/profiles.js";
+import { BehaviorResolver, profileMatches, type BehaviorProfile } from "../workload/profiles.js";
 import { fitsNumber, parseQuantity, value as quantityValue } from "../api/quantity.js";
 import type { LabelSelector, Pod } from "../api/types.js";
 import { validateLabelSelector } from "../api/validation/object-meta.js";
@@ -172,4 +172,28 @@ function podSpecAt(object: unknown, metadataPath: Path): unknown {
   let t: unknown = object;
   for (const k of metadataPath.slice(0, -1)) t = rec(t)[k as string];
   return rec(t).spec;
+}
+
+/**
+ * Warns about containers of run-to-completion pods (restartPolicy Never or OnFailure) whose command k8sim cannot
+ * read a run time from (anything but `sleep N`) and whose behavior sets no runFor: such a container runs until
+ * stopped, which for a pod meant to finish is rarely what the user expects.
+ */
+export function warnUnmodelledCommands(profiles: readonly BehaviorProfile[], manifests: readonly LoadedManifest[], diags: Diagnostics): void {
+  const resolver = new BehaviorResolver(profiles);
+  for (const m of manifests) {
+    const pod = podOf(m.object);
+    const policy = pod?.spec?.restartPolicy;
+    if (pod === undefined || (policy !== "Never" && policy !== "OnFailure")) continue;
+    for (const c of [...(pod.spec.initContainers ?? []).filter((x) => x?.restartPolicy !== "Always"), ...(pod.spec.containers ?? [])]) {
+      if (!isRecord(c) || (c.command === undefined && c.args === undefined)) continue;
+      const r = resolver.resolve(pod, c);
+      if (r.spec.runFor !== undefined || r.runForMs !== Infinity) continue;
+      const words = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])].map(String).join(" ");
+      diags.warn(
+        m.source,
+        `${m.object.kind}/${m.object.metadata.name}: container ${JSON.stringify(c.name)} runs ${JSON.stringify(words.length > 80 ? `${words.slice(0, 77)}...` : words)}, whose run time k8sim cannot tell (it reads only "sleep N"): it runs until stopped; give it a runFor (a behavior profile, or the annotation ${BEHAVIOR_ANNOTATION_PREFIX}runFor)`,
+      );
+    }
+  }
 }

@@ -15,7 +15,7 @@ import { readInputFile, readPolicy } from "./input-file.js";
 import { parseLimitFlags, scenarioFileSizeLimit } from "./limits.js";
 import { applyOverrides } from "./overrides.js";
 import { buildPool } from "./pools.js";
-import { buildBehaviors, buildImages, checkPreloadedImages, warnUnmatchedProfiles } from "./behaviors.js";
+import { buildBehaviors, buildImages, checkPreloadedImages, warnUnmatchedProfiles, warnUnmodelledCommands } from "./behaviors.js";
 import { checkNodeLimit, checkPodAndObjectLimits, checkRunLimits, resolveScenarioLimits } from "./limit-checks.js";
 import { checkedDuration, numberProblem, scenarioSchema, timeProblem, validateAgainstSchema } from "./schema.js";
 import { formatRfc3339, MAX_TIME, parseRfc3339Time, TIME_RANGE_TEXT } from "./time.js";
@@ -223,6 +223,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     if (rec(raw).action === "addNodes") checkPreloadedImages(src, ["spec", "timeline", i, "pool"], rec(raw).pool, images, diags);
   });
   if (workloadsComplete) warnUnmatchedProfiles(src, behaviors, allManifests, diags);
+  warnUnmodelledCommands(behaviors, allManifests, diags);
   warnCidrRoom(src, resolveSettings(settings), pools.reduce((n, p) => n + p.count, 0) + tl.timeline.reduce((n, a) => n + (a.action === "addNodes" ? a.pool.count : 0), 0), diags);
   const positionOf = (o: object) => replicasAt.get(o) ?? tl.replicasAt.get(o);
   checkPodAndObjectLimits(workloads, [...ignored, ...tl.ignored], tl.timeline, limits, positionOf, diags);

@@ -14,8 +14,7 @@ type Policy = "Always" | "OnFailure" | "Never";
 
 /** A container of a plan: `role`, `step`, and for "exited" its exit code. Running and stopping ones count as started. */
 function pc(role: ContainerRole, step: ContainerStep, exitCode?: number, extra: Partial<PlanContainer> = {}): PlanContainer {
-  const ran = step === "running" || step === "stopping" || step === "exited";
-  return { role, step, exitCode: step === "exited" ? exitCode : undefined, probeKilled: false, started: step === "running" || step === "stopping", everStarted: ran, ...extra };
+  return { role, step, exitCode: step === "exited" ? exitCode : undefined, probeKilled: false, started: step === "running" || step === "stopping", ...extra };
 }
 
 const init = (step: ContainerStep, exitCode?: number) => pc("init", step, exitCode);

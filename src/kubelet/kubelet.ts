@@ -85,9 +85,10 @@ const NETWORK_READY: PodLifecycleEvent = { t: "networkReady" };
  * One node's kubelet: registers the Node, renews its Lease every renewInterval and posts node status when a
  * report is due (both loops jittered by heartbeatJitterFactor, as wait.JitterUntil), and runs the pods bound to
  * its node: each pod instance goes through the pure lifecycle of src/kubelet/pod-lifecycle.ts, whose actions this
- * class performs, starting and stopping containers through a CRI-shaped container runtime (src/kubelet/runtime/;
- * by default the fixed-latency one: ContainerCreating, then Running and Ready after podStartLatency; on deletion
- * the containers stop within the grace period and the kubelet confirms the delete).
+ * class performs. Once a pod's sandbox exists, its containers are SyncPod's container part (src/kubelet/containers/:
+ * image pulls through the node's puller, init containers, sidecars, restarts with back-off, probes, kills) on a
+ * CRI-shaped container runtime (src/kubelet/runtime/simulated-runtime.ts) that runs each container's program; on
+ * deletion the containers stop within the grace period and the kubelet confirms the delete.
  *
  * Before running a pod it first sees, it admits it (pkg/kubelet/kubelet.go HandlePodAdditions / canAdmitPod with
  * the predicate admit handler's resource checks, src/kubelet/admission.ts) against a running sum of the requests

@@ -17,8 +17,8 @@
  *   only comes from the node tree's zone interleaving and tie-breaking.
  * - InterPodAffinity [2]: not modelled; pod (anti-)affinity in a pod spec is ignored, so anti-affinity does not keep
  *   replicas apart.
- * - ImageLocality [1]: not modelled (images count as present everywhere); upstream nudges pods to nodes that
- *   already hold their images.
+ * - ImageLocality [1]: not modelled yet (the kubelets' image stores exist, src/kubelet/runtime/, but the scheduler
+ *   does not read them); upstream nudges pods to nodes that already hold their images.
  * - DefaultPreemption (PostFilter): not modelled; a high-priority pod that does not fit stays pending instead of
  *   evicting lower-priority pods, and FailedScheduling messages lack upstream's "preemption: ..." suffix.
  * - DefaultBinder: modelled by the scheduler's bind call.

@@ -43,8 +43,6 @@ export interface PlanContainer {
   readonly probeKilled: boolean;
   /** Running and its startup probe passed (or it has none): status.containerStatuses[].started. */
   readonly started: boolean;
-  /** Whether it ever ran in this pod instance (an init container that exited 0 stays done). */
-  readonly everStarted: boolean;
 }
 
 /** What to do next. Indices are into the containers given (init containers first, then app containers). */

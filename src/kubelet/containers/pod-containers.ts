@@ -259,11 +259,6 @@ export class PodContainers {
     this.checkStopped();
   }
 
-  /** The names of the containers a stop would kill (for the kubelet's Killing events when it holds no tracks). */
-  get liveNames(): string[] {
-    return this.tracks.filter(live).map((t) => t.name);
-  }
-
   /** The runtime reports a container running. */
   onStarted(name: string): void {
     const t = this.track(name);
@@ -650,7 +645,6 @@ function planView(t: ContainerTrack): PlanContainer {
     exitCode: t.lastRun?.exitCode,
     probeKilled: t.lastExitProbeKilled,
     started: t.startedAt !== undefined,
-    everStarted: t.lastRun !== undefined || t.runningSince !== undefined,
   };
 }
 

@@ -1,9 +1,8 @@
 import { withFields } from "../api/copy.js";
 import { NODE_LEASE_NAMESPACE } from "../api/apiserver.js";
 import type { ControlPlane } from "../api/control-plane.js";
-import { setConditions } from "../api/pod-util.js";
 import { parseCidr, type Cidr } from "../api/cidr.js";
-import type { Condition, ContainerStatus, Lease, Node, Pod } from "../api/types.js";
+import type { Condition, Container, ContainerStatus, Lease, Node, Pod } from "../api/types.js";
 import { objectKey } from "../api/types.js";
 import type { Context, EventId } from "../engine/simulation.js";
 import { assertNever } from "../engine/assert-never.js";
@@ -16,7 +15,7 @@ import { transition } from "./pod-lifecycle.js";
 import type { ContainerRuntime, PodSandboxRef, RuntimeEvent, RuntimeFactory } from "./runtime/cri.js";
 import { Backoff } from "./containers/backoff.js";
 import { PodContainers, type ContainerHost, type ContainerLogSink, type ContainerTimer, type KubeletObserver } from "./containers/pod-containers.js";
-import { podStatusFromTracks } from "./containers/pod-status.js";
+import { kubeletConditions, podStatusFromTracks } from "./containers/pod-status.js";
 import { ImagePuller } from "./images/image-puller.js";
 import { containerProbes } from "./prober/container-probes.js";
 import type { BehaviorResolver } from "../workload/profiles.js";
@@ -642,40 +641,66 @@ export class Kubelet {
     this.lastStatusReport = this.ctx.now;
   }
 
-  /** The status of an admitted pod whose containers are being created: Pending (or Running after a restart). */
+  /**
+   * The status of an admitted pod whose sandbox is not up yet (it waits for the node's network or a pod IP):
+   * Pending (or Running after a restart), every container waiting ContainerCreating (PodInitializing in a pod
+   * with init containers, as convertToAPIContainerStatuses defaults them), conditions as the kubelet's status
+   * generators word them for containers that have not started.
+   */
   private postContainerCreating(pod: Pod): void {
     const { clock } = this.cp;
     const now = clock.time();
-    const previous = pod.status.containerStatuses;
+    const init = pod.spec.initContainers ?? [];
+    const waitingReason = init.length > 0 ? "PodInitializing" : "ContainerCreating";
     let ranBefore = false;
-    const statuses: ContainerStatus[] = pod.spec.containers.map((c) => {
-      const prev = previous?.find((s) => s.name === c.name);
-      const status: ContainerStatus = {
-        name: c.name,
-        image: c.image,
-        ready: false,
-        started: false,
-        // Containers that were running when the node went down are restarted: that counts as a restart.
-        restartCount: restartCountAfter(prev),
-        state: { waiting: { reason: "ContainerCreating" } },
-      };
-      if (prev?.state.running) {
-        ranBefore = true;
-        // The runtime lost the container with the node: upstream reports it as terminated, reason Unknown.
-        status.lastState = { terminated: { exitCode: 255, reason: "Unknown", startedAt: prev.state.running.startedAt, finishedAt: now } };
-      }
-      return status;
+    const statusesOf = (list: readonly Container[], previous: readonly ContainerStatus[] | undefined): ContainerStatus[] =>
+      list.map((c) => {
+        const prev = previous?.find((s) => s.name === c.name);
+        const status: ContainerStatus = {
+          name: c.name,
+          image: c.image,
+          ready: false,
+          started: false,
+          // Containers that were running when the node went down are restarted: that counts as a restart.
+          restartCount: restartCountAfter(prev),
+          state: { waiting: { reason: waitingReason } },
+        };
+        if (prev?.state.running) {
+          ranBefore = true;
+          // The runtime lost the container with the node: upstream reports it as terminated, reason Unknown.
+          status.lastState = { terminated: { exitCode: 255, reason: "Unknown", startedAt: prev.state.running.startedAt, finishedAt: now } };
+        }
+        return status;
+      });
+    const statuses = statusesOf(pod.spec.containers, pod.status.containerStatuses);
+    const initStatuses = statusesOf(init, pod.status.initContainerStatuses);
+    const unready = [...init.filter((c) => c.restartPolicy === "Always"), ...pod.spec.containers].map((c) => c.name);
+    const notReady = (type: string): Condition => ({
+      type,
+      status: "False",
+      reason: "ContainersNotReady",
+      message: `containers with unready status: [${unready.join(" ")}]`,
+      lastProbeTime: null,
+      lastTransitionTime: now,
     });
-    const conditions = setConditions(pod.status.conditions, [
-      { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now },
-      notReady("Ready", now),
-      notReady("ContainersReady", now),
+    const initialized: Condition =
+      init.length === 0
+        ? { type: "Initialized", status: "True", lastProbeTime: null, lastTransitionTime: now }
+        : { type: "Initialized", status: "False", reason: "ContainersNotInitialized", message: `containers with incomplete status: [${init.map((c) => c.name).join(" ")}]`, lastProbeTime: null, lastTransitionTime: now };
+    const conditions = kubeletConditions(pod.status.conditions, [
+      { type: "PodReadyToStartContainers", status: "False", lastProbeTime: null, lastTransitionTime: now },
+      initialized,
+      notReady("Ready"),
+      notReady("ContainersReady"),
+      { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now },
     ]);
     const hostIP = this.node.status.addresses?.[0]?.address;
     // getPhase (pkg/kubelet/kubelet_pods.go): containers waiting to restart count as stopped, and a stopped pod
     // with restartPolicy Always is Running; only a pod that never ran is Pending.
     const phase = ranBefore && pod.spec.restartPolicy !== "Never" && pod.spec.restartPolicy !== "OnFailure" ? "Running" : "Pending";
-    this.writeStatus(pod, withFields(pod.status, { phase, conditions, hostIP, startTime: pod.status.startTime ?? now, containerStatuses: statuses }));
+    const status = withFields(pod.status, { phase, conditions, hostIP, startTime: pod.status.startTime ?? now, containerStatuses: statuses });
+    if (initStatuses.length > 0) status.initContainerStatuses = initStatuses;
+    this.writeStatus(pod, status);
   }
 
   /** The node's pod CIDR, parsed once per value of spec.podCIDR. */
@@ -752,9 +777,6 @@ function restartCountAfter(prev: ContainerStatus | undefined): number {
   return prev.state.running ? prev.restartCount + 1 : prev.restartCount;
 }
 
-function notReady(type: string, now: string): Condition {
-  return { type, status: "False", reason: "ContainersNotReady", message: "containers with unready status", lastProbeTime: null, lastTransitionTime: now };
-}
 
 function splitKey(key: string): [string, string] {
   const i = key.indexOf("/");

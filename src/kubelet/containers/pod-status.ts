@@ -82,7 +82,7 @@ export function podStatusFromTracks(pod: Pod, s: StatusInput, clock: ApiClock): 
  * `own`'s order (PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled); a condition whose
  * status did not change keeps its lastTransitionTime (the status manager's updateLastTransitionTime).
  */
-function kubeletConditions(existing: readonly Condition[] | undefined, own: readonly Condition[]): Condition[] {
+export function kubeletConditions(existing: readonly Condition[] | undefined, own: readonly Condition[]): Condition[] {
   const out: Condition[] = [];
   for (const c of existing ?? []) if (!own.some((o) => o.type === c.type)) out.push(c);
   for (const o of own) {

@@ -17,6 +17,8 @@ export interface PodEntry {
   goneAt?: number;
   /** Instances per container name, in start order (the last is the current one). */
   readonly instances: Map<string, InstanceRecords[]>;
+  /** The last waiting reason recorded per container that had not started (wait records). */
+  readonly waiting?: Map<string, string>;
 }
 
 /** logs.jsonl is not a log file k8sim can read; `line` is the 1-based line, if one is to blame. */
@@ -145,6 +147,16 @@ export class LogIndex {
         if (!inst) return;
         if (kind === "ready") inst.ready ??= num(r, "at", this.lineNo);
         else inst.end = { at: num(r, "at", this.lineNo), exitCode: num(r, "exitCode", this.lineNo), reason: str(r, "reason", this.lineNo) };
+        return;
+      }
+      case "wait": {
+        const r = this.parse(line);
+        const p = this.byUid.get(str(r, "uid", this.lineNo));
+        if (p) {
+          const w = (p as { waiting?: Map<string, string> }).waiting ?? new Map<string, string>();
+          (p as { waiting?: Map<string, string> }).waiting = w;
+          w.set(str(r, "c", this.lineNo), str(r, "reason", this.lineNo));
+        }
         return;
       }
       case "gone": {

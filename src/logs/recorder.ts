@@ -63,6 +63,11 @@ export class LogRecorder {
     this.write({ k: "end", at: this.now(), id, exitCode, reason });
   }
 
+  /** A container that has not started yet waits for `reason`. */
+  waiting(uid: string, container: string, reason: string): void {
+    this.write({ k: "wait", at: this.now(), uid, c: container, reason });
+  }
+
   /** The run reached this virtual time (a metrics sample): lines up to it may be shown by a follower. */
   time(): void {
     const at = this.now();

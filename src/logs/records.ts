@@ -84,6 +84,18 @@ export interface EndRecord {
   readonly reason: string;
 }
 
+/**
+ * A container that has not started yet waits for a reason other than being created (ErrImagePull,
+ * ImagePullBackOff, ErrImageNeverPull): `k8sim logs` says so as the kubelet does. Written when the reason changes.
+ */
+export interface WaitRecord {
+  readonly k: "wait";
+  readonly at: number;
+  readonly uid: string;
+  readonly c: string;
+  readonly reason: string;
+}
+
 /** The run reached virtual time `at`: lines up to it may be shown. */
 export interface TimeRecord {
   readonly k: "time";
@@ -97,4 +109,4 @@ export interface EofRecord {
 }
 
 /** Any record of logs.jsonl. */
-export type LogRecord = RunRecord | PodRecord | GoneRecord | StartRecord | ReadyRecord | EndRecord | TimeRecord | EofRecord;
+export type LogRecord = RunRecord | PodRecord | GoneRecord | StartRecord | ReadyRecord | EndRecord | WaitRecord | TimeRecord | EofRecord;

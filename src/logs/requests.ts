@@ -140,10 +140,13 @@ function stream(pod: PodEntry, container: string, previous: boolean): LogStream 
   }
   const current = list[list.length - 1];
   if (current) return { pod, container, instance: current };
-  // NOTE: the kubelet reports its waiting reason (ContainerCreating, PodInitializing, ErrImagePull, ...); the
-  // records hold none, so this is the reason the kubelet's status defaults to before a container first starts
-  // (kubelet_pods.go convertToAPIContainerStatuses: PodInitializing in a pod with init containers). A pod that is
-  // not scheduled yet gets an empty log upstream (its log location is empty); k8sim cannot tell it apart.
-  const reason = (pod.record.initContainers?.length ?? 0) > 0 ? "PodInitializing" : "ContainerCreating";
-  return { pod, container, error: `container "${container}" in pod "${name}" is waiting to start: ${reason}` };
+  // The kubelet's validateContainerLogStatus words the common pull failures; any other reason is printed as it is.
+  // Without a wait record the container waits for the reason the kubelet's status defaults to before it first
+  // starts (kubelet_pods.go convertToAPIContainerStatuses: PodInitializing in a pod with init containers).
+  // NOTE: a pod that is not scheduled yet gets an empty log upstream (its log location is empty); k8sim cannot tell
+  // it apart from one whose containers are being created.
+  const recorded = pod.waiting?.get(container);
+  const reason = recorded ?? ((pod.record.initContainers?.length ?? 0) > 0 ? "PodInitializing" : "ContainerCreating");
+  const why = reason === "ErrImagePull" ? "image can't be pulled" : reason === "ImagePullBackOff" ? "trying and failing to pull image" : reason;
+  return { pod, container, error: `container "${container}" in pod "${name}" is waiting to start: ${why}` };
 }

@@ -98,6 +98,8 @@ export interface ContainerTimer {
 /** Where container log records go (src/logs/recorder.ts). */
 export interface ContainerLogSink {
   started(uid: string, container: string, restart: number, log: LogTemplate | undefined): number;
+  /** A container that has not started waits for a reason worth telling (`k8sim logs` words it as the kubelet). */
+  waiting(uid: string, container: string, reason: string): void;
   ready(id: number): void;
   ended(id: number, exitCode: number, reason: string): void;
 }
@@ -355,6 +357,12 @@ export class PodContainers {
     }
   }
 
+  /** Sets a container's waiting reason; a container that never ran tells the log records why it waits. */
+  private setWaiting(t: ContainerTrack, waiting: { reason: string; message?: string }): void {
+    if (t.waiting?.reason !== waiting.reason && t.runningSince === undefined && t.lastRun === undefined) this.host.logs?.waiting(this.ref.uid, t.name, waiting.reason);
+    t.waiting = waiting;
+  }
+
   /** The status changed: the kubelet writes it at the end of the event. */
   private touch(): void {
     if (!this.quiet) this.host.changed(this);
@@ -415,7 +423,7 @@ export class PodContainers {
         this.host.record(this.pod, "Warning", "ErrImageNeverPull", message);
         this.host.record(this.pod, "Warning", "Failed", "Error: ErrImageNeverPull");
       }
-      t.waiting = { reason: "ErrImageNeverPull", message };
+      this.setWaiting(t, { reason: "ErrImageNeverPull", message });
       this.touch();
       return;
     }
@@ -426,7 +434,7 @@ export class PodContainers {
       const msg = `Back-off pulling image ${JSON.stringify(image)}`;
       this.host.record(this.pod, "Normal", "BackOff", msg);
       this.host.record(this.pod, "Warning", "Failed", "Error: ImagePullBackOff");
-      t.waiting = { reason: "ImagePullBackOff", message: t.pullError === undefined ? msg : `${msg}: ErrImagePull: ${t.pullError}` };
+      this.setWaiting(t, { reason: "ImagePullBackOff", message: t.pullError === undefined ? msg : `${msg}: ErrImagePull: ${t.pullError}` });
       this.setTimer(t, "retry", Math.min(now + POD_SYNC_RETRY_MS, (b.entry(key)?.lastUpdateMs ?? now) + b.get(key)));
       this.touch();
       return;
@@ -454,7 +462,7 @@ export class PodContainers {
       this.host.record(this.pod, "Warning", "Failed", "Error: ErrImagePull");
       this.host.imageBackoff.next(`${this.ref.uid}_${image}`, now, now);
       t.pullError = r.error;
-      t.waiting = { reason: "ErrImagePull", message: r.error };
+      this.setWaiting(t, { reason: "ErrImagePull", message: r.error });
       t.step = wasStep;
       this.setTimer(t, "retry", now + POD_SYNC_RETRY_MS);
       this.touch();

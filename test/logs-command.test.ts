@@ -139,6 +139,15 @@ describe("k8sim logs: one pod", () => {
     expect(await cli("logs", dir, "pending", "--ignore-errors")).toEqual({ code: 0, out: 'error: container "x" in pod "pending" is waiting to start: ContainerCreating\n', err: "" });
   });
 
+  it("a container waiting on its image says so as the kubelet's validateContainerLogStatus words it", async () => {
+    const b = () => logsFile().pod("p", { containers: ["app"] });
+    const at = (reason: string) => b().wait("p", "app", 0, "ErrImagePull").wait("p", "app", 20_000, reason).eof(30_000).write(join(tmp(), "r"));
+    const err = async (dir: string) => (await cli("logs", dir, "p")).err;
+    expect(await err(at("ImagePullBackOff"))).toBe('Error from server (BadRequest): container "app" in pod "p" is waiting to start: trying and failing to pull image\n');
+    expect(await err(at("ErrImagePull"))).toBe('Error from server (BadRequest): container "app" in pod "p" is waiting to start: image can\'t be pulled\n');
+    expect(await err(at("ErrImageNeverPull"))).toBe('Error from server (BadRequest): container "app" in pod "p" is waiting to start: ErrImageNeverPull\n');
+  });
+
   it("a pod with init containers waits with PodInitializing before its containers start", async () => {
     const dir = logsFile().pod("p", { containers: ["main"], init: ["setup"] }).start("p", "setup", 0, { start: "setting up" }).eof(1000).write(join(tmp(), "r"));
     expect((await cli("logs", dir, "p", "-c", "main")).err).toBe('Error from server (BadRequest): container "main" in pod "p" is waiting to start: PodInitializing\n');

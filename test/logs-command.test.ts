@@ -139,6 +139,16 @@ describe("k8sim logs: one pod", () => {
     expect(await cli("logs", dir, "pending", "--ignore-errors")).toEqual({ code: 0, out: 'error: container "x" in pod "pending" is waiting to start: ContainerCreating\n', err: "" });
   });
 
+  it("a flag value that does not parse is worded as pflag and kubectl's flag error func word it, exit 2", async () => {
+    const dir = logsFile().pod("p", { containers: ["app"] }).eof(1000).write(join(tmp(), "r"));
+    expect(await cli("logs", dir, "p", "--since", "5x")).toEqual({
+      code: 2,
+      out: "",
+      err: `error: invalid argument "5x" for "--since" flag: time: unknown unit "x" in duration "5x"\nSee 'k8sim logs -h' for help and examples\n`,
+    });
+    expect((await cli("logs", dir, "p", "--tail", "abc")).err).toBe(`error: invalid argument "abc" for "--tail" flag: strconv.ParseInt: parsing "abc": invalid syntax\nSee 'k8sim logs -h' for help and examples\n`);
+  });
+
   it("a container waiting on its image says so as the kubelet's validateContainerLogStatus words it", async () => {
     const b = () => logsFile().pod("p", { containers: ["app"] });
     const at = (reason: string) => b().wait("p", "app", 0, "ErrImagePull").wait("p", "app", 20_000, reason).eof(30_000).write(join(tmp(), "r"));

@@ -388,6 +388,19 @@ function parseSince(v: string): number {
  */
 export function addLogsCommand(program: Command, io: CliIO, exit: (code: number) => never): void {
   const cmd = new LogsCommandLine("logs");
+  // pflag's words for a flag value that does not parse, through kubectl's flag error func (cmdutil.UsageErrorf):
+  // `invalid argument "5x" for "--since" flag: <why>`, then the help hint.
+  const flagValue =
+    <T>(flag: string, parse: (v: string) => T) =>
+    (v: string): T => {
+      try {
+        return parse(v);
+      } catch (e) {
+        if (!(e instanceof InvalidArgumentError)) throw e;
+        io.err(`error: invalid argument ${JSON.stringify(v)} for ${JSON.stringify(flag)} flag: ${e.message}\n${SEE_HELP}\n`);
+        return exit(EXIT_INVALID_INPUT);
+      }
+    };
   cmd
     .copyInheritedSettings(program)
     .description("print the logs for a container in a pod of a run, as kubectl logs prints them (the run's logs.jsonl)")
@@ -398,14 +411,14 @@ export function addLogsCommand(program: Command, io: CliIO, exit: (code: number)
     .option("-c, --container <name>", "Print the logs of this container")
     .option("-f, --follow", "Specify if the logs should be streamed.")
     .option("--ignore-errors", "If watching / following pod logs, allow for any errors that occur to be non-fatal")
-    .option("--max-log-requests <n>", "Specify maximum number of concurrent logs to follow when using by a selector. Defaults to 5.", parseGoInt)
+    .option("--max-log-requests <n>", "Specify maximum number of concurrent logs to follow when using by a selector. Defaults to 5.", flagValue("--max-log-requests", parseGoInt))
     .option("-n, --namespace <ns>", "If present, the namespace scope for this CLI request (default: default)")
     .option("--prefix", "Prefix each log line with the log source (pod name and container name)")
     .option("-p, --previous", "If true, print the logs for the previous instance of the container in a pod if it exists.")
     .option("-l, --selector <selector>", "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.")
-    .option("--since <duration>", "Only return logs newer than a relative duration like 5s, 2m, or 3h (counted back from the end of the run, or where a run in progress has got). Defaults to all logs. Only one of since-time / since may be used.", parseSince)
+    .option("--since <duration>", "Only return logs newer than a relative duration like 5s, 2m, or 3h (counted back from the end of the run, or where a run in progress has got). Defaults to all logs. Only one of since-time / since may be used.", flagValue("--since", parseSince))
     .option("--since-time <time>", "Only return logs after a specific date (RFC3339). Defaults to all logs. Only one of since-time / since may be used.")
-    .option("--tail <lines>", "Lines of recent log file to display. Defaults to -1 with no selector, showing all log lines otherwise 10, if a selector is provided.", parseGoInt)
+    .option("--tail <lines>", "Lines of recent log file to display. Defaults to -1 with no selector, showing all log lines otherwise 10, if a selector is provided.", flagValue("--tail", parseGoInt))
     .option("--timestamps", "Include timestamps on each line in the log output");
   for (const b of BOOL_FLAGS) cmd.addOption(new Option(`--no-${b}`).hideHelp());
   cmd.action(async (runDir: string, rest: string[], opts: LogsFlags) => {

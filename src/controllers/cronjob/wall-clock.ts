@@ -64,6 +64,35 @@ export function wallFields(zone: string, ms: number): WallFields {
 /** The zone's UTC offset at instant `ms`, in ms (local = utc + offset), at the second precision of the tz data. */
 export function offsetMs(zone: string, ms: number): number {
   if (isUtc(zone)) return 0;
+  return bucketOffset(zone, ms, DAY_MS) ?? bucketOffset(zone, ms, HOUR_MS) ?? exactOffset(zone, ms);
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const MAX_BUCKETS = 4096;
+const buckets = new Map<string, Map<number, number | null>>();
+
+/**
+ * The offset over the whole UTC day (or hour) holding `ms` when it is the same at both ends, else null. Intl is
+ * slow (about 10 us a call) and Next asks for hundreds of offsets; this cache makes a call per day in the common
+ * case. NOTE: it assumes no zone changes its offset and back again within one day, which the tz data bears out.
+ */
+function bucketOffset(zone: string, ms: number, size: number): number | null {
+  const key = `${zone} ${size}`;
+  let zoneBuckets = buckets.get(key);
+  if (zoneBuckets === undefined) buckets.set(key, (zoneBuckets = new Map()));
+  const start = Math.floor(ms / size) * size;
+  let offset = zoneBuckets.get(start);
+  if (offset === undefined) {
+    const first = exactOffset(zone, start);
+    offset = first === exactOffset(zone, start + size - 1000) ? first : null;
+    if (zoneBuckets.size >= MAX_BUCKETS) zoneBuckets.clear();
+    zoneBuckets.set(start, offset);
+  }
+  return offset;
+}
+
+function exactOffset(zone: string, ms: number): number {
   const second = Math.floor(ms / 1000) * 1000;
   const p: Record<string, number> = {};
   for (const part of formatter(zone).formatToParts(second)) {

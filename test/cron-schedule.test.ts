@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { goParseDuration } from "../src/controllers/cronjob/go-text.js";
+import { goParseDuration } from "../src/engine/go-text.js";
 import {
   mostRecentScheduleTime,
   nextScheduleTimeDuration,

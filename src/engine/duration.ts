@@ -74,18 +74,8 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return "0s";
   if (ms < 0) return `-${formatDuration(-ms)}`;
   if (ms < 1000) return `${ms}ms`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const restMs = ms % 60_000;
-  let out = "";
-  if (h) out += `${h}h`;
-  if (m) out += `${m}m`;
-  if (restMs) {
-    const sec = Math.floor(restMs / 1000);
-    const milli = restMs % 1000;
-    out += milli ? `${sec}.${String(milli).padStart(3, "0").replace(/0+$/, "")}s` : `${sec}s`;
-  }
-  return out;
+  const { h, m, restMs } = units(ms);
+  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${restMs ? secondsText(restMs) : ""}`;
 }
 
 /**
@@ -97,13 +87,21 @@ export function goDurationString(ms: number): string {
   if (ms === 0) return "0s";
   if (ms < 0) return `-${goDurationString(-ms)}`;
   if (ms < 1000) return `${ms}ms`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const restMs = ms % 60_000;
+  const { h, m, restMs } = units(ms);
+  const sec = secondsText(restMs);
+  if (h) return `${h}h${m}m${sec}`;
+  if (m) return `${m}m${sec}`;
+  return sec;
+}
+
+/** Whole hours, whole minutes and the ms left below a minute. */
+function units(ms: number): { h: number; m: number; restMs: number } {
+  return { h: Math.floor(ms / 3_600_000), m: Math.floor((ms % 3_600_000) / 60_000), restMs: ms % 60_000 };
+}
+
+/** Seconds with the fraction Go prints (trailing zeros dropped): "5s", "1.594s", "0s". */
+function secondsText(restMs: number): string {
   const sec = Math.floor(restMs / 1000);
   const milli = restMs % 1000;
-  const s = milli ? `${sec}.${String(milli).padStart(3, "0").replace(/0+$/, "")}s` : `${sec}s`;
-  if (h) return `${h}h${m}m${s}`;
-  if (m) return `${m}m${s}`;
-  return s;
+  return milli ? `${sec}.${String(milli).padStart(3, "0").replace(/0+$/, "")}s` : `${sec}s`;
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { withFields } from "../api/copy.js";
 import { NODE_LEASE_NAMESPACE } from "../api/apiserver.js";
 import type { ControlPlane } from "../api/control-plane.js";
@@ -14,7 +15,7 @@ import type { PodLifecycleAction, PodLifecycleEvent, PodLifecycleState } from ".
 import { transition } from "./pod-lifecycle.js";
 import type { ContainerRuntime, PodSandboxRef, RuntimeEvent, RuntimeFactory } from "./runtime/cri.js";
 import { Backoff } from "./containers/backoff.js";
-import { PodContainers, type ContainerHost, type ContainerLogSink, type ContainerTimer, type KubeletObserver } from "./containers/pod-containers.js";
+import { LOST_RUN, PodContainers, type ContainerHost, type ContainerLogSink, type ContainerTimer, type KubeletObserver } from "./containers/pod-containers.js";
 import { kubeletConditions, podStatusFromTracks } from "./containers/pod-status.js";
 import { ImagePuller } from "./images/image-puller.js";
 import { containerProbes } from "./prober/container-probes.js";
@@ -228,7 +229,7 @@ export class Kubelet {
         this.cp.clock,
       );
       // The status manager writes only a changed status (isPodStatusByKubeletEqual).
-      if (!sameValue(built, cur.status)) this.writeStatus(cur, built);
+      if (!isDeepStrictEqual(built, cur.status)) this.writeStatus(cur, built);
     }
   }
 
@@ -668,7 +669,7 @@ export class Kubelet {
         if (prev?.state.running) {
           ranBefore = true;
           // The runtime lost the container with the node: upstream reports it as terminated, reason Unknown.
-          status.lastState = { terminated: { exitCode: 255, reason: "Unknown", startedAt: prev.state.running.startedAt, finishedAt: now } };
+          status.lastState = { terminated: { exitCode: LOST_RUN.exitCode, reason: LOST_RUN.reason, startedAt: prev.state.running.startedAt, finishedAt: now } };
         }
         return status;
       });
@@ -781,16 +782,4 @@ function restartCountAfter(prev: ContainerStatus | undefined): number {
 function splitKey(key: string): [string, string] {
   const i = key.indexOf("/");
   return [key.slice(0, i), key.slice(i + 1)];
-}
-
-/** Deep equality of plain JSON values (status objects), key order ignored. */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
 }

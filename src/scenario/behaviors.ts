@@ -138,7 +138,7 @@ export function checkBehaviorAnnotations(src: YamlSource, base: Path, object: un
     diags.error(src.where([...base, ...path, "annotations", annotation]), `${fieldPath([...path, "annotations"].map(String))}[${JSON.stringify(annotation)}]: ${message}`);
   for (const p of r.problems) report(p.annotation, p.message);
   // A container-scoped key must name a container of the pod: a typo would otherwise change nothing.
-  const spec = rec(path.length === 1 ? (object as Record<string, unknown>).spec : podSpecAt(object, path));
+  const spec = rec(podOf(object as LoadedManifest["object"])?.spec);
   const names = [...list(spec.initContainers), ...list(spec.containers)].map((c) => rec(c).name).filter((n): n is string => typeof n === "string");
   for (const k of Object.keys(annotations)) {
     const a = behaviorAnnotation(k);
@@ -167,12 +167,6 @@ export function warnUnmatchedProfiles(src: YamlSource, profiles: readonly Behavi
   });
 }
 
-/** The pod spec beside the pod template metadata at `metadataPath` (…template.metadata -> …template.spec). */
-function podSpecAt(object: unknown, metadataPath: Path): unknown {
-  let t: unknown = object;
-  for (const k of metadataPath.slice(0, -1)) t = rec(t)[k as string];
-  return rec(t).spec;
-}
 
 /**
  * Warns about containers of run-to-completion pods (restartPolicy Never or OnFailure) whose command k8sim cannot

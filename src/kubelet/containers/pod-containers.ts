@@ -38,6 +38,9 @@ export const MINIMUM_GRACE_PERIOD_MS = 2_000;
  */
 export const POD_SYNC_RETRY_MS = 10_000;
 
+/** How a container lost with its node (the runtime's state died with the machine) reads in lastState. */
+export const LOST_RUN = Object.freeze({ exitCode: 255, reason: "Unknown" });
+
 /** A terminated state, as status.containerStatuses[].state.terminated and lastState.terminated hold it (ms). */
 export interface Run {
   readonly startedAt: number;
@@ -180,7 +183,7 @@ export class PodContainers {
       // A container that was running when the node went down was lost with the runtime: it restarts, and that
       // counts as a restart; its status shows the lost run as terminated, reason Unknown, exit code 255.
       const lost: Run | undefined = prev?.state.running
-        ? { startedAt: host.clock.parse(prev.state.running.startedAt), finishedAt: host.now, exitCode: 255, reason: "Unknown" }
+        ? { startedAt: host.clock.parse(prev.state.running.startedAt), finishedAt: host.now, exitCode: LOST_RUN.exitCode, reason: LOST_RUN.reason }
         : undefined;
       return {
         index,

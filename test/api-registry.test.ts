@@ -14,26 +14,32 @@ describe("KINDS: the discovery table", () => {
       ["pods", "po", "v1", true, "Pod"],
       ["deployments", "deploy", "apps/v1", true, "Deployment"],
       ["replicasets", "rs", "apps/v1", true, "ReplicaSet"],
+      ["jobs", "", "batch/v1", true, "Job"],
+      ["cronjobs", "cj", "batch/v1", true, "CronJob"],
+      ["configmaps", "cm", "v1", true, "ConfigMap"],
+      ["secrets", "", "v1", true, "Secret"],
       ["leases", "", "coordination.k8s.io/v1", true, "Lease"],
       ["events", "ev", "v1", true, "Event"],
     ]);
   });
 
   it("subresources: status for pods, nodes, namespaces and the workloads; scale for Deployment and ReplicaSet only", () => {
-    expect(KINDS.filter((k) => k.statusSubresource).map((k) => k.kind)).toEqual(["Namespace", "Node", "Pod", "Deployment", "ReplicaSet"]);
+    expect(KINDS.filter((k) => k.statusSubresource).map((k) => k.kind)).toEqual(["Namespace", "Node", "Pod", "Deployment", "ReplicaSet", "Job", "CronJob"]);
     expect(KINDS.filter((k) => k.scaleSubresource).map((k) => k.kind)).toEqual(["Deployment", "ReplicaSet"]);
-    expect(KINDS.filter((k) => k.tracksGeneration).map((k) => k.kind)).toEqual(["Deployment", "ReplicaSet"]);
+    expect(KINDS.filter((k) => k.tracksGeneration).map((k) => k.kind)).toEqual(["Deployment", "ReplicaSet", "Job", "CronJob"]);
   });
 
-  it("garbage collection follows ownership: a Deployment owns ReplicaSets, a ReplicaSet owns Pods", () => {
+  it("garbage collection follows ownership: a Deployment owns ReplicaSets, a ReplicaSet owns Pods, a CronJob Jobs, a Job Pods", () => {
     expect(KINDS.filter((k) => k.dependents.length > 0).map((k) => [k.kind, k.dependents])).toEqual([
       ["Deployment", ["ReplicaSet"]],
       ["ReplicaSet", ["Pod"]],
+      ["Job", ["Pod"]],
+      ["CronJob", ["Job"]],
     ]);
   });
 
   it("NAMESPACED_KINDS and isNamespaced agree with the table; an unknown kind is not namespaced", () => {
-    expect(NAMESPACED_KINDS).toEqual(["Pod", "Deployment", "ReplicaSet", "Lease", "Event"]);
+    expect(NAMESPACED_KINDS).toEqual(["Pod", "Deployment", "ReplicaSet", "Job", "CronJob", "ConfigMap", "Secret", "Lease", "Event"]);
     for (const k of KINDS) expect(isNamespaced(k.kind), k.kind).toBe(k.namespaced);
     expect(isNamespaced("Service")).toBe(false);
   });
@@ -57,11 +63,15 @@ describe("lookups", () => {
     ["no", "Node"],
     ["ev", "Event"],
     ["lease", "Lease"],
+    ["cj", "CronJob"],
+    ["cm", "ConfigMap"],
+    ["jobs", "Job"],
+    ["secret", "Secret"],
   ])("resolveResource(%s) is %s (kubectl's case-insensitive kind, singular, plural or short name)", (text, kind) => {
     expect(resolveResource(text)?.kind).toBe(kind);
   });
 
-  it.each(["svc", "service", "cm", "deploys", ""])("resolveResource(%o) is undefined", (text) => {
+  it.each(["svc", "service", "deploys", ""])("resolveResource(%o) is undefined", (text) => {
     expect(resolveResource(text)).toBeUndefined();
   });
 
@@ -77,13 +87,14 @@ describe("lookups", () => {
     ["coordination.k8s.io/v1", "Lease", "Lease"],
     ["v1", "Deployment", undefined], // right kind, wrong group
     ["apps/v1beta2", "Deployment", undefined], // no longer served
-    ["v1", "ConfigMap", undefined], // not simulated
+    ["v1", "Service", undefined], // not simulated
+    ["batch/v1", "CronJob", "CronJob"],
   ])("servedKind(%s, %s) is %s", (apiVersion, kind, expected) => {
     expect(servedKind(apiVersion, kind)?.kind).toBe(expected);
   });
 
   it("resourceNames lists singular names for messages, filtered", () => {
-    expect(resourceNames()).toBe("namespace, node, pod, deployment, replicaset, lease, event");
+    expect(resourceNames()).toBe("namespace, node, pod, deployment, replicaset, job, cronjob, configmap, secret, lease, event");
     expect(resourceNames((k) => k.scaleSubresource)).toBe("deployment, replicaset");
   });
 });

@@ -7,8 +7,8 @@ import {
   SCHEDULE_INTERVAL_ERROR,
   TOO_MANY_MISSED_TIMES_MESSAGE,
 } from "../src/controllers/cronjob/most-recent.js";
-import { nextScheduleTime, parseCronSchedule, parseStandard, type CronSchedule } from "../src/controllers/cronjob/schedule.js";
-import { goDate, offsetMs } from "../src/controllers/cronjob/wall-clock.js";
+import { nextScheduleTime, parseCronSchedule, parseStandard, type CronSchedule } from "../src/cron/schedule.js";
+import { goDate, offsetMs } from "../src/cron/wall-clock.js";
 
 const ms = (iso: string) => Date.parse(iso);
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString().replace(".000Z", "Z"));

@@ -276,6 +276,56 @@ const BREAKS: Break[] = [
     message: /status.replicas is -1, not a whole number >= 0/,
   },
   {
+    invariant: "job-status",
+    what: "a Job both Complete and Failed",
+    breakIt: (r) =>
+      write(r.store, {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name: "pi", namespace: "default" },
+        spec: { template: { spec: { containers: [] } } },
+        status: { completionTime: "2026-01-01T00:00:00Z", conditions: [{ type: "Complete", status: "True" }, { type: "Failed", status: "True" }] },
+      } as KubeObject),
+    object: "Job/default/pi",
+    message: /conditions Complete and Failed are both True/,
+  },
+  {
+    invariant: "cronjob-status",
+    what: "a CronJob listing a Job not named after it",
+    breakIt: (r) =>
+      write(r.store, {
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: { name: "tick", namespace: "default" },
+        spec: { schedule: "* * * * *", jobTemplate: { spec: { template: { spec: { containers: [] } } } } },
+        status: { active: [{ name: "other-1" }] },
+      } as KubeObject),
+    object: "CronJob/default/tick",
+    message: /status.active lists Job other-1, which is not named after the CronJob/,
+  },
+  {
+    invariant: "ttl-after-finished",
+    what: "a finished Job with a TTL left in place past it",
+    breakIt: (r) =>
+      write(r.store, {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name: "pi", namespace: "default", uid: "job-1" },
+        spec: { ttlSecondsAfterFinished: 0, template: { spec: { containers: [] } } },
+        status: { completionTime: "2026-01-01T00:00:00Z", conditions: [{ type: "Complete", status: "True", lastTransitionTime: "2026-01-01T00:00:00Z" }] },
+      } as KubeObject),
+    end: () => 10_000,
+    object: "Job/default/pi",
+    message: /still exists \d+ ms after its ttlSecondsAfterFinished ran out/,
+  },
+  {
+    invariant: "config-data",
+    what: "a Secret stored with its stringData",
+    breakIt: (r) => write(r.store, { apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "default" }, stringData: { k: "v" } } as KubeObject),
+    object: "Secret/default/s",
+    message: /stringData is stored/,
+  },
+  {
     invariant: "node-lease",
     what: "a node lease of a node that does not exist",
     breakIt: (r) => write(r.store, lease("ghost", {})),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { setDefaultsJob } from "../src/controllers/job/defaults.js";
-import type { PlainJobSpec } from "../src/controllers/job/spec.js";
-import { jobFieldErrorText, validateJob, validateJobSpec } from "../src/controllers/job/validation.js";
+import { setDefaultsJob } from "../src/api/batch/job-defaults.js";
+import type { PlainJobSpec } from "../src/api/batch/job-spec.js";
+import { jobFieldErrorText, validateJob, validateJobSpec } from "../src/api/batch/job-validation.js";
 
 const template = { restartPolicy: "Never", containers: ["main"] };
 const spec = (over: Partial<PlainJobSpec> = {}): PlainJobSpec => ({ template, ...over });

@@ -76,10 +76,12 @@ export class ApiServer {
    */
   create<T extends KubeObject>(input: T): ApiResult<T> {
     const spec = mustKindSpec<T>(input.kind);
-    const meta = withFields(input.metadata, {});
+    const decoded = decodeBody(spec, input);
+    if ("ok" in decoded) return decoded;
+    const meta = withFields(decoded.metadata, {});
     if (spec.namespaced) meta.namespace = meta.namespace ?? "default";
     else delete meta.namespace;
-    let obj = withFields(input, { metadata: meta } as Partial<T>);
+    let obj = withFields(decoded, { metadata: meta } as Partial<T>);
     if (spec.default) obj = spec.default(obj, this.settings);
     const req: AdmissionRequest = { operation: "CREATE", kind: input.kind, namespace: meta.namespace, name: meta.name || meta.generateName || "", object: obj };
     const admitted = this.admission.admit(req);
@@ -115,10 +117,12 @@ export class ApiServer {
    * kept from the stored object; generation increments when the spec changed (canonical equality); the kind's
    * update validation (immutable fields) may refuse it with 422.
    */
-  update<T extends KubeObject>(input: T, opts: UpdateOptions = {}): ApiResult<T> {
-    const spec = mustKindSpec<T>(input.kind);
-    const cur = this.current(input, opts);
+  update<T extends KubeObject>(body: T, opts: UpdateOptions = {}): ApiResult<T> {
+    const spec = mustKindSpec<T>(body.kind);
+    const cur = this.current(body, opts);
     if ("ok" in cur) return cur;
+    const input = decodeBody(spec, body);
+    if ("ok" in input) return input;
     let next = spec.default ? spec.default(input, this.settings) : input;
     const admitted = this.admission.handles("UPDATE", input.kind);
     if (admitted) {
@@ -144,6 +148,12 @@ export class ApiServer {
     if (admitted) {
       const refused = this.admission.validate({ operation: "UPDATE", kind: input.kind, namespace: cur.metadata.namespace, name: cur.metadata.name, object: obj });
       if (refused) return refused;
+    }
+    // The generic registry's ShouldDeleteDuringUpdate: the last finalizer of an object whose deletion is due is gone.
+    if (meta.deletionTimestamp !== undefined && meta.deletionGracePeriodSeconds === 0 && !(meta.finalizers?.length ?? 0)) {
+      this.store.remove(cur);
+      if (spec.dependents.length > 0) this.deleteDependents(cur, spec.dependents);
+      return { ok: true, object: obj };
     }
     return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
   }
@@ -199,7 +209,9 @@ export class ApiServer {
     if (spec.gracefulDeletion) {
       const pod = cur as Pod;
       const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? this.settings.terminationGracePeriodSeconds;
-      if (pod.spec.nodeName && grace > 0) {
+      // CheckGracefulDelete: an unscheduled pod or one that has finished goes at once.
+      const terminal = pod.status.phase === "Succeeded" || pod.status.phase === "Failed";
+      if (pod.spec.nodeName && grace > 0 && !terminal) {
         const prevGrace = pod.metadata.deletionGracePeriodSeconds;
         // A repeated delete may shorten the grace period, never lengthen it, and moves the deadline by the
         // difference: old deletionTimestamp - old grace + new grace (k8s.io/apiserver rest/delete.go BeforeDelete).
@@ -213,6 +225,12 @@ export class ApiServer {
       }
     }
     if (spec.holdsNamespacedObjects) return this.deleteNamespace(cur as Namespace);
+    if (cur.metadata.finalizers?.length) {
+      // Finalizers hold the object: it is marked, and goes when the last one is removed (update above).
+      if (cur.metadata.deletionTimestamp !== undefined && cur.metadata.deletionGracePeriodSeconds === 0) return { ok: true, object: cur };
+      const meta = withFields(cur.metadata, { deletionTimestamp: cur.metadata.deletionTimestamp ?? this.clock.time(), deletionGracePeriodSeconds: 0 });
+      return { ok: true, object: this.store.put("MODIFIED", withFields(cur, { metadata: meta }), cur) };
+    }
     this.store.remove(cur);
     // The garbage collector's background propagation, done at once: only kinds that own others are searched.
     if (spec.dependents.length > 0) this.deleteDependents(cur, spec.dependents);
@@ -233,11 +251,8 @@ export class ApiServer {
   }
 
   private deleteDependents(owner: KubeObject, kinds: readonly string[]): void {
-    const uid = owner.metadata.uid;
-    for (const kind of kinds) {
-      const deps = [...this.store.list(kind)].filter((o) => o.metadata.ownerReferences?.some((r) => r.uid === uid));
-      for (const d of deps) this.delete(kind, d.metadata.namespace, d.metadata.name);
-    }
+    const uid = owner.metadata.uid!;
+    for (const kind of kinds) for (const d of this.store.dependents(uid, kind)) this.delete(kind, d.metadata.namespace, d.metadata.name);
   }
 
   private suffix(): string {
@@ -253,6 +268,13 @@ export class ApiServer {
     const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
+}
+
+/** The body decoded as the kind's serializer would (kind-spec.ts `decode`), or the 400 BadRequest. */
+function decodeBody<T extends KubeObject>(spec: KindSpec<T>, body: T): T | ApiFailure {
+  if (!spec.decode) return body;
+  const r = spec.decode(body);
+  return r.ok ? r.object : apiFailure(400, "BadRequest", r.message);
 }
 
 /** True when `next`'s spec differs from `cur`'s by canonical equality (key order does not count). */

@@ -6,7 +6,8 @@ import type { Simulation } from "../engine/simulation.js";
 import { Informer } from "./informer.js";
 import { mustKindSpec } from "./registry/registry.js";
 import type { Store } from "./store.js";
-import type { Deployment, KubeObject, Lease, Node, Pod, ReplicaSet } from "./types.js";
+import type { CronJob, Job } from "./batch/types.js";
+import type { ConfigMap, Deployment, KubeObject, Lease, Node, Pod, ReplicaSet, Secret } from "./types.js";
 
 /** One lazily created shared informer per registered kind; the getters name the kinds components read today. */
 export class InformerFactory {
@@ -43,5 +44,17 @@ export class InformerFactory {
   }
   get deployments(): Informer<Deployment> {
     return this.forKind<Deployment>("Deployment");
+  }
+  get jobs(): Informer<Job> {
+    return this.forKind<Job>("Job");
+  }
+  get cronJobs(): Informer<CronJob> {
+    return this.forKind<CronJob>("CronJob");
+  }
+  get configMaps(): Informer<ConfigMap> {
+    return this.forKind<ConfigMap>("ConfigMap");
+  }
+  get secrets(): Informer<Secret> {
+    return this.forKind<Secret>("Secret");
   }
 }

@@ -17,6 +17,8 @@ export class Store {
   private rv = 0;
   private readonly kinds = new Map<string, ObjectMap<KubeObject>>();
   private readonly watchers = new Map<string, WatchFn[]>();
+  /** Objects by the uid of each owner they reference, in the order they first named it (the GC's graph). */
+  private readonly byOwner = new Map<string, Map<string, { kind: string; namespace: string | undefined; name: string }>>();
 
   /** @param digest every write is mixed into the run's digest (kind, key, resourceVersion, type). */
   constructor(private readonly digest?: Digest) {}
@@ -58,6 +60,12 @@ export class Store {
     let m = this.kinds.get(object.kind);
     if (!m) this.kinds.set(object.kind, (m = new ObjectMap()));
     m.set(object);
+    const refs = object.metadata.ownerReferences;
+    // Most writes keep the ownerReferences array (metadata is copied shallowly), so they cost one comparison.
+    if (old === undefined ? refs !== undefined : refs !== old.metadata.ownerReferences) {
+      if (old) this.unindexOwners(old);
+      if (refs) this.indexOwners(object);
+    }
     this.notify(type, object, old, rv);
     return object;
   }
@@ -66,7 +74,41 @@ export class Store {
   remove(object: KubeObject): void {
     const rv = ++this.rv;
     this.kinds.get(object.kind)?.delete(object.metadata.namespace, object.metadata.name);
+    if (object.metadata.ownerReferences) this.unindexOwners(object);
     this.notify("DELETED", object, object, rv);
+  }
+
+  /** The stored objects of `kind` that name `uid` in an ownerReference, in the order they first did. */
+  dependents<T extends KubeObject>(uid: string, kind: string): T[] {
+    const deps = this.byOwner.get(uid);
+    const out: T[] = [];
+    if (deps) {
+      for (const d of deps.values()) {
+        if (d.kind !== kind) continue;
+        const o = this.get<T>(d.kind, d.namespace, d.name);
+        if (o) out.push(o);
+      }
+    }
+    return out;
+  }
+
+  private indexOwners(o: KubeObject): void {
+    const id = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+    for (const r of o.metadata.ownerReferences!) {
+      let deps = this.byOwner.get(r.uid);
+      if (!deps) this.byOwner.set(r.uid, (deps = new Map()));
+      deps.set(id, { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
+    }
+  }
+
+  private unindexOwners(o: KubeObject): void {
+    const refs = o.metadata.ownerReferences;
+    if (!refs) return;
+    const id = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+    for (const r of refs) {
+      const deps = this.byOwner.get(r.uid);
+      if (deps && deps.delete(id) && deps.size === 0) this.byOwner.delete(r.uid);
+    }
   }
 
   private notify(type: WatchType, object: KubeObject, old: KubeObject | undefined, rv: number): void {

@@ -28,6 +28,8 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
+  /** Entries that must be removed before a deleted object goes (the Job controller's pod tracking finalizer). */
+  finalizers?: string[];
 }
 
 /** Any API object. */
@@ -247,6 +249,22 @@ export interface Namespace extends KubeObject {
   status?: { phase: "Active" | "Terminating" };
 }
 
+/** core/v1 ConfigMap. */
+export interface ConfigMap extends KubeObject {
+  kind: "ConfigMap";
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+  immutable?: boolean;
+}
+
+/** core/v1 Secret: `data` values are base64 (stringData is merged into data by the API server). */
+export interface Secret extends KubeObject {
+  kind: "Secret";
+  type?: string;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  immutable?: boolean;
+}
 
 /** The store key of an object: "namespace/name", or "name" for cluster-scoped kinds. */
 export function objectKey(namespace: string | undefined, name: string): string {

@@ -6,12 +6,14 @@
  */
 import type { ControlPlane } from "../api/control-plane.js";
 import { DeploymentController } from "./deployment.js";
+import { JobController } from "./job/job-controller.js";
 import { NodeIpamController } from "./node-ipam.js";
 import { NodeLifecycleController } from "./node-lifecycle.js";
 import { PodGCController } from "./podgc.js";
 import type { PodsByNode } from "../api/pods-by-node.js";
 import { ReplicaSetController } from "./replicaset.js";
 import { TaintEvictionController } from "./taint-eviction.js";
+import { TtlAfterFinishedController } from "./ttl-after-finished.js";
 
 /** What controllers share: the control plane and the pod-per-node index of the pod informer. */
 export interface ControllerContext {
@@ -44,6 +46,8 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     // pods by owner, so without that controller it sees no pods (which is all there would be).
     start: (c) => new DeploymentController(c.cp, (c.started.get("replicaset-controller") as ReplicaSetController | undefined) ?? { podsOwnedBy: () => [] }),
   },
+  { name: "job-controller", alias: "job", enabledByDefault: true, start: (c) => new JobController(c.cp) },
+  { name: "ttl-after-finished-controller", alias: "ttl-after-finished", enabledByDefault: true, start: (c) => new TtlAfterFinishedController(c.cp) },
   { name: "pod-garbage-collector-controller", alias: "podgc", enabledByDefault: true, start: (c) => new PodGCController(c.cp, c.podsByNode) },
   { name: "node-ipam-controller", alias: "nodeipam", enabledByDefault: true, start: (c) => new NodeIpamController(c.cp) },
 ];

@@ -23,6 +23,8 @@ export { leaseViolations, nodeLeaseOwnerViolations, NODE_LEASE } from "./node-le
 export { podLifecycleViolations, POD_LIFECYCLE } from "./pod-lifecycle.js";
 export { deploymentStatusViolations, replicaSetStatusViolations, DEPLOYMENT_STATUS, REPLICASET_STATUS } from "./workload-status.js";
 export { eventRecordViolations, EVENT_RECORD } from "./event-record.js";
+export { cronJobStatusViolations, jobStatusViolations, CRONJOB_STATUS, JOB_STATUS } from "./batch-status.js";
+export { configDataViolations, CONFIG_DATA } from "./config-data.js";
 export { lifecycleTaintViolations, LIFECYCLE_TAINTS } from "./lifecycle-taints.js";
 export { taintEvictionViolations, TAINT_EVICTION, type NoExecuteState } from "./taint-eviction.js";
 export { podCIDRViolations, POD_CIDR } from "./pod-cidr.js";

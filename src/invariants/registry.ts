@@ -6,6 +6,8 @@
  * test/invariant-registry.test.ts fails until every registered kind and controller has one.
  */
 import type { Cluster } from "../cluster.js";
+import { CRONJOB_STATUS_CHECK, JOB_STATUS_CHECK, TTL_AFTER_FINISHED_CHECK } from "./batch-status.js";
+import { CONFIG_DATA_CHECK } from "./config-data.js";
 import { CONTAINER_STATUS_CHECK } from "./container-status.js";
 import { EVENT_RECORD_CHECK } from "./event-record.js";
 import { LIFECYCLE_TAINTS_CHECK } from "./lifecycle-taints.js";
@@ -37,6 +39,9 @@ export const INVARIANT_REGISTRY: readonly InvariantRegistration[] = [
   CONTAINER_STATUS_CHECK,
   DEPLOYMENT_STATUS_CHECK,
   REPLICASET_STATUS_CHECK,
+  JOB_STATUS_CHECK,
+  CRONJOB_STATUS_CHECK,
+  CONFIG_DATA_CHECK,
   NODE_LEASE_CHECK,
   EVENT_RECORD_CHECK,
   // Components and controllers, in CONTROLLERS order.
@@ -44,6 +49,7 @@ export const INVARIANT_REGISTRY: readonly InvariantRegistration[] = [
   LIFECYCLE_TAINTS_CHECK,
   TAINT_EVICTION_CHECK,
   REPLICA_CONVERGENCE_CHECK,
+  TTL_AFTER_FINISHED_CHECK,
   POD_CIDR_CHECK,
 ];
 

@@ -41,7 +41,7 @@ export function buildBehaviors(src: YamlSource, raw: unknown, diags: Diagnostics
     for (const p of r.problems) {
       // The schema checks exitCode (an integer 0..255) and memory usages (quantities) fully, in its own words:
       // the parser's line for the same value would be a second report of one problem.
-      if (p.path[0] === "exitCode" || (p.path[0] === "memory" && p.path[2] === "usage")) continue;
+      if (p.path[0] === "exitCode" || p.path[0] === "exitCodes" || (p.path[0] === "memory" && p.path[2] === "usage")) continue;
       diags.error(src.where([...path, ...p.path]), `${fieldPath([...path, ...p.path].map(String))}: ${p.message}`);
     }
     if (r.problems.length > 0) return;

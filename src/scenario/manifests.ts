@@ -18,6 +18,9 @@ import type { LoadedManifest, SourcePos } from "./types.js";
 import { parseYaml, type Path, type YamlSource } from "./yaml-source.js";
 
 /** A manifest of a kind k8sim does not simulate yet (Scenario.ignored). */
+/** The uid a manifest is prepared under when the scenario loads (the API server assigns the real one at create). */
+const LOAD_TIME_UID = "00000000-0000-4000-8000-000000000000";
+
 export interface IgnoredManifest {
   kind: string;
   name: string;
@@ -151,8 +154,15 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
   if (decoded.length > unknown.length) return { manifests: [{ object: obj as LoadedManifest["object"], source }], ignored: [], complete: true };
   if (spec.namespaced && meta.namespace === undefined) meta.namespace = "default";
   const object = obj as unknown as LoadedManifest["object"];
-  const defaulted = spec.default ? spec.default(object, DEFAULT_SETTINGS) : object;
-  for (const e of validateNew(spec, defaulted)) err(plainPath(e.pointer ?? e.path), `${who}: ${fieldErrorText(e)}`);
+  // As the API server will: decode the body, default it, prepare it for create (under a stand-in uid), validate.
+  const body = spec.decode ? spec.decode(object) : { ok: true as const, object };
+  if (!body.ok) {
+    err(body.path, `${who}: ${body.message}`);
+    return { manifests: [{ object, source }], ignored: [], complete: true };
+  }
+  const defaulted = spec.default ? spec.default(body.object, DEFAULT_SETTINGS) : body.object;
+  const prepared = spec.prepareForCreate ? spec.prepareForCreate({ ...defaulted, metadata: { ...defaulted.metadata, uid: LOAD_TIME_UID } }) : defaulted;
+  for (const e of validateNew(spec, prepared)) err(plainPath(e.pointer ?? e.path), `${who}: ${fieldErrorText(e)}`);
   checkBehaviorAnnotations(src, base, object, diags);
   // Returned even with field errors (the load fails anyway), so references to it do not cascade into more errors.
   return { manifests: [{ object, source }], ignored: [], complete: true };

@@ -35,6 +35,9 @@ export interface BehaviorSpec {
   readonly runFor?: Distribution;
   /** The code it exits with when it ends on its own (0..255). Default 0. */
   readonly exitCode?: number;
+  /** Exit codes of the owner's successive pods (the k-th pod of a Job exits with the k-th; the last repeats);
+   *  overrides exitCode. Resolved per pod by BehaviorResolver, which sets exitCode from it. */
+  readonly exitCodes?: readonly number[];
   /** How long it takes to exit after SIGTERM. Default: settings.podStopLatency. */
   readonly stopAfter?: Distribution;
   /** When its readiness probe fails (if the container has one). Default: never. */
@@ -50,7 +53,10 @@ export interface BehaviorSpec {
 }
 
 /** The keys of a behavior, in the order the README lists them. */
-export const BEHAVIOR_KEYS = ["startLatency", "runFor", "exitCode", "stopAfter", "readinessFailures", "livenessFailures", "startupFailures", "memory", "logs"] as const;
+export const BEHAVIOR_KEYS = ["startLatency", "runFor", "exitCode", "exitCodes", "stopAfter", "readinessFailures", "livenessFailures", "startupFailures", "memory", "logs"] as const;
+
+/** The longest exitCodes list (the schema's maxItems). */
+export const MAX_EXIT_CODES = 1000;
 
 /** Prefix of the behavior annotations: `behavior.k8sim.dev/runFor`, `behavior.k8sim.dev/worker.runFor`. */
 export const BEHAVIOR_ANNOTATION_PREFIX = "behavior.k8sim.dev/";
@@ -95,6 +101,25 @@ export function parseBehavior(raw: unknown, strictKeys: boolean): { spec: Behavi
         else if (v > 255) bad(`must be at most 255, got ${v}`);
         else spec[key] = v;
         break;
+      case "exitCodes": {
+        if (!Array.isArray(v) || v.length === 0) {
+          bad(`expected a non-empty list of exit codes, got ${typeof v === "string" ? `string ${JSON.stringify(v)}` : show(v)}`);
+          break;
+        }
+        if (v.length > MAX_EXIT_CODES) {
+          bad(`must have at most ${MAX_EXIT_CODES} items, got ${v.length}`);
+          break;
+        }
+        const codes: number[] = [];
+        v.forEach((c: unknown, i: number) => {
+          if (typeof c !== "number" || !Number.isInteger(c)) bad(`expected an integer, got ${typeof c === "string" ? `string ${JSON.stringify(c)}` : show(c)}`, [i]);
+          else if (c < 0) bad(`must be at least 0, got ${c}`, [i]);
+          else if (c > 255) bad(`must be at most 255, got ${c}`, [i]);
+          else codes.push(c);
+        });
+        if (codes.length === v.length) spec[key] = codes;
+        break;
+      }
       case "readinessFailures":
       case "livenessFailures":
       case "startupFailures": {

@@ -37,6 +37,11 @@ export function profileMatches(p: BehaviorProfile, pod: Pod, container: string |
 
 /** Resolves containers' behaviors against a run's profiles (see the file comment). */
 export class BehaviorResolver {
+  /** For exitCodes: per controller owner uid and container, each pod's place among the owner's pods (by first
+   *  resolve, which is deterministic), so the k-th pod of a Job takes the k-th code. Only pods with exitCodes are
+   *  remembered. */
+  private readonly attempts = new Map<string, Map<string, number>>();
+
   constructor(readonly profiles: readonly BehaviorProfile[]) {}
 
   /** The behavior of `container` in `pod`. */
@@ -45,7 +50,21 @@ export class BehaviorResolver {
     for (const p of this.profiles) if (profileMatches(p, pod, container.name)) layers.push(p.spec);
     const a = annotationBehaviors(pod.metadata.annotations);
     layers.push(a.all, a.byContainer.get(container.name));
-    const spec = mergeBehaviors(layers);
+    let spec = mergeBehaviors(layers);
+    if (spec.exitCodes !== undefined) spec = { ...spec, exitCode: spec.exitCodes[Math.min(this.attempt(pod, container.name), spec.exitCodes.length - 1)]! };
     return { spec, runForMs: sleepDuration(container.command, container.args) ?? Infinity };
+  }
+
+  /** The pod's index among the pods of its controller owner (or 0 for a pod without one) for this container. */
+  private attempt(pod: Pod, container: string): number {
+    const owner = pod.metadata.ownerReferences?.find((r) => r.controller === true)?.uid;
+    if (owner === undefined) return 0;
+    const id = `${owner}\u0000${container}`;
+    let seen = this.attempts.get(id);
+    if (!seen) this.attempts.set(id, (seen = new Map()));
+    const uid = pod.metadata.uid ?? pod.metadata.name;
+    let k = seen.get(uid);
+    if (k === undefined) seen.set(uid, (k = seen.size));
+    return k;
   }
 }

@@ -52,6 +52,12 @@ export interface KindSpec<T extends KubeObject = KubeObject> {
   readonly gracefulDeletion?: boolean;
   /** Why the timeline may not delete objects of this kind, if it may not (the message's hint). */
   readonly timelineDeleteHint?: string;
+  /**
+   * The decoding of a request body into the stored form (the v1 serializer and Convert_v1_<Kind>_To_core_<Kind>):
+   * the object to store (a Secret's stringData merged into data), or the 400 BadRequest text and the field at
+   * fault when the body cannot be decoded (a Secret value that is not base64).
+   */
+  decode?(obj: T): { ok: true; object: T } | { ok: false; message: string; path: (string | number)[] };
   /** SetDefaults_<Kind> (pkg/apis/<group>/<version>/defaults.go); the same object when nothing was missing. */
   default?(obj: T, settings: Settings): T;
   /** Strategy PrepareForCreate: server-set fields of a new object (status phase, labels). */

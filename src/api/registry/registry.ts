@@ -7,13 +7,17 @@ import type { KubeObject } from "../types.js";
 import type { FieldError } from "../validation/field-errors.js";
 import { validateObjectMeta } from "../validation/object-meta.js";
 import { apiVersionOf, type KindSpec } from "./kind-spec.js";
+import { configMapKind } from "./kinds/configmap.js";
+import { cronJobKind } from "./kinds/cronjob.js";
 import { deploymentKind } from "./kinds/deployment.js";
 import { eventKind } from "./kinds/event.js";
+import { jobKind } from "./kinds/job.js";
 import { leaseKind } from "./kinds/lease.js";
 import { namespaceKind } from "./kinds/namespace.js";
 import { nodeKind } from "./kinds/node.js";
 import { podKind } from "./kinds/pod.js";
 import { replicaSetKind } from "./kinds/replicaset.js";
+import { secretKind } from "./kinds/secret.js";
 
 /** Every simulated kind: the order of discovery and of "expected ..." lists, and the order the API server empties a
  *  deleted namespace in (pods first, then their owners). */
@@ -23,6 +27,10 @@ export const KINDS: readonly KindSpec[] = [
   podKind,
   deploymentKind,
   replicaSetKind,
+  jobKind,
+  cronJobKind,
+  configMapKind,
+  secretKind,
   leaseKind,
   eventKind,
 ] as readonly KindSpec[];

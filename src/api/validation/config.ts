@@ -68,8 +68,13 @@ function decoded(v: unknown): Uint8Array {
  * non-empty ssh-privatekey; tls both tls.crt and tls.key. Other types, and Opaque or none, need nothing.
  */
 export function validateSecret(input: SecretObject): FieldError[] {
+  return [...validateObjectMeta(input.metadata, true, "subdomain"), ...validateSecretContent(input)];
+}
+
+/** validateSecret without the metadata checks (the kind registry runs ValidateObjectMeta for every kind). */
+export function validateSecretContent(input: SecretObject): FieldError[] {
   const secret = mergeStringData(input);
-  const errs = validateObjectMeta(secret.metadata, true, "subdomain");
+  const errs: FieldError[] = [];
   const data = secret.data ?? {};
   let total = 0;
   for (const key of sortedKeys(data)) {
@@ -118,7 +123,12 @@ export function validateSecret(input: SecretObject): FieldError[] {
  * (`[]: Too long: must have at most 1048576 bytes`).
  */
 export function validateConfigMap(cm: ConfigMapObject): FieldError[] {
-  const errs = validateObjectMeta(cm.metadata, true, "subdomain");
+  return [...validateObjectMeta(cm.metadata, true, "subdomain"), ...validateConfigMapContent(cm)];
+}
+
+/** validateConfigMap without the metadata checks (the kind registry runs ValidateObjectMeta for every kind). */
+export function validateConfigMapContent(cm: ConfigMapObject): FieldError[] {
+  const errs: FieldError[] = [];
   const data = cm.data ?? {};
   const binary = cm.binaryData ?? {};
   let total = 0;
@@ -168,7 +178,7 @@ export function validateSecretUpdate(nextInput: SecretObject, oldInput: SecretOb
     if (next.immutable !== true) errs.push(fieldError.forbidden(["immutable"], IMMUTABLE_MESSAGE));
     if (!sameBytes(next.data, old.data)) errs.push(fieldError.forbidden(["data"], IMMUTABLE_MESSAGE));
   }
-  errs.push(...validateSecret(next));
+  errs.push(...validateSecretContent(next));
   return errs;
 }
 
@@ -183,7 +193,7 @@ export function validateConfigMapUpdate(next: ConfigMapObject, old: ConfigMapObj
     if (!sameStrings(next.data, old.data)) errs.push(fieldError.forbidden(["data"], IMMUTABLE_MESSAGE));
     if (!sameBytes(next.binaryData, old.binaryData)) errs.push(fieldError.forbidden(["binaryData"], IMMUTABLE_MESSAGE));
   }
-  errs.push(...validateConfigMap(next));
+  errs.push(...validateConfigMapContent(next));
   return errs;
 }
 

@@ -22,6 +22,8 @@ export interface FieldError {
   pointer?: readonly PathSegment[];
   /** The value as upstream prints it when that is a Go literal k8sim can reproduce (a LabelSelector). */
   valueText?: string;
+  /** Invalid only: upstream passes field.OmitValueType{}, so the text is `path: Invalid value: detail`. */
+  omitValue?: true;
   /** NotSupported only: the values that would have been accepted. */
   supported?: readonly string[];
 }
@@ -62,6 +64,7 @@ export function errorBody(e: FieldError): string {
     case "Forbidden":
       return e.detail ? `Forbidden: ${e.detail}` : "Forbidden";
     case "Invalid":
+      if (e.omitValue) return `Invalid value: ${e.detail}`;
       return `Invalid value: ${e.valueText ?? formatValue(e.value)}${e.detail ? `: ${e.detail}` : ""}`;
     case "Duplicate":
       return `Duplicate value: ${formatValue(e.value)}`;

@@ -3,7 +3,7 @@
  * (mostRecentScheduleTime, nextScheduleTime, nextScheduleTimeDuration). Pure functions of the CronJob's times,
  * `now` and the schedule; times are epoch ms of virtual time.
  */
-import { nextScheduleTime, type CronSchedule } from "./schedule.js";
+import { nextScheduleTime, type CronSchedule } from "../../cron/schedule.js";
 
 /** More missed schedules than this is "many" (utils.go: `numberOfMissedSchedules > 100`). */
 export const TOO_MANY_MISSED_THRESHOLD = 100;

@@ -3,36 +3,9 @@
  * matchPodFailurePolicy): rules in order, the first match decides. Pure; the message texts are upstream's.
  */
 
-/** batch/v1 PodFailurePolicyAction. */
-export type PodFailurePolicyAction = "FailJob" | "FailIndex" | "Ignore" | "Count";
+import type { PodFailurePolicy, PodFailurePolicyAction, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyOnPodConditionsPattern } from "../../api/batch/pod-failure-policy-types.js";
 
-/** batch/v1 PodFailurePolicyOnExitCodesRequirement. */
-export interface PodFailurePolicyOnExitCodesRequirement {
-  readonly containerName?: string;
-  /** "In" | "NotIn"; any other operator matches nothing (isOnExitCodesOperatorMatching default). */
-  readonly operator: string;
-  readonly values: readonly number[];
-}
-
-/** batch/v1 PodFailurePolicyOnPodConditionsPattern. */
-export interface PodFailurePolicyOnPodConditionsPattern {
-  readonly type: string;
-  /** "True" | "False" | "Unknown"; defaults to "True" (see setDefaultsJob). */
-  readonly status: string;
-}
-
-/** batch/v1 PodFailurePolicyRule. */
-export interface PodFailurePolicyRule {
-  /** A string so that an unknown action (skipped, as upstream's switch falls out) can be represented. */
-  readonly action: PodFailurePolicyAction | string;
-  readonly onExitCodes?: PodFailurePolicyOnExitCodesRequirement;
-  readonly onPodConditions?: readonly PodFailurePolicyOnPodConditionsPattern[];
-}
-
-/** batch/v1 PodFailurePolicy. */
-export interface PodFailurePolicy {
-  readonly rules: readonly PodFailurePolicyRule[];
-}
+export type { PodFailurePolicy, PodFailurePolicyAction, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule } from "../../api/batch/pod-failure-policy-types.js";
 
 /** A container status reduced to its name and, when terminated, its exit code. */
 export interface ContainerExit {

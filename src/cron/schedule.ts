@@ -10,7 +10,7 @@
  * strconv texts), and Next's daylight-saving behaviour comes from walking Go's time.Date normalisation, which no
  * package reproduces. Correcting all of that on top of a package would leave little of the package in use.
  */
-import { goAtoi, goParseDuration, goQuote } from "../../engine/go-text.js";
+import { goAtoi, goParseDuration, goQuote } from "../engine/go-text.js";
 import { goAddDate, goDate, loadLocation, wallFields } from "./wall-clock.js";
 
 /**

@@ -2,7 +2,7 @@
  * A Job reduced to the plain fields that defaulting (pkg/apis/batch/v1/defaults.go) and validation
  * (pkg/apis/batch/validation/validation.go) read. Absent fields are Go's nil pointers.
  */
-import type { PodFailurePolicy } from "./pod-failure-policy.js";
+import type { PodFailurePolicy } from "./pod-failure-policy-types.js";
 
 /** batch/v1 CompletionMode values. */
 export type CompletionMode = "NonIndexed" | "Indexed";

@@ -2,7 +2,7 @@
  * Job defaulting (pkg/apis/batch/v1/defaults.go SetDefaults_Job, v1.34, with the JobPodReplacementPolicy gate GA).
  * Pure: returns a new Job.
  */
-import type { PlainJob } from "./spec.js";
+import type { PlainJob } from "./job-spec.js";
 
 /** Go math.MaxInt32: backoffLimit's default when backoffLimitPerIndex is set. */
 export const MAX_INT32 = 2_147_483_647;

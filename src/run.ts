@@ -84,7 +84,7 @@ export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInP
   opts.observe?.(cluster);
   const { sim } = cluster;
   sim.setInstantLimit(eventsPerInstantLimit(scenario));
-  const metrics = new MetricsCollector(cluster.cp, scenario.metricsInterval, cluster.scheduler, () => logs.time());
+  const metrics = new MetricsCollector(cluster.cp, scenario.metricsInterval, cluster.scheduler, () => logs.time(), cluster.kubelets);
   cluster.kubelets.observer = metrics;
   logs.watch(cluster.cp.store);
   for (const pool of scenario.nodePools) cluster.kubelets.addPool(pool);
@@ -195,12 +195,17 @@ function outcomeOf(
       containerRestarts: metrics.containerRestarts,
       podsSucceeded: metrics.podsSucceeded,
       podsFailed: metrics.podsFailed,
+      jobsCreated: metrics.jobsCreated,
+      jobsSucceeded: metrics.jobsSucceeded,
+      jobsFailed: metrics.jobsFailed,
     },
     latencyMs: {
       scheduling: percentiles(stats.schedulingLatencies),
       podStartup: percentiles(metrics.startupLatencies),
       podStartupSLI: percentiles(metrics.startupSliLatencies),
       imagePull: percentiles(metrics.imagePullDurations),
+      jobCompletion: percentiles(metrics.jobDurations),
+      cronJobTickLag: percentiles(metrics.cronJobTickLags),
     },
     availability,
     expectations: [

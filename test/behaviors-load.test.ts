@@ -34,7 +34,7 @@ const DIST = "expected a duration such as 30s or a distribution: uniform(MIN, MA
 /** IsQualifiedName's message for a name part with a space. */
 const NAME_PART =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-const KEYS = "startLatency, runFor, exitCode, stopAfter, readinessFailures, livenessFailures, startupFailures, memory, logs";
+const KEYS = "startLatency, runFor, exitCode, exitCodes, stopAfter, readinessFailures, livenessFailures, startupFailures, memory, logs";
 
 describe("bad behaviors, images and settings: exact error lines", () => {
   const cases: [string, RuntimeParts, string[]][] = [

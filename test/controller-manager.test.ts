@@ -18,6 +18,9 @@ describe("the controller table", () => {
       ["taint-eviction-controller", "taint-eviction-controller", true],
       ["replicaset-controller", "replicaset", true],
       ["deployment-controller", "deployment", true],
+      ["job-controller", "job", true],
+      ["cronjob-controller", "cronjob", true],
+      ["ttl-after-finished-controller", "ttl-after-finished", true],
       ["pod-garbage-collector-controller", "podgc", true],
       ["node-ipam-controller", "nodeipam", true],
     ]);

@@ -10,7 +10,7 @@ import { oomAfter } from "../src/workload/program.js";
 import { BehaviorResolver, type BehaviorProfile } from "../src/workload/profiles.js";
 import { pod } from "./fixtures/builders.js";
 
-const KEYS = "startLatency, runFor, exitCode, stopAfter, readinessFailures, livenessFailures, startupFailures, memory, logs";
+const KEYS = "startLatency, runFor, exitCode, exitCodes, stopAfter, readinessFailures, livenessFailures, startupFailures, memory, logs";
 const DIST_EXPECTED =
   "expected a duration such as 30s or a distribution: uniform(MIN, MAX), exponential(MEAN), lognormal(MEDIAN, SIGMA), weibull(SCALE, SHAPE), empirical(D1, D2, ...)";
 const DURATION_EXPECTED = "expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)";

@@ -48,6 +48,8 @@ const NAME_SUFFIX_LENGTH = 5;
  */
 export class ApiServer {
   private readonly admission: AdmissionChain;
+  /** Namespaces marked Terminating whose content is not all gone yet. */
+  private readonly terminatingNamespaces = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -151,8 +153,7 @@ export class ApiServer {
     }
     // The generic registry's ShouldDeleteDuringUpdate: the last finalizer of an object whose deletion is due is gone.
     if (meta.deletionTimestamp !== undefined && meta.deletionGracePeriodSeconds === 0 && !(meta.finalizers?.length ?? 0)) {
-      this.store.remove(cur);
-      if (spec.dependents.length > 0) this.deleteDependents(cur, spec.dependents);
+      this.removeObject(spec, cur);
       return { ok: true, object: obj };
     }
     return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
@@ -231,23 +232,46 @@ export class ApiServer {
       const meta = withFields(cur.metadata, { deletionTimestamp: cur.metadata.deletionTimestamp ?? this.clock.time(), deletionGracePeriodSeconds: 0 });
       return { ok: true, object: this.store.put("MODIFIED", withFields(cur, { metadata: meta }), cur) };
     }
-    this.store.remove(cur);
-    // The garbage collector's background propagation, done at once: only kinds that own others are searched.
-    if (spec.dependents.length > 0) this.deleteDependents(cur, spec.dependents);
+    this.removeObject(spec, cur);
     return { ok: true, object: cur };
   }
 
+  /**
+   * Removes an object from the store, then deletes its dependents (the garbage collector's background propagation,
+   * done at once; only kinds that own others are searched) and, if it was the last object of a Terminating
+   * namespace, the namespace.
+   */
+  private removeObject(spec: KindSpec, cur: KubeObject): void {
+    this.store.remove(cur);
+    if (spec.dependents.length > 0) this.deleteDependents(cur, spec.dependents);
+    const ns = cur.metadata.namespace;
+    if (ns !== undefined && this.terminatingNamespaces.has(ns)) this.finishNamespaceIfEmpty(ns);
+  }
+
   private deleteNamespace(ns: Namespace): ApiResult<KubeObject> {
-    // NOTE: upstream's namespace controller empties a Terminating namespace asynchronously; k8sim does it at once.
+    // NOTE: upstream's namespace controller empties a Terminating namespace asynchronously; k8sim deletes its content at
+    // once, and the namespace goes with its last object (at once, unless finalizers hold some).
     const name = ns.metadata.name;
     const marked: Namespace = { ...ns, metadata: { ...ns.metadata, deletionTimestamp: this.clock.time() }, status: { phase: "Terminating" } };
     const terminating = this.store.put("MODIFIED", marked, ns);
+    this.terminatingNamespaces.add(name);
     for (const kind of NAMESPACED_KINDS) {
       const victims = [...this.store.list(kind)].filter((o) => o.metadata.namespace === name);
       for (const o of victims) this.delete(kind, name, o.metadata.name, { gracePeriodSeconds: 0 });
     }
-    this.store.remove(terminating);
+    this.finishNamespaceIfEmpty(name);
     return { ok: true, object: terminating };
+  }
+
+  /**
+   * Removes a Terminating namespace once nothing is left in it. Objects held by finalizers (a Job's pods until the
+   * Job controller lets them go) keep it Terminating until they are gone, as the namespace controller waits.
+   */
+  private finishNamespaceIfEmpty(name: string): void {
+    for (const kind of NAMESPACED_KINDS) for (const o of this.store.list(kind)) if (o.metadata.namespace === name) return;
+    this.terminatingNamespaces.delete(name);
+    const ns = this.store.get<Namespace>("Namespace", undefined, name);
+    if (ns) this.store.remove(ns);
   }
 
   private deleteDependents(owner: KubeObject, kinds: readonly string[]): void {

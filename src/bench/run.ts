@@ -5,8 +5,10 @@
  * machine varies by a second from run to run. Prints one JSON line per measurement, then a summary line.
  * The `cluster-probes` variant is the upstream-limits hour with a readiness and a liveness probe on every container
  * and one log line per container per minute; it also times `k8sim logs -l app=app-0 --tail=100` on its logs.jsonl.
+ * The `cronjobs` measurement is issue 8's: 1,000 CronJobs on `*\/5 * * * *` for 24 simulated hours on 100 nodes
+ * (288,000 Jobs), run once (K8SIM_BENCH_CRONJOB_HOURS to shorten it).
  * Usage: node dist/bench/run.js [hold Q | cluster [nodes pods hours] | cluster-unthrottled [nodes pods hours] |
- *   cluster-probes [nodes pods hours]]
+ *   cluster-probes [nodes pods hours] | cronjobs [cronjobs nodes hours]]
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { clusterBench } from "./cluster.js";
+import { cronJobsBench } from "./cronjobs.js";
 import { holdModel } from "./hold.js";
 
 const [what, ...args] = process.argv.slice(2);
@@ -35,6 +38,9 @@ if (what === "hold") {
     rmSync(dirname(logsFile), { recursive: true, force: true });
   }
   console.log(JSON.stringify({ bench: what, ...result, ...(logsTailSeconds !== undefined ? { logsTailSeconds } : {}) }));
+} else if (what === "cronjobs") {
+  const [count, nodes, hours] = [Number(args[0] ?? 1000), Number(args[1] ?? 100), Number(args[2] ?? 24)];
+  console.log(JSON.stringify({ bench: "cronjobs", ...cronJobsBench(count, nodes, hours) }));
 } else {
   const self = fileURLToPath(import.meta.url);
   const run = (a: string[]) => {
@@ -64,4 +70,5 @@ if (what === "hold") {
       }),
     );
   }
+  run(["cronjobs", "1000", "100", process.env.K8SIM_BENCH_CRONJOB_HOURS ?? "24"]);
 }

@@ -5,6 +5,7 @@
  * "name" enables one, "-name" disables one, as IsControllerEnabled.
  */
 import type { ControlPlane } from "../api/control-plane.js";
+import { CronJobController } from "./cronjob/controller.js";
 import { DeploymentController } from "./deployment.js";
 import { JobController } from "./job/job-controller.js";
 import { NodeIpamController } from "./node-ipam.js";
@@ -47,6 +48,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
     start: (c) => new DeploymentController(c.cp, (c.started.get("replicaset-controller") as ReplicaSetController | undefined) ?? { podsOwnedBy: () => [] }),
   },
   { name: "job-controller", alias: "job", enabledByDefault: true, start: (c) => new JobController(c.cp) },
+  { name: "cronjob-controller", alias: "cronjob", enabledByDefault: true, start: (c) => new CronJobController(c.cp) },
   { name: "ttl-after-finished-controller", alias: "ttl-after-finished", enabledByDefault: true, start: (c) => new TtlAfterFinishedController(c.cp) },
   { name: "pod-garbage-collector-controller", alias: "podgc", enabledByDefault: true, start: (c) => new PodGCController(c.cp, c.podsByNode) },
   { name: "node-ipam-controller", alias: "nodeipam", enabledByDefault: true, start: (c) => new NodeIpamController(c.cp) },

@@ -33,6 +33,9 @@ export class KubeletFleet {
   private readonly ctx: Context<{ t: "booted"; kubelet: Kubelet }>;
   /** The run's kubelet metrics observer (the metrics collector, made after the cluster). */
   observer: KubeletObserver | undefined;
+  /** Pods waiting on configuration, over all kubelets (kept by the kubelets as they change). */
+  private configWaiting = 0;
+  private readonly configWaits = { add: (delta: number) => void (this.configWaiting += delta) };
 
   constructor(
     private readonly cp: ControlPlane,
@@ -68,6 +71,15 @@ export class KubeletFleet {
     return this.byNode.get(nodeName);
   }
 
+  /**
+   * How many pods wait on configuration now: a container waits with CreateContainerConfigError (its env names a
+   * missing ConfigMap, Secret or key), or the pod's sandbox waits for a configMap, secret or projected volume whose
+   * object or key is missing (ContainerCreating with FailedMount events). A running count, not a scan.
+   */
+  podsWaitingOnConfig(): number {
+    return this.configWaiting;
+  }
+
   /** All kubelets, in creation order. */
   all(): IterableIterator<Kubelet> {
     return this.byNode.values();
@@ -93,6 +105,7 @@ export class KubeletFleet {
         logs: this.options.logs,
         observer: () => this.observer,
         podStream: (p) => lazyStream(() => sim.stream(`pod/${p.metadata.namespace}/${p.metadata.name}/${p.metadata.uid}`)),
+        configWaits: this.configWaits,
       });
       this.byNode.set(name, k);
       names.push(name);

@@ -15,11 +15,13 @@ import type { PodLifecycleAction, PodLifecycleEvent, PodLifecycleState } from ".
 import { transition } from "./pod-lifecycle.js";
 import type { ContainerRuntime, PodSandboxRef, RuntimeEvent, RuntimeFactory } from "./runtime/cri.js";
 import { Backoff } from "./containers/backoff.js";
-import { LOST_RUN, PodContainers, type ContainerHost, type ContainerLogSink, type ContainerTimer, type KubeletObserver } from "./containers/pod-containers.js";
+import { LOST_RUN, POD_SYNC_RETRY_MS, PodContainers, type ContainerHost, type ContainerLogSink, type ContainerTimer, type KubeletObserver } from "./containers/pod-containers.js";
 import { kubeletConditions, podStatusFromTracks } from "./containers/pod-status.js";
 import { ImagePuller } from "./images/image-puller.js";
 import { containerProbes } from "./prober/container-probes.js";
 import type { BehaviorResolver } from "../workload/profiles.js";
+import { podConfigRefs, type ConfigObjects } from "./config/refs.js";
+import { PodVolumeMounts } from "./config/volume-mounts.js";
 
 /** Events delivered to a kubelet: its own loops, and the completions its container runtime schedules through it. */
 type KubeletEvent =
@@ -33,6 +35,8 @@ type KubeletEvent =
   | { t: "ipFreed" }
   /** The pod worker's next pass for a pod that asked for one (`requeue`). */
   | { t: "resync"; work: PodWork }
+  /** A pod waiting for its volumes: a volume's mount retry is due, or the pod worker's look that sees them mounted. */
+  | { t: "mount"; work: PodWork }
   /** A back-off's end or a probe transition of one container (src/kubelet/containers/pod-containers.ts). */
   | ContainerTimer
   /** A container runtime completion (src/kubelet/runtime/cri.ts). */
@@ -52,6 +56,19 @@ interface PodWork extends PodSandboxRef {
   requeue: EventId | undefined;
   /** Its containers, while its sandbox exists (Running, Completed, Stopping). */
   containers: PodContainers | undefined;
+  /** Its configMap / secret / projected volumes' mount state, once a start reached WaitForAttachAndMount; only for
+   *  pods that have such volumes. */
+  mounts: PodVolumeMounts | undefined;
+  /** The pending `mount` event, if any. */
+  mountTimer: EventId | undefined;
+  /** Whether it counts in the fleet's pods waiting on configuration. */
+  configWait: boolean;
+}
+
+/** The fleet's running count of pods waiting on configuration (src/kubelet/fleet.ts podsWaitingOnConfig). */
+export interface ConfigWaitCounter {
+  /** A pod started (+1) or stopped (-1) waiting on a missing ConfigMap, Secret or key. */
+  add(delta: number): void;
 }
 
 /** What a kubelet is built with besides its node: the runtime, the workload model and the run's observers. */
@@ -66,6 +83,8 @@ export interface KubeletOptions {
   readonly observer?: () => KubeletObserver | undefined;
   /** The pod's seeded stream for its containers' programs. */
   readonly podStream: (pod: Pod) => () => number;
+  /** Where pods waiting on configuration are counted, if anywhere. */
+  readonly configWaits?: ConfigWaitCounter;
 }
 
 // The payload-free lifecycle events, shared.
@@ -80,6 +99,8 @@ const POD_REMOVED: PodLifecycleEvent = { t: "podRemoved" };
 const NODE_STOPPED: PodLifecycleEvent = { t: "nodeStopped" };
 const NETWORK_NOT_READY: PodLifecycleEvent = { t: "networkNotReady" };
 const NETWORK_READY: PodLifecycleEvent = { t: "networkReady" };
+const VOLUMES_PENDING: PodLifecycleEvent = { t: "volumesPending" };
+const VOLUMES_MOUNTED: PodLifecycleEvent = { t: "volumesMounted" };
 
 /**
  * One node's kubelet: registers the Node, renews its Lease every renewInterval and posts node status when a
@@ -99,6 +120,13 @@ const NETWORK_READY: PodLifecycleEvent = { t: "networkReady" };
  * (src/kubelet/pod-ips.ts). A node without a pod CIDR has no pod network: the kubelet reports it Ready=False
  * ("container runtime network not ready: ...", NETWORK_NOT_READY_MESSAGE) and starts no pod there (each waits,
  * ContainerCreating, with a Warning NetworkNotReady event) until node IPAM assigns one.
+ *
+ * ConfigMaps and Secrets (src/kubelet/config/): before the sandbox, SyncPod waits until the pod's configMap, secret
+ * and projected volumes are mounted (WaitForAttachAndMount; each failed mount is a Warning FailedMount event and is
+ * retried on the volume manager's exponential back-off); a container whose env names a missing object or key is not
+ * created (CreateContainerConfigError, src/kubelet/containers/pod-containers.ts). Pods waiting on either are counted
+ * in `options.configWaits`. Objects are read from the kubelet's view (informer caches, created on first use), so a
+ * cluster whose pods reference no configuration pays nothing for it.
  *
  * `stop()` models the machine failing: every loop halts, the runtime loses its containers, and pods stay as the
  * API last saw them, which is what the node lifecycle controller must notice. `start()` brings it back.
@@ -130,6 +158,8 @@ export class Kubelet {
   private networkReadyPosted = true;
   /** Pods in WaitingForNetwork. */
   private waitingForNetwork = 0;
+  /** The ConfigMaps and Secrets as this kubelet's configmap and secret managers see them. */
+  private readonly configObjects: ConfigObjects;
   /** The node's pod CIDR as last parsed, and the text it was parsed from. */
   private podCIDRText: string | undefined;
   private podCIDR: Cidr | undefined;
@@ -172,6 +202,11 @@ export class Kubelet {
     this.crashBackoff = new Backoff(s.crashLoopBackOffInitial, s.crashLoopBackOffMax, (eventTime, lastUpdate) => eventTime - lastUpdate > s.crashLoopBackOffReset);
     this.imageBackoff = new Backoff(s.imagePullBackOffInitial, s.imagePullBackOffMax);
     const kubelet = this;
+    // The informers are made on first use: a run whose pods name no ConfigMap or Secret never makes them.
+    this.configObjects = {
+      configMap: (ns, name) => cp.informers.configMaps.get(ns, name),
+      secret: (ns, name) => cp.informers.secrets.get(ns, name),
+    };
     this.host = {
       get now() {
         return kubelet.ctx.now;
@@ -184,6 +219,7 @@ export class Kubelet {
       imageBackoff: this.imageBackoff,
       clock: cp.clock,
       record: (pod, type, reason, message) => this.cp.events.record(pod, type, reason, message, "kubelet", this.nodeName),
+      configObjects: this.configObjects,
       logs: options.logs,
       get observer() {
         return options.observer?.();
@@ -210,7 +246,9 @@ export class Kubelet {
       const due = [...this.creating];
       this.creating.clear();
       for (const [work, pod] of due) {
-        if (work.containers === undefined && this.pods.get(work.key) === work && (work.state === "Starting" || work.state === "WaitingForNetwork")) this.postContainerCreating(pod);
+        if (work.containers === undefined && this.pods.get(work.key) === work && (work.state === "Starting" || work.state === "WaitingForNetwork" || work.state === "WaitingForVolumes")) {
+          this.postContainerCreating(pod);
+        }
       }
     }
     if (this.dirty.size === 0) return;
@@ -219,6 +257,7 @@ export class Kubelet {
     for (const pods of list) {
       const work = this.pods.get(pods.ref.key);
       if (work === undefined || work.containers !== pods) continue;
+      if (pods.envReadsConfig !== undefined) this.setConfigWait(work, pods.waitingOnConfig);
       const [ns, name] = splitKey(work.key);
       const cur = this.cp.api.get<Pod>("Pod", ns, name);
       if (!cur || cur.metadata.uid !== work.uid) continue;
@@ -367,7 +406,7 @@ export class Kubelet {
     if (work === undefined) {
       // A terminal pod the kubelet does not hold stays Absent: it needs no record.
       if (event === TERMINAL_POD_UPDATE) return;
-      work = { key, uid, state: "Absent", demand: undefined, requeue: undefined, containers: undefined };
+      work = { key, uid, state: "Absent", demand: undefined, requeue: undefined, containers: undefined, mounts: undefined, mountTimer: undefined, configWait: false };
       this.pods.set(key, work);
     }
     if (work.containers !== undefined) work.containers.pod = pod;
@@ -437,6 +476,10 @@ export class Kubelet {
         e.work.requeue = undefined;
         if (this.pods.get(e.work.key) === e.work) this.apply(e.work, RESYNC, undefined);
         return;
+      case "mount":
+        e.work.mountTimer = undefined;
+        this.mountDue(e.work);
+        return;
       case "containerTimer":
         e.pod.timer(e.index);
         return;
@@ -469,7 +512,14 @@ export class Kubelet {
     const next = transition(work.state, event);
     if (work.state === "WaitingForNetwork") this.waitingForNetwork--;
     if (next.state === "WaitingForNetwork") this.waitingForNetwork++;
+    // Leaving WaitingForVolumes (mounted, deleted, removed, node down): its pending mount retry goes.
+    if (work.state === "WaitingForVolumes" && next.state !== "WaitingForVolumes" && work.mountTimer !== undefined) {
+      this.ctx.cancel(work.mountTimer);
+      work.mountTimer = undefined;
+    }
     work.state = next.state;
+    // Only a pod in WaitingForVolumes, or one counted already, can change the count here (containers: in flush).
+    if (work.configWait || next.state === "WaitingForVolumes") this.setConfigWait(work, this.waitsOnConfig(work));
     if (next.state === "Absent" && this.pods.get(work.key) === work) this.pods.delete(work.key);
     for (const action of next.actions) this.perform(action, work, pod);
   }
@@ -500,6 +550,11 @@ export class Kubelet {
         // SyncPod: without a pod network only host-network pods start (k8sim has none).
         if (nodePodCIDR(this.currentNode()) === undefined) {
           this.apply(work, NETWORK_NOT_READY, pod);
+          return;
+        }
+        // WaitForAttachAndMount: the pod's configMap, secret and projected volumes first.
+        if (!this.volumesMounted(work, pod)) {
+          this.apply(work, VOLUMES_PENDING, pod);
           return;
         }
         // The CNI plugin's address for the sandbox (host-local IPAM); none free: the sandbox fails and the pod waits.
@@ -570,6 +625,72 @@ export class Kubelet {
       default:
         assertNever(action);
     }
+  }
+
+  /**
+   * WaitForAttachAndMount at a start (pkg/kubelet/volumemanager): true when the pod has no configuration volumes or
+   * all are mounted and the pod worker sees it now. Otherwise the volume manager tries those whose back-off is over
+   * (a Warning FailedMount event per failure), and a `mount` event is scheduled for the next retry or look.
+   * NOTE: v1.32 records no event when WaitForAttachAndMount times out (2m3s): SyncPod skips the "Unable to attach or
+   * mount volumes" event for wait.Interrupted errors, which a timeout is (kubernetes#117412, v1.28); the sync is
+   * retried POD_SYNC_RETRY_MS later. k8sim follows that: the timeouts only shape when a mount is seen.
+   */
+  private volumesMounted(work: PodWork, pod: Pod | undefined): boolean {
+    if (work.mounts?.allMounted === true) return true;
+    const p = pod ?? this.currentPod(work);
+    if (p === undefined) return true;
+    const volumes = podConfigRefs(p.spec).volumes;
+    if (volumes.length === 0) return true;
+    const now = this.ctx.now;
+    work.mounts ??= new PodVolumeMounts(volumes, now, POD_SYNC_RETRY_MS);
+    this.attemptMounts(work, p);
+    if (work.mounts.allMounted && work.mounts.nextAt() <= now) return true;
+    this.scheduleMount(work);
+    return false;
+  }
+
+  /** The volume manager's retries for one pod: FailedMount for each failure. */
+  private attemptMounts(work: PodWork, pod: Pod): void {
+    const failures = work.mounts!.attempt(this.ctx.now, pod.metadata.namespace ?? "default", this.configObjects);
+    for (const f of failures) this.cp.events.record(pod, "Warning", "FailedMount", f.message, "kubelet", this.nodeName);
+  }
+
+  private scheduleMount(work: PodWork): void {
+    if (work.mountTimer !== undefined) this.ctx.cancel(work.mountTimer);
+    work.mountTimer = this.ctx.scheduleAt(Math.max(this.ctx.now, work.mounts!.nextAt()), { t: "mount", work });
+  }
+
+  /** A `mount` event: retry what is due; once all is mounted and the pod worker sees it, the start goes on. */
+  private mountDue(work: PodWork): void {
+    if (this.pods.get(work.key) !== work || work.state !== "WaitingForVolumes" || work.mounts === undefined) return;
+    const pod = this.currentPod(work);
+    if (pod === undefined) return;
+    if (!work.mounts.allMounted) {
+      this.attemptMounts(work, pod);
+      if (work.mounts.allMounted) this.setConfigWait(work, false);
+    }
+    if (work.mounts.allMounted && work.mounts.nextAt() <= this.ctx.now) this.apply(work, VOLUMES_MOUNTED, pod);
+    else this.scheduleMount(work);
+  }
+
+  /** Whether a pod waits on configuration: its volumes wait for a ConfigMap or Secret, or a container's env does. */
+  private waitsOnConfig(work: PodWork): boolean {
+    if (work.state === "WaitingForVolumes") return work.mounts?.allMounted === false;
+    return work.state === "Running" && work.containers?.waitingOnConfig === true;
+  }
+
+  /** Counts a pod in (or out of) the pods waiting on configuration. */
+  private setConfigWait(work: PodWork, waiting: boolean): void {
+    if (work.configWait === waiting) return;
+    work.configWait = waiting;
+    this.options.configWaits?.add(waiting ? 1 : -1);
+  }
+
+  /** The pod of a held instance as the API has it now, if it is still that instance. */
+  private currentPod(work: PodWork): Pod | undefined {
+    const [ns, name] = splitKey(work.key);
+    const pod = this.cp.api.get<Pod>("Pod", ns, name);
+    return pod !== undefined && pod.metadata.uid === work.uid ? pod : undefined;
   }
 
   /**

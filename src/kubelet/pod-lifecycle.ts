@@ -12,8 +12,10 @@
  *   Absent --podUpdate--> Admitting --admitted--> Starting --sandboxReady--> Running --completed--> Completed
  *                                   --rejected--> Rejected
  *   Starting --networkNotReady | sandboxFailed--> WaitingForNetwork --networkReady--> Starting
+ *   Starting --volumesPending--> WaitingForVolumes --volumesMounted--> Starting
  *   Starting | Running | Absent --deletionRequested--> Stopping --containersStopped--> Absent (deletion confirmed)
- *   Rejected | WaitingForNetwork | Completed | Absent (terminal pod) --deletionRequested--> Stopped --resync--> Absent
+ *   Rejected | WaitingForNetwork | WaitingForVolumes | Completed | Absent (terminal pod) --deletionRequested--> Stopped
+ *   Stopped --resync--> Absent
  *
  * While Running, the pod's containers are the business of src/kubelet/containers/ (SyncPod's container part: init
  * containers, restarts with back-off, probes); it reports `completed` when the pod is done (Succeeded or Failed)
@@ -41,6 +43,10 @@ export type PodLifecycleState =
    *  stops at "network is not ready"), or the sandbox's network setup failed (no free pod IP). The pod stays
    *  ContainerCreating and holds its resources until `networkReady`. */
   | "WaitingForNetwork"
+  /** Admitted, but SyncPod waits in WaitForAttachAndMount: a configMap, secret or projected volume cannot be set up
+   *  (its ConfigMap or Secret, or a key it lists, is missing). No sandbox is created; the pod stays ContainerCreating
+   *  and holds its resources until `volumesMounted` (src/kubelet/config/volume-mounts.ts). */
+  | "WaitingForVolumes"
   /** Its sandbox exists; its containers are started, restarted and probed (src/kubelet/containers/). */
   | "Running"
   /** Its containers are done and the pod is Succeeded or Failed: it holds no resources, its sandbox stays until
@@ -70,6 +76,10 @@ export type PodLifecycleEvent =
   | { readonly t: "networkReady" }
   /** The sandbox's network setup failed (the CNI plugin found no free pod IP), with the runtime's message. */
   | { readonly t: "sandboxFailed"; readonly message: string }
+  /** WaitForAttachAndMount did not find every volume of the pod mounted (a ConfigMap or Secret is missing). */
+  | { readonly t: "volumesPending" }
+  /** The pod worker saw every volume of the pod mounted: the start goes on (network, sandbox). */
+  | { readonly t: "volumesMounted" }
   /** The pod has a deletion timestamp; `graceMs` is its deletionGracePeriodSeconds in ms, `terminal` as above. */
   | { readonly t: "deletionRequested"; readonly graceMs: number; readonly terminal: boolean }
   /** Every container of the pod being deleted has exited. */
@@ -94,7 +104,8 @@ export type PodLifecycleAction =
   /** Write the pod's status as ContainerCreating (containers waiting, not Ready, start time set). */
   | { readonly t: "postStatus"; readonly status: "ContainerCreating" }
   /** Create the pod's sandbox (RunPodSandbox with a pod IP) and feed back `sandboxReady`; when the node's network is
-   *  not ready or no IP is free, feed back `networkNotReady` or `sandboxFailed` instead. */
+   *  not ready, a volume cannot be mounted yet, or no IP is free, feed back `networkNotReady`, `volumesPending` or
+   *  `sandboxFailed` instead (SyncPod's order: network check, WaitForAttachAndMount, then the sandbox). */
   | { readonly t: "runtimeStart" }
   /** Start managing the pod's containers (src/kubelet/containers/): SyncPod's container part. */
   | { readonly t: "syncContainers" }
@@ -142,6 +153,7 @@ const STAY: Readonly<Record<PodLifecycleState, PodTransition>> = {
   Rejected: to("Rejected"),
   Starting: to("Starting"),
   WaitingForNetwork: to("WaitingForNetwork"),
+  WaitingForVolumes: to("WaitingForVolumes"),
   Running: to("Running"),
   Completed: to("Completed"),
   Stopping: to("Stopping"),
@@ -158,6 +170,8 @@ const COMPLETED_DELETED = to("Stopped", RUNTIME_REMOVE, REQUEUE);
 const STOPPED = to("Stopped", REQUEUE);
 const WAITING_FOR_NETWORK = to("WaitingForNetwork", REPORT_NETWORK_NOT_READY);
 const NETWORK_NOW_READY = to("Starting", RUNTIME_START);
+const WAITING_FOR_VOLUMES = to("WaitingForVolumes");
+const VOLUMES_NOW_MOUNTED = to("Starting", RUNTIME_START);
 const STOPPED_HELD = to("Stopped", RELEASE, REQUEUE);
 const REMOVED_HELD = to("Absent", RELEASE);
 const STOPPED_CONFIRMED = to("Absent", RELEASE, RUNTIME_REMOVE, CONFIRM_DELETE);
@@ -191,6 +205,11 @@ export function transition(state: PodLifecycleState, event: PodLifecycleEvent): 
     case "sandboxFailed":
       // SyncPod's createPodSandbox failed: the pod stays ContainerCreating and waits like one without a network.
       return state === "Starting" ? { state: "WaitingForNetwork", actions: [{ t: "reportSandboxFailed", message: event.message }] } : STAY[state];
+    case "volumesPending":
+      // The FailedMount events are the volume manager's (recorded per failed attempt); the status says ContainerCreating.
+      return state === "Starting" ? WAITING_FOR_VOLUMES : STAY[state];
+    case "volumesMounted":
+      return state === "WaitingForVolumes" ? VOLUMES_NOW_MOUNTED : STAY[state];
     case "deletionRequested":
       return onDeletion(state, event.graceMs, event.terminal);
     case "containersStopped":
@@ -217,7 +236,9 @@ function onDeletion(state: PodLifecycleState, graceMs: number, terminal: boolean
     case "Rejected":
       return STOPPED;
     case "WaitingForNetwork":
+    case "WaitingForVolumes":
       // No sandbox was ever created: nothing to kill (no Killing events), the pod stops holding resources at once.
+      // (Deletion cancels the sync waiting in WaitForAttachAndMount: kubernetes#117412.)
       return STOPPED_HELD;
     case "Starting":
     case "Running":
@@ -244,6 +265,7 @@ function onRemoval(state: PodLifecycleState, withContainers: PodTransition, held
     case "Completed":
       return withContainers;
     case "WaitingForNetwork":
+    case "WaitingForVolumes":
       return heldOnly;
     case "Stopped":
       return REMOVED_REQUEUED;

@@ -1,6 +1,8 @@
 import type { ControlPlane } from "../api/control-plane.js";
 import { getCondition } from "../api/pod-util.js";
 import { nodeAllocatable, podRequests } from "../api/resources.js";
+import type { Job } from "../api/batch/types.js";
+import { CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION } from "../controllers/cronjob/job-from-template.js";
 import type { Deployment, Node, Pod, PodPhase } from "../api/types.js";
 import type { Context } from "../engine/simulation.js";
 import type { KubeletObserver } from "../kubelet/containers/pod-containers.js";
@@ -44,7 +46,16 @@ export const METRIC_COLUMNS = [
   "memory_allocatable_bytes",
   "container_restarts_total",
   ...WAITING_REASONS.map((r) => `containers_waiting:${r}` as const),
+  "jobs_active",
+  "jobs_succeeded_total",
+  "jobs_failed_total",
+  "pods_waiting_config",
 ] as const;
+
+/** Source of the kubelets' gauge of pods waiting on a ConfigMap or Secret (env or volume). */
+export interface ConfigWaitGauge {
+  podsWaitingOnConfig(): number;
+}
 
 /** Source of the scheduler's queue gauges (scheduler_pending_pods{queue}). */
 export interface QueueGauge {
@@ -103,6 +114,17 @@ export class MetricsCollector implements KubeletObserver {
   /** Pods that turned Succeeded / Failed (each pod once). */
   podsSucceeded = 0;
   podsFailed = 0;
+  /** Jobs that exist and have not finished; Jobs that turned Complete / Failed (each once). */
+  private jobsActive = 0;
+  jobsCreated = 0;
+  jobsSucceeded = 0;
+  jobsFailed = 0;
+  /** The Jobs seen, by uid: whether each has finished (counted once). */
+  private readonly jobFinished = new Map<string, boolean>();
+  /** Each finished Job's run: status.startTime to completionTime, or to its Failed condition (ms). */
+  readonly jobDurations: number[] = [];
+  /** Each CronJob-created Job's lag: its creation less its scheduled time (ms). */
+  readonly cronJobTickLags: number[] = [];
   /** Rows of fixed columns, one per sample. */
   readonly rows: (string | number)[][] = [];
   /** Per-Deployment available replicas per sample ("namespace/name" -> value per row; undefined before it existed). */
@@ -116,9 +138,11 @@ export class MetricsCollector implements KubeletObserver {
     private readonly interval: number,
     private readonly scheduler: QueueGauge,
     private readonly onSample: () => void = () => {},
+    private readonly configWait: ConfigWaitGauge = { podsWaitingOnConfig: () => 0 },
   ) {
     this.ctx = cp.sim.register<null>("metrics", () => this.sample());
     cp.store.watch("Pod", (type, obj, old) => this.onPod(type, obj as Pod, old as Pod | undefined));
+    cp.store.watch("Job", (type, obj) => this.onJob(type, obj as Job));
     cp.store.watch("Node", (type, obj) => this.onNode(type, obj as Node));
     // The first sample is at time 0, after the start-up work already scheduled for that instant.
     this.ctx.schedule(0, null);
@@ -156,6 +180,10 @@ export class MetricsCollector implements KubeletObserver {
       this.memAllocatable,
       this.restartsTotal,
       ...this.waitingCount,
+      this.jobsActive,
+      this.jobsSucceeded,
+      this.jobsFailed,
+      this.configWait.podsWaitingOnConfig(),
     ]);
     const row = this.rows.length - 1;
     for (const d of this.cp.store.list<Deployment>("Deployment")) {
@@ -193,6 +221,42 @@ export class MetricsCollector implements KubeletObserver {
       this.podsCreated++;
       this.createdAt.set(key, this.ctx.now);
     }
+  }
+
+  /**
+   * Counts a Job once when it appears (and, from a CronJob, its tick lag: the virtual time of its create less the
+   * scheduled time), and once
+   * when it finishes (its duration from status.startTime to completionTime or the Failed condition).
+   */
+  private onJob(type: string, job: Job): void {
+    const uid = job.metadata.uid!;
+    const seen = this.jobFinished.get(uid);
+    if (type === "DELETED") {
+      if (seen === false) this.jobsActive--;
+      this.jobFinished.delete(uid);
+      return;
+    }
+    if (seen === undefined) {
+      this.jobsCreated++;
+      this.jobsActive++;
+      this.jobFinished.set(uid, false);
+      const scheduled = job.metadata.annotations?.[CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION];
+      // Measured at the create (creationTimestamp has whole seconds only).
+      if (scheduled !== undefined) {
+        const lag = this.ctx.now - this.cp.clock.parse(scheduled);
+        if (Number.isFinite(lag)) this.cronJobTickLags.push(lag);
+      }
+    }
+    if (seen === true) return;
+    const end = job.status?.conditions?.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
+    if (end === undefined) return;
+    this.jobFinished.set(uid, true);
+    this.jobsActive--;
+    if (end.type === "Complete") this.jobsSucceeded++;
+    else this.jobsFailed++;
+    const start = job.status.startTime;
+    const stop = end.type === "Complete" ? job.status.completionTime : end.lastTransitionTime;
+    if (start !== undefined && stop !== undefined) this.jobDurations.push(this.cp.clock.parse(stop) - this.cp.clock.parse(start));
   }
 
   /** Container restarts so far. */

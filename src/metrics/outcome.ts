@@ -91,10 +91,15 @@ export interface Summary {
     /** Pods that reached Succeeded / Failed. */
     podsSucceeded: number;
     podsFailed: number;
+    /** Jobs created, and those that turned Complete / Failed. */
+    jobsCreated: number;
+    jobsSucceeded: number;
+    jobsFailed: number;
   };
   /** scheduling: queue to bind; podStartup: creation to every container started; podStartupSLI: the same less the
-   *  pod's image pulls (the upstream pod startup SLI); imagePull: each pull's own duration. */
-  latencyMs: { scheduling: Percentiles; podStartup: Percentiles; podStartupSLI: Percentiles; imagePull: Percentiles };
+   *  pod's image pulls (the upstream pod startup SLI); imagePull: each pull's own duration; jobCompletion: a finished
+   *  Job's startTime to its completion (or failure); cronJobTickLag: a CronJob's Job created less its scheduled time. */
+  latencyMs: { scheduling: Percentiles; podStartup: Percentiles; podStartupSLI: Percentiles; imagePull: Percentiles; jobCompletion: Percentiles; cronJobTickLag: Percentiles };
   availability: Record<string, Availability>;
   /** Each expectation; `source` is "file:line:col" relative to the scenario's folder. `passed` is null (and
    *  `actual` null) for an expectation an interrupted run did not reach: neither passed nor failed. */

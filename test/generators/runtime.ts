@@ -46,7 +46,10 @@ const logsArb = fc.record(
 const bodyArb = (tier: Tier): fc.Arbitrary<Record<string, unknown>> => {
   switch (tier) {
     case "crash":
-      return fc.record({ runFor: fc.constantFrom(...RUN_FOR), exitCode: fc.constantFrom(...EXIT_CODES), startLatency: fc.constantFrom(...SHORT), logs: logsArb }, { requiredKeys: ["runFor"] });
+      return fc.record(
+        { runFor: fc.constantFrom(...RUN_FOR), exitCode: fc.constantFrom(...EXIT_CODES), exitCodes: fc.array(fc.constantFrom(...EXIT_CODES), { minLength: 1, maxLength: 3 }), startLatency: fc.constantFrom(...SHORT), logs: logsArb },
+        { requiredKeys: ["runFor"] },
+      );
     case "probe":
       return fc.record({ readinessFailures: windowsArb, livenessFailures: windowsArb, startupFailures: windowsArb }, { requiredKeys: [] });
     case "oom":
@@ -224,7 +227,8 @@ export function decorate(m: Manifest, d: PodDeco | undefined, rt: GenRuntime | u
   if (!d) return m;
   const out = structuredClone(m) as Manifest & { spec: Record<string, unknown> };
   const isPod = out.kind === "Pod";
-  const template = (isPod ? out : (out.spec.template as Record<string, unknown>)) as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+  const templateOf = () => (out.kind === "CronJob" ? ((out.spec.jobTemplate as Record<string, Record<string, unknown>>).spec!.template as Record<string, unknown>) : (out.spec.template as Record<string, unknown>));
+  const template = (isPod ? out : templateOf()) as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
   const meta = template.metadata;
   const spec = template.spec as { containers: Record<string, unknown>[]; initContainers?: Record<string, unknown>[]; restartPolicy?: string };
   const tier = tierOf(d, rt);

@@ -83,6 +83,8 @@ const settingsArb = fc.record(
 
 /** Keys of the model: `Kind/namespace/name`. */
 const key = (kind: string, ns: string, name: string) => `${kind}/${ns}/${name}`;
+/** Generated names by kind: web-0, rs-1, pod-2, job-3, cron-4. */
+const NAME_PREFIX: Record<WorkloadBody["kind"], string> = { Deployment: "web", ReplicaSet: "rs", Pod: "pod", Job: "job", CronJob: "cron" };
 
 /** Arbitrary of valid scenarios (see the module comment); `horizon` bounds the time of timeline actions (ms). */
 export function scenarioArb(horizon = 10 * 60_000): fc.Arbitrary<GenScenario> {
@@ -162,7 +164,7 @@ function build(g: Raw): GenScenario {
     m.objects.set(key("Namespace", "", ns), { kind: "Namespace", ns: "", name: ns });
   }
   g.workloads.forEach((b, i) => {
-    const name = m.fresh(b.kind === "Pod" ? "pod" : b.kind === "Deployment" ? "web" : "rs");
+    const name = m.fresh(NAME_PREFIX[b.kind]);
     const wns = ns && i % 2 === 0 ? ns : undefined;
     initial.push(decorate(manifest(b, name, wns), g.decos[i], g.runtime));
     m.objects.set(key(b.kind, wns ?? "default", name), { kind: b.kind, ns: wns ?? "default", name, body: b });
@@ -202,7 +204,7 @@ function build(g: Raw): GenScenario {
         break;
       }
       case "delete": {
-        const xs = m.of(["Deployment", "ReplicaSet", "Pod", "Namespace"]).filter((o) => o.kind !== "Namespace" || o.name !== "default");
+        const xs = m.of(["Deployment", "ReplicaSet", "Pod", "Job", "CronJob", "Namespace"]).filter((o) => o.kind !== "Namespace" || o.name !== "default");
         if (!xs.length) continue;
         const o = pickFrom(xs);
         const entry: Record<string, unknown> = { at, action: "delete", target: `${o.kind.toLowerCase()}/${o.name}` };
@@ -222,7 +224,7 @@ function build(g: Raw): GenScenario {
           man = decorate(manifest(body, o.name, o.ns === "default" ? undefined : o.ns), it.deco, g.runtime);
           m.objects.set(key("Deployment", o.ns, o.name), { ...o, body });
         } else {
-          const name = m.fresh(it.body.kind === "Pod" ? "pod" : it.body.kind === "Deployment" ? "web" : "rs");
+          const name = m.fresh(NAME_PREFIX[it.body.kind]);
           const nsOk = ns !== undefined && m.objects.has(key("Namespace", "", ns));
           const wns = nsOk && it.pick % 2 === 0 ? ns : undefined;
           man = decorate(manifest(it.body, name, wns), it.deco, g.runtime);

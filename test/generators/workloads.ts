@@ -1,6 +1,6 @@
 /**
- * Generated workloads: Deployments, ReplicaSets and bare Pods with resource requests, nodeSelector, required node
- * affinity and tolerations, optionally in a namespace the scenario creates.
+ * Generated workloads: Deployments, ReplicaSets, bare Pods, Jobs and CronJobs with resource requests, nodeSelector,
+ * required node affinity and tolerations, optionally in a namespace the scenario creates.
  */
 import fc from "fast-check";
 import { DISKS, EFFECTS, TAINT_KEYS, ZONES } from "./cluster.js";
@@ -11,7 +11,7 @@ export type Manifest = Record<string, unknown> & { kind: string; metadata: { nam
 
 /** What a generated workload may vary; names and namespaces are assigned by the scenario generator. */
 export interface WorkloadBody {
-  kind: "Deployment" | "ReplicaSet" | "Pod";
+  kind: "Deployment" | "ReplicaSet" | "Pod" | "Job" | "CronJob";
   replicas: number;
   cpu: string | undefined;
   memory: string | undefined;
@@ -22,7 +22,38 @@ export interface WorkloadBody {
   strategy: Record<string, unknown> | undefined;
   image: string;
   minReadySeconds: number | undefined;
+  /** The Job (or a CronJob's job template) fields, for kind Job / CronJob. */
+  batch: BatchBody;
 }
+
+/** What a generated Job or CronJob may vary. */
+export interface BatchBody {
+  completions: number | undefined;
+  parallelism: number | undefined;
+  indexed: boolean;
+  backoffLimit: number | undefined;
+  restartPolicy: "Never" | "OnFailure";
+  activeDeadlineSeconds: number | undefined;
+  ttlSecondsAfterFinished: number | undefined;
+  schedule: string;
+  concurrencyPolicy: "Allow" | "Forbid" | "Replace" | undefined;
+  startingDeadlineSeconds: number | undefined;
+  suspend: boolean;
+}
+
+const batchArb: fc.Arbitrary<BatchBody> = fc.record({
+  completions: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+  parallelism: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+  indexed: fc.boolean(),
+  backoffLimit: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+  restartPolicy: fc.constantFrom("Never" as const, "OnFailure" as const),
+  activeDeadlineSeconds: rarely(fc.integer({ min: 5, max: 120 }), 4),
+  ttlSecondsAfterFinished: rarely(fc.integer({ min: 0, max: 60 }), 3),
+  schedule: fc.constantFrom("*/1 * * * *", "*/2 * * * *", "*/5 * * * *", "@hourly", "30 * * * *", "* * * * *"),
+  concurrencyPolicy: fc.option(fc.constantFrom("Allow" as const, "Forbid" as const, "Replace" as const), { nil: undefined }),
+  startingDeadlineSeconds: rarely(fc.integer({ min: 0, max: 300 }), 4),
+  suspend: fc.boolean().map((b) => b && false),
+});
 
 const tolerationArb = fc.oneof(
   fc.record({ key: fc.constantFrom(...TAINT_KEYS), operator: fc.constant("Exists"), effect: fc.constantFrom(...EFFECTS) }),
@@ -50,7 +81,7 @@ const strategyArb = fc.oneof(
 
 /** The variable part of one workload. */
 export const workloadBodyArb: fc.Arbitrary<WorkloadBody> = fc.record({
-  kind: fc.constantFrom("Deployment", "Deployment", "ReplicaSet", "Pod"),
+  kind: fc.constantFrom("Deployment", "Deployment", "ReplicaSet", "Pod", "Job", "CronJob"),
   replicas: fc.integer({ min: 0, max: 8 }),
   cpu: fc.option(fc.constantFrom("100m", "250m", "500m", "1", "1500m", "3"), { nil: undefined, freq: 4 }),
   memory: fc.option(fc.constantFrom("64Mi", "256Mi", "1Gi", "3Gi"), { nil: undefined, freq: 3 }),
@@ -61,6 +92,7 @@ export const workloadBodyArb: fc.Arbitrary<WorkloadBody> = fc.record({
   strategy: strategyArb,
   image: fc.constantFrom("nginx:1.27", "nginx:1.28", "busybox:1.36"),
   minReadySeconds: rarely(fc.integer({ min: 0, max: 20 }), 5),
+  batch: batchArb,
 });
 
 /** The pod template spec of a workload body. */
@@ -86,6 +118,29 @@ export function manifest(b: WorkloadBody, name: string, namespace: string | unde
   const labels = { app: name };
   const metadata = { name, ...(namespace ? { namespace } : {}), labels };
   if (b.kind === "Pod") return { apiVersion: "v1", kind: "Pod", metadata, spec: podSpec(b) };
+  if (b.kind === "Job" || b.kind === "CronJob") {
+    const j = b.batch;
+    // An Indexed Job needs completions; a generated one gets at least 1.
+    const completions = j.indexed ? (j.completions ?? 1) : j.completions;
+    const jobSpec: Record<string, unknown> = {
+      ...(completions !== undefined ? { completions } : {}),
+      ...(j.parallelism !== undefined ? { parallelism: j.parallelism } : {}),
+      ...(j.indexed ? { completionMode: "Indexed" } : {}),
+      ...(j.backoffLimit !== undefined ? { backoffLimit: j.backoffLimit } : {}),
+      ...(j.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: j.activeDeadlineSeconds } : {}),
+      ...(j.ttlSecondsAfterFinished !== undefined ? { ttlSecondsAfterFinished: j.ttlSecondsAfterFinished } : {}),
+      template: { metadata: { labels }, spec: { ...podSpec(b), restartPolicy: j.restartPolicy } },
+    };
+    if (b.kind === "Job") return { apiVersion: "batch/v1", kind: "Job", metadata, spec: jobSpec };
+    const cronSpec: Record<string, unknown> = {
+      schedule: j.schedule,
+      ...(j.concurrencyPolicy !== undefined ? { concurrencyPolicy: j.concurrencyPolicy } : {}),
+      ...(j.startingDeadlineSeconds !== undefined ? { startingDeadlineSeconds: j.startingDeadlineSeconds } : {}),
+      ...(j.suspend ? { suspend: true } : {}),
+      jobTemplate: { spec: jobSpec },
+    };
+    return { apiVersion: "batch/v1", kind: "CronJob", metadata, spec: cronSpec };
+  }
   const spec: Record<string, unknown> = {
     replicas: b.replicas,
     selector: { matchLabels: labels },

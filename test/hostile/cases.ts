@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { livelockScenario } from "../fixtures/livelock.js";
 import { deploymentYaml } from "../fixtures/manifests.js";
 import type { CaseResult } from "./result.js";
+import { BATCH_CASES } from "./batch-cases.js";
 import { runtimeScenario, type RuntimeParts } from "./runtime-scenario.js";
 import type { Workspace } from "./workspace.js";
 
@@ -693,4 +694,6 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     argv: (ws) => runRuntime(ws),
     expect: runtimeError("6:32", `spec.settings.nodeBootDuration: invalid distribution "-1m": not a duration: must not be negative; ${EXPECTED_DISTRIBUTION}`),
   },
+  // Issue 8: Job, CronJob, ConfigMap, Secret and exitCodes (item 18, "8 ..."; item 8 is issue 5's settings).
+  ...BATCH_CASES,
 ];

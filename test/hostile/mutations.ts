@@ -10,10 +10,11 @@ import { parseAllDocuments, stringify } from "yaml";
 import { BUNDLED } from "./workspace.js";
 
 /** The bundled scenarios a mutation runs or validates (each self-contained but for the two manifests below). */
-const SCENARIOS = ["node-failure.yaml", "scale-up.yaml", "crashloop.yaml", "probes.yaml", "cold-start.yaml"] as const;
+const SCENARIOS = ["node-failure.yaml", "scale-up.yaml", "crashloop.yaml", "probes.yaml", "cold-start.yaml", "job-retries.yaml"] as const;
 
 /** Files a mutation may target, relative to the scenarios folder: the scenarios (crashloop, probes and cold-start
- *  bring behaviors, images, probes and the runtime settings) and the manifest files two of them read. */
+ *  bring behaviors, images, probes and the runtime settings; job-retries Jobs, exitCodes and podFailurePolicy) and
+ *  the manifest files two of them read. */
 export const TARGETS = [...SCENARIOS, "manifests/nginx.yaml", "manifests/batch-api.yaml"] as const;
 
 /** One generated malformed input. */

@@ -14,7 +14,7 @@ import { validateLabelSelector, validateLabels } from "../validation/object-meta
 import { validatePodSpec } from "../validation/pod-spec.js";
 import { setDefaultsJob } from "./job-defaults.js";
 import type { JobTemplateFacts, PlainJobSpec } from "./job-spec.js";
-import { validateJob, validateJobSpec } from "./job-validation.js";
+import { validateJobName, validateJobSpec } from "./job-validation.js";
 import type { Job, JobSpec } from "./types.js";
 
 /** batch.JobNameLabel: every pod of a Job carries its Job's name (generateSelector). */
@@ -42,20 +42,62 @@ export function plainJobSpec(spec: JobSpec): PlainJobSpec {
   return { ...(spec as unknown as PlainJobSpec), template: templateFacts(spec.template) };
 }
 
+// A CronJob's Jobs share their template's pod spec object (stored objects are never mutated): defaulting and
+// validating it once per spec object keeps 288,000 Jobs at one defaulting and one validation per CronJob.
+const defaultedSpecs = new WeakMap<object, { settings: Settings; spec: PodTemplateSpec["spec"] }>();
+const validatedSpecs = new WeakMap<object, Map<string, FieldError[]>>();
+
 /** SetDefaults_PodSpec on a pod template (every PodTemplateSpec is defaulted, a Job's and a CronJob's too). */
 export function defaultPodTemplate(t: PodTemplateSpec, settings: Settings): PodTemplateSpec {
   if (!isRecord(t) || !isRecord(t.spec)) return t;
-  const spec = defaultPodSpecFields(t.spec, settings);
-  return spec === t.spec ? t : { ...t, spec };
+  let memo = defaultedSpecs.get(t.spec);
+  if (memo === undefined || memo.settings !== settings) {
+    memo = { settings, spec: defaultPodSpecFields(t.spec, settings) };
+    defaultedSpecs.set(t.spec, memo);
+    defaultedSpecs.set(memo.spec, { settings, spec: memo.spec });
+  }
+  return memo.spec === t.spec ? t : { ...t, spec: memo.spec };
 }
 
-/** SetDefaults_Job and the pod template's defaults; a new object. */
+/** validatePodSpec, memoised per spec object and path. */
+function validatePodSpecOnce(spec: PodTemplateSpec["spec"], path: readonly PathSegment[]): FieldError[] {
+  const key = path.map(String).join("\u0000");
+  let byPath = validatedSpecs.get(spec);
+  if (!byPath) validatedSpecs.set(spec, (byPath = new Map()));
+  let errs = byPath.get(key);
+  if (errs === undefined) byPath.set(key, (errs = validatePodSpec(spec, path)));
+  return errs;
+}
+
+// A CronJob's Jobs share their jobTemplate's spec object: its defaulted form is computed once, and the validation
+// of a prepared Job's spec is that of the spec it was prepared from.
+const defaultedJobSpecs = new WeakMap<JobSpec, { settings: Settings; spec: JobSpec }>();
+const preparedFrom = new WeakMap<JobSpec, JobSpec>();
+const validatedJobSpecs = new WeakMap<JobSpec, FieldError[]>();
+
+/** SetDefaults_Job and the pod template's defaults (memoised per spec object); a new object. */
 export function defaultJob(job: Job, settings: Settings): Job {
   if (!isRecord(job.spec)) return job;
-  const out = setDefaultsJob({ name: job.metadata.name, ...(job.metadata.labels ? { labels: job.metadata.labels } : {}), spec: plainJobSpec(job.spec) });
-  const { template: _facts, ...spec } = out.spec;
-  const labels = out.labels ? { labels: { ...out.labels } } : {};
-  return { ...job, metadata: { ...job.metadata, ...labels }, spec: { ...(spec as Omit<JobSpec, "template">), template: defaultPodTemplate(job.spec.template, settings) } };
+  let memo = defaultedJobSpecs.get(job.spec);
+  if (memo === undefined || memo.settings !== settings) {
+    const out = setDefaultsJob({ name: job.metadata.name, spec: plainJobSpec(job.spec) });
+    const { template: _facts, ...rest } = out.spec;
+    memo = { settings, spec: { ...(rest as Omit<JobSpec, "template">), template: defaultPodTemplate(job.spec.template, settings) } };
+    defaultedJobSpecs.set(job.spec, memo);
+    defaultedJobSpecs.set(memo.spec, memo);
+  }
+  // SetDefaults_Job: a Job without labels takes its template's.
+  const templateLabels = isRecord(job.spec.template) ? job.spec.template.metadata?.labels : undefined;
+  const labels = templateLabels && Object.keys(job.metadata.labels ?? {}).length === 0 ? { labels: { ...templateLabels } } : {};
+  return { ...job, metadata: { ...job.metadata, ...labels }, spec: memo.spec };
+}
+
+/** validateJobSpec of a Job's spec, memoised per spec object (a prepared spec counts as the one it came from). */
+function validateJobSpecOnce(spec: JobSpec): FieldError[] {
+  const base = preparedFrom.get(spec) ?? spec;
+  let errs = validatedJobSpecs.get(base);
+  if (errs === undefined) validatedJobSpecs.set(base, (errs = validateJobSpec(plainJobSpec(base))));
+  return errs;
 }
 
 /**
@@ -72,7 +114,10 @@ export function prepareJobForCreate(job: Job): Job {
   for (const key of [LEGACY_CONTROLLER_UID_LABEL, CONTROLLER_UID_LABEL]) labels[key] ??= uid;
   const sel = job.spec.selector ?? {};
   const selector = { ...sel, matchLabels: { ...(sel.matchLabels ?? {}), [CONTROLLER_UID_LABEL]: sel.matchLabels?.[CONTROLLER_UID_LABEL] ?? uid } };
-  return { ...job, spec: { ...job.spec, selector, template: { ...t, metadata: { ...(t.metadata ?? {}), labels } } }, status: {} };
+  const spec = { ...job.spec, selector, template: { ...t, metadata: { ...(t.metadata ?? {}), labels } } };
+  // Only the selector and the template's labels changed, which validateJobSpec does not read.
+  preparedFrom.set(spec, preparedFrom.get(job.spec) ?? job.spec);
+  return { ...job, spec, status: {} };
 }
 
 /** validateJobSpec's pod template part: labels and ValidatePodTemplateSpec. */
@@ -80,7 +125,7 @@ export function validateJobTemplate(t: PodTemplateSpec | undefined, path: readon
   if (!isRecord(t)) return [fieldError.required(path)];
   const errs = validateLabels(t.metadata?.labels as Record<string, unknown> | undefined, [...path, "metadata", "labels"]);
   if (!isRecord(t.spec)) return [...errs, fieldError.required([...path, "spec"])];
-  return [...errs, ...validatePodSpec(t.spec, [...path, "spec"])];
+  return [...errs, ...validatePodSpecOnce(t.spec, [...path, "spec"])];
 }
 
 /**
@@ -90,7 +135,7 @@ export function validateJobTemplate(t: PodTemplateSpec | undefined, path: readon
 export function validateJobObject(job: Job): FieldError[] {
   if (!isRecord(job.spec)) return [fieldError.required(["spec"])];
   const spec = job.spec;
-  const errs: FieldError[] = [...validateJob({ name: job.metadata.name, spec: plainJobSpec(spec) })];
+  const errs: FieldError[] = [...validateJobSpecOnce(spec), ...validateJobName({ name: job.metadata.name, spec: { completionMode: spec.completionMode, completions: spec.completions, template: {} } })];
   errs.push(...validateJobTemplate(spec.template, ["spec", "template"]));
   const sel = spec.selector;
   if (!isRecord(sel)) errs.push(fieldError.required(["spec", "selector"]));

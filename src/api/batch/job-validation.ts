@@ -156,7 +156,12 @@ export function validateJobSpec(spec: PlainJobSpec, path: readonly PathSegment[]
  * `metadata.name: Invalid value: "NAME": will not able to create pod with invalid DNS label: NAME-N`.
  */
 export function validateJob(job: PlainJob): JobFieldError[] {
-  const errs = validateJobSpec(job.spec);
+  return [...validateJobSpec(job.spec), ...validateJobName(job)];
+}
+
+/** ValidateJob's name check alone (see validateJob): the largest Indexed pod hostname must be a DNS-1123 label. */
+export function validateJobName(job: PlainJob): JobFieldError[] {
+  const errs: JobFieldError[] = [];
   const { completionMode, completions } = job.spec;
   if (completionMode === "Indexed" && completions !== undefined && completions > 0) {
     const maximumPodHostname = `${job.name}-${completions - 1}`;

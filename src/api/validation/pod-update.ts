@@ -12,6 +12,8 @@ import { fieldError, type FieldError } from "./field-errors.js";
 export const POD_UPDATE_FORBIDDEN =
   "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
+const NO_ERRORS = Object.freeze([]) as unknown as FieldError[];
+
 /** A toleration without its tolerationSeconds: what an update may not change. */
 const tolerationIdentity = (t: Toleration) => canonicalJson({ ...t, tolerationSeconds: null });
 
@@ -22,6 +24,8 @@ const tolerationIdentity = (t: Toleration) => canonicalJson({ ...t, tolerationSe
 export function validatePodSpecUpdate(next: Pod, cur: Pod): FieldError[] {
   const n = next.spec;
   const o = cur.spec;
+  // The same spec object (a metadata or status write: finalizers, labels): nothing changed.
+  if (n === o) return NO_ERRORS;
   for (const f of ["containers", "initContainers"] as const) {
     if ((n[f]?.length ?? 0) !== (o[f]?.length ?? 0)) return [fieldError.forbidden(["spec", f], "pod updates may not add or remove containers")];
   }

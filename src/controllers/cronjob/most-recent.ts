@@ -20,6 +20,28 @@ export const SCHEDULE_INTERVAL_ERROR = "time difference between two schedules is
 /** Padding added to a requeue for NTP skew (cronjob_controllerv2.go nextScheduleDelta), in ms. */
 export const NEXT_SCHEDULE_DELTA_MS = 100;
 
+/** How many answers of Next each schedule object remembers. */
+const NEXT_MEMO_SIZE = 8;
+const nextMemo = new WeakMap<CronSchedule, { after: number[]; next: (number | null)[]; at: number }>();
+
+/**
+ * nextScheduleTime, remembering its last few answers per schedule object. A sync asks Next of the same two or three
+ * times over and over (both calls of mostRecentScheduleTime start at the same earliest time), and CronJobs that
+ * share a schedule object (sync.ts shares one per schedule text) ask the same times at the same tick; a five-field
+ * Next walks wall-clock fields minute by minute, so this removes most of a sync's cost. Pure: same answers.
+ */
+function memoNext(schedule: CronSchedule, afterMs: number): number | null {
+  let m = nextMemo.get(schedule);
+  if (m === undefined) nextMemo.set(schedule, (m = { after: [], next: [], at: 0 }));
+  const i = m.after.indexOf(afterMs);
+  if (i >= 0) return m.next[i]!;
+  const t = nextScheduleTime(schedule, afterMs);
+  m.after[m.at] = afterMs;
+  m.next[m.at] = t;
+  m.at = (m.at + 1) % NEXT_MEMO_SIZE;
+  return t;
+}
+
 /** The CronJob fields mostRecentScheduleTime reads, in epoch ms / seconds. */
 export interface CronJobTimes {
   readonly creationTimestampMs: number;
@@ -56,9 +78,9 @@ export function mostRecentScheduleTime(cj: CronJobTimes, nowMs: number, schedule
     const schedulingDeadline = nowMs - cj.startingDeadlineSeconds * 1000;
     if (schedulingDeadline > earliestMs) earliestMs = schedulingDeadline;
   }
-  const t1 = nextScheduleTime(schedule, earliestMs);
+  const t1 = memoNext(schedule, earliestMs);
   if (t1 === null) return { earliestMs, mostRecentMs: null, missed: "none", error: SCHEDULE_INTERVAL_ERROR };
-  const t2 = nextScheduleTime(schedule, t1);
+  const t2 = memoNext(schedule, t1);
   if (nowMs < t1) return { earliestMs, mostRecentMs: null, missed: "none" };
   if (t2 !== null && nowMs < t2) return { earliestMs, mostRecentMs: t1, missed: "none" };
   // t2.Sub(t1).Round(time.Second).Seconds(): positive here, so half-up rounding is Go's half-away-from-zero.
@@ -68,7 +90,7 @@ export function mostRecentScheduleTime(cj: CronJobTimes, nowMs: number, schedule
   const count = Math.floor(elapsed / interval) + 1;
   const potentialEarliest = t1 + (count - 2) * interval * 1000;
   let mostRecentMs: number | null = null;
-  for (let t = nextScheduleTime(schedule, potentialEarliest); t !== null && t <= nowMs; t = nextScheduleTime(schedule, t)) mostRecentMs = t;
+  for (let t = memoNext(schedule, potentialEarliest); t !== null && t <= nowMs; t = memoNext(schedule, t)) mostRecentMs = t;
   const missed: MissedSchedules = count > TOO_MANY_MISSED_THRESHOLD ? "many" : count > 0 ? "few" : "none";
   return { earliestMs, mostRecentMs, missed };
 }
@@ -95,6 +117,6 @@ export function nextScheduleTimeDuration(cj: CronJobTimes, nowMs: number, schedu
   if (r.error !== undefined) from = nowMs;
   else if (r.mostRecentMs === null) from = r.missed === "none" ? r.earliestMs : nowMs;
   else from = r.mostRecentMs;
-  const next = nextScheduleTime(schedule, from);
+  const next = memoNext(schedule, from);
   return next === null ? null : next + NEXT_SCHEDULE_DELTA_MS - nowMs;
 }

@@ -8,7 +8,7 @@
  * terminating. Pod events reach a Job through a 1s batch (syncJobBatchPeriod), Job events at once.
  */
 import type { Job, JobStatus } from "../../api/batch/types.js";
-import { canonicalJson } from "../../api/canonical-json.js";
+import { isDeepStrictEqual } from "node:util";
 import type { ApiClient } from "../../api/client.js";
 import type { ControlPlane } from "../../api/control-plane.js";
 import { withFields } from "../../api/copy.js";
@@ -365,7 +365,7 @@ export class JobController {
       ...(perIndex && failedIx.length > 0 ? { failedIndexes: intervalsString(failedIx) } : perIndex ? { failedIndexes: "" } : {}),
       uncountedTerminatedPods: {},
     };
-    if (canonicalJson(next) !== canonicalJson(status) && !this.writeStatus(job, next)) return { error: "status update failed" };
+    if (!isDeepStrictEqual(next, status) && !this.writeStatus(job, next)) return { error: "status update failed" };
     for (const [type, reason, message] of events) this.cp.events.record(job, type, reason, message, SOURCE);
     if (requeueAfter !== undefined) return { requeueAfter };
   }

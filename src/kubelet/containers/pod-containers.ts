@@ -25,6 +25,8 @@ import { nextProbeTransition, type ContainerProbes, type ProbeTransition } from 
 import type { ContainerRuntime, PodSandboxRef } from "../runtime/cri.js";
 import { planContainers, type ContainerRole, type ContainerStep, type PlanContainer } from "./plan.js";
 import type { LogTemplate } from "../../logs/records.js";
+import { CREATE_CONTAINER_CONFIG_ERROR, makeEnvironmentVariables } from "../config/env.js";
+import { podConfigRefs, type ConfigObjects } from "../config/refs.js";
 
 /** minimumGracePeriodInSeconds (pkg/kubelet/kuberuntime/kuberuntime_manager.go): killContainer never gives less. */
 export const MINIMUM_GRACE_PERIOD_MS = 2_000;
@@ -128,6 +130,8 @@ export interface ContainerHost {
   readonly imageBackoff: Backoff;
   /** Records an Event about the pod from this kubelet. */
   record(pod: Pod, type: "Normal" | "Warning", reason: string, message: string): void;
+  /** The ConfigMaps and Secrets the kubelet sees (its configmap and secret managers), for containers' env. */
+  readonly configObjects: ConfigObjects;
   readonly logs: ContainerLogSink | undefined;
   readonly observer: KubeletObserver | undefined;
   /** settings.podStartLatency and podStopLatency. */
@@ -161,6 +165,8 @@ export class PodContainers {
   private alive = true;
   /** Adopted for a stop only (adoptRunning): no status writes. */
   private quiet = false;
+  /** Per track: whether its env reads a ConfigMap or Secret (src/kubelet/config/refs.ts); undefined when none does. */
+  readonly envReadsConfig: readonly boolean[] | undefined;
 
   constructor(
     private readonly host: ContainerHost,
@@ -177,6 +183,8 @@ export class PodContainers {
       ...pod.spec.containers.map((c): [Container, ContainerRole] => [c, "app"]),
     ];
     const previous = [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])];
+    const refs = podConfigRefs(pod.spec).envReadsConfig;
+    this.envReadsConfig = refs.length > 0 ? refs : undefined;
     this.tracks = specs.map(([c, role], index) => {
       const b = behaviorOf(pod, c);
       const prev = previous.find((s) => s.name === c.name);
@@ -376,6 +384,13 @@ export class PodContainers {
     return this.tracks.every((t) => !live(t));
   }
 
+  /** Whether the pod waits on configuration: it is neither done nor being stopped, and a container's env names a
+   *  ConfigMap, Secret or key that does not exist (CreateContainerConfigError). */
+  get waitingOnConfig(): boolean {
+    if (this.envReadsConfig === undefined || this.stopping || this.terminalPhase !== undefined || !this.alive) return false;
+    return this.tracks.some((t) => t.waiting?.reason === CREATE_CONTAINER_CONFIG_ERROR);
+  }
+
   // ----- starting -----------------------------------------------------------------------------------------------
 
   /** startContainer with doBackOff before it (kuberuntime_manager.go SyncPod step 8 / kuberuntime_container.go). */
@@ -483,8 +498,19 @@ export class PodContainers {
     this.create(t);
   }
 
-  /** CreateContainer and StartContainer, with a program drawn from the pod's stream. */
+  /**
+   * CreateContainer and StartContainer, with a program drawn from the pod's stream. First the container's config
+   * (generateContainerConfig): its environment (src/kubelet/config/env.ts) from the ConfigMaps and Secrets it names.
+   * When one is missing, startContainer fails with ErrCreateContainerConfig: a Warning Failed event `Error: <message>`,
+   * the container waits with reason CreateContainerConfigError and that message (no container is created, the
+   * restart count stays), and the pod worker's next sync, POD_SYNC_RETRY_MS later, tries again (image check, then
+   * the config). The values are dropped here: nothing records them.
+   */
   private create(t: ContainerTrack): void {
+    if (this.envReadsConfig?.[t.index] === true) {
+      const env = makeEnvironmentVariables(this.pod.metadata.namespace ?? "default", t.spec, this.host.configObjects);
+      if (!env.ok) return this.configFailed(t, env.message);
+    }
     if (t.lastRun !== undefined && !t.lastRunCounted) t.restartCount++;
     t.lastRunCounted = false;
     const limit = t.spec.resources?.limits?.memory;
@@ -504,6 +530,16 @@ export class PodContainers {
       t.waiting = undefined;
       this.touch();
     }
+  }
+
+  /** startContainer's CreateContainerConfigError (kuberuntime_container.go): see `create`. */
+  private configFailed(t: ContainerTrack, message: string): void {
+    this.host.record(this.pod, "Warning", "Failed", `Error: ${message}`);
+    this.setWaiting(t, { reason: CREATE_CONTAINER_CONFIG_ERROR, message });
+    // Nothing was created: the container is where it was before this start (a pull may have moved it to starting).
+    t.step = t.lastRun === undefined ? "new" : "exited";
+    this.setTimer(t, "retry", this.host.now + POD_SYNC_RETRY_MS);
+    this.touch();
   }
 
   // ----- probes and kills ---------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ export const jobKind = defineKind<Job>({
   statusSubresource: true,
   tracksGeneration: true,
   dependents: ["Pod"],
+  // CronJobs create Jobs with generated names: a timeline or expectation naming one is checked when the run gets there.
+  namesKnownAtLoad: false,
   // The pods a Job runs at once (the pods limit is about concurrent pods).
   podsDeclared: (o) => (typeof o.spec?.parallelism === "number" && o.spec.parallelism >= 0 ? o.spec.parallelism : 1),
   default: defaultJob,

@@ -219,3 +219,40 @@ describe("tracking finalizer", () => {
     expect([...r.pods.values()][0]!.metadata.finalizers).toEqual([JOB_TRACKING_FINALIZER]);
   });
 });
+
+describe("backoffLimitPerIndex", () => {
+  // Each index's pod runs 1s..3s and exits 1, counted at 4s; its back-off is 10s from its finish (3s + 10s = 13s)
+  // for the first failure; the replacement fails at 16s, counted at 17s: 2 failures > backoffLimitPerIndex 1, and
+  // with every index failed the Job fails (FailedIndexes).
+  const r = run(jobOf({ completions: 3, parallelism: 3, completionMode: "Indexed", backoffLimitPerIndex: 1 }), { runFor: "2s", exitCode: 1 }, 60_000);
+  it("replaces a failed index after 10s (its first failure), marks it failed after backoffLimitPerIndex, then FailedIndexes", () => {
+    expect(r.created.map(([t]) => t)).toEqual([0, 0, 0, 13, 13, 13]);
+    expect(r.final!.status).toMatchObject({ failed: 6, failedIndexes: "0-2", completedIndexes: "" });
+    expect(conditionsOf(r.final)).toEqual(["FailureTarget=True FailedIndexes", "Failed=True FailedIndexes"]);
+    const second = [...r.pods.values()].filter((p) => r.created.some(([t, n]) => t === 13 && n === p.metadata.name));
+    expect(second.map((p) => p.metadata.annotations?.["batch.kubernetes.io/job-index-failure-count"])).toEqual(["1", "1", "1"]);
+  });
+});
+
+describe("a failing Job's remaining pods", () => {
+  // podFailurePolicy FailJob on exit 42; each pod runs a drawn 5s..60s and exits 42: the first to exit fails the Job
+  // (FailureTarget), the two others are deleted, and once deleted they count as failed, not as the Succeeded their
+  // SIGTERM exit 0 would give.
+  const policy = { rules: [{ action: "FailJob", onExitCodes: { operator: "In", values: [42] } }] };
+  it("counts the pods it deletes as failed: failed 3, succeeded 0", () => {
+    const r = run(jobOf({ completions: 3, parallelism: 3, podFailurePolicy: policy }), { runFor: "uniform(5s, 60s)", exitCode: 42 }, 90_000, {});
+    expect(r.final!.status).toMatchObject({ failed: 3, active: 0, terminating: 0 });
+    expect(r.final!.status.succeeded).toBeUndefined();
+    expect(conditionsOf(r.final)).toEqual(["FailureTarget=True PodFailurePolicy", "Failed=True PodFailurePolicy"]);
+  });
+});
+
+describe("labels", () => {
+  it("a Job without labels shows its template's generated ones, as `kubectl get job pi -o yaml` does", () => {
+    const job = jobOf({});
+    delete job.spec.template.metadata;
+    const r = run(job, {}, 2_000);
+    const uid = r.final!.metadata.uid!;
+    expect(r.final!.metadata.labels).toEqual({ "job-name": "pi", "batch.kubernetes.io/job-name": "pi", "controller-uid": uid, "batch.kubernetes.io/controller-uid": uid });
+  });
+});

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { PodLifecycleAction, PodLifecycleEvent, PodLifecycleState } from "../src/kubelet/pod-lifecycle.js";
 import { transition } from "../src/kubelet/pod-lifecycle.js";
 
-const STATES: PodLifecycleState[] = ["Absent", "Admitting", "Rejected", "Starting", "WaitingForNetwork", "Running", "Completed", "Stopping", "Stopped"];
+const STATES: PodLifecycleState[] = ["Absent", "Admitting", "Rejected", "Starting", "WaitingForNetwork", "WaitingForVolumes", "Running", "Completed", "Stopping", "Stopped"];
 
 // Events, one of each shape (both values of `terminal` where it matters).
 const update: PodLifecycleEvent = { t: "podUpdate", terminal: false };
@@ -27,7 +27,9 @@ const stopped: PodLifecycleEvent = { t: "containersStopped" };
 const resync: PodLifecycleEvent = { t: "resync" };
 const removed: PodLifecycleEvent = { t: "podRemoved" };
 const nodeStopped: PodLifecycleEvent = { t: "nodeStopped" };
-const EVENTS = [update, terminalUpdate, admitted, rejected, started, completed, noNetwork, network, sandboxFailed, deletion, terminalDeletion, stopped, resync, removed, nodeStopped];
+const volumesPending: PodLifecycleEvent = { t: "volumesPending" };
+const volumesMounted: PodLifecycleEvent = { t: "volumesMounted" };
+const EVENTS = [update, terminalUpdate, admitted, rejected, started, completed, noNetwork, network, sandboxFailed, deletion, terminalDeletion, stopped, resync, removed, nodeStopped, volumesPending, volumesMounted];
 
 // Actions.
 const admit: PodLifecycleAction = { t: "admit" };
@@ -57,7 +59,35 @@ const row = (from: PodLifecycleState, on: PodLifecycleEvent, to: PodLifecycleSta
 /** The event changes nothing in this state. */
 const ignored = (from: PodLifecycleState, on: PodLifecycleEvent, why: string): Row => row(from, on, from, [], why);
 
+/** The volume events outside the two states they concern: only a start waits for volumes. */
+const volumeRows = (state: PodLifecycleState): Row[] =>
+  state === "Starting" || state === "WaitingForVolumes"
+    ? []
+    : [ignored(state, volumesPending, "only a start mounts volumes"), ignored(state, volumesMounted, "nothing waits for volumes")];
+
 const ROWS: Row[] = [
+  ...(["Absent", "Admitting", "Rejected", "WaitingForNetwork", "Running", "Completed", "Stopping", "Stopped"] as const).flatMap(volumeRows),
+  // --- Starting + volumes (pkg/kubelet/volumemanager WaitForAttachAndMount, before the sandbox).
+  row("Starting", volumesPending, "WaitingForVolumes", [], "a volume cannot be mounted yet: no sandbox, ContainerCreating (FailedMount is the volume manager's)"),
+  ignored("Starting", volumesMounted, "nothing waited for volumes"),
+  // --- WaitingForVolumes: admitted, holding its resources, no sandbox until every volume is mounted.
+  ignored("WaitingForVolumes", update, "already admitted"),
+  ignored("WaitingForVolumes", terminalUpdate, "already admitted"),
+  ignored("WaitingForVolumes", admitted, "admission is over"),
+  ignored("WaitingForVolumes", rejected, "admission is over"),
+  ignored("WaitingForVolumes", started, "nothing was started"),
+  ignored("WaitingForVolumes", completed, "nothing runs"),
+  ignored("WaitingForVolumes", noNetwork, "only a start can find the network missing"),
+  ignored("WaitingForVolumes", network, "it waits for volumes, not the network"),
+  ignored("WaitingForVolumes", sandboxFailed, "no sandbox was asked for"),
+  row("WaitingForVolumes", deletion, "Stopped", [release, requeue], "deletion cancels the wait (kubernetes#117412): nothing to kill, released, then confirmed"),
+  row("WaitingForVolumes", terminalDeletion, "Stopped", [release, requeue], "as above"),
+  ignored("WaitingForVolumes", stopped, "nothing was stopped"),
+  ignored("WaitingForVolumes", resync, "nothing asked for a pass"),
+  row("WaitingForVolumes", removed, "Absent", [release], "removed: only its resources were held"),
+  row("WaitingForVolumes", nodeStopped, "Absent", [], "node failed: nothing in the runtime to lose"),
+  ignored("WaitingForVolumes", volumesPending, "already waiting"),
+  row("WaitingForVolumes", volumesMounted, "Starting", [runtimeStart], "every volume mounted: the start goes ahead"),
   // --- Absent: the kubelet holds nothing for this pod instance.
   // HandlePodAdditions admits a pod it has not seen (canAdmitPod) before its pod worker runs SyncPod.
   row("Absent", update, "Admitting", [admit], "a new pod is admitted first"),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Container, Pod } from "../src/api/types.js";
-import { annotationBehaviors, behaviorAnnotation, mergeBehaviors, parseBehavior, sleepDuration, type BehaviorSpec } from "../src/workload/behavior.js";
+import { annotationBehaviors, behaviorAnnotation, mergeBehaviors, parseBehavior, sleepDuration, shellProgram, type BehaviorSpec } from "../src/workload/behavior.js";
 import { oomAfter } from "../src/workload/program.js";
 import { BehaviorResolver, type BehaviorProfile } from "../src/workload/profiles.js";
 import { pod } from "./fixtures/builders.js";
@@ -213,6 +213,21 @@ describe("behaviorAnnotation and annotationBehaviors", () => {
   });
 });
 
+describe("shellProgram: the documentation's scripts", () => {
+  it.each([
+    // The Job podFailurePolicy example: bash -c "echo 'Hello world!' && sleep 5 && exit 42": 5s, then exit 42.
+    [["bash", "-c", "echo 'Hello world!' && sleep 5 && exit 42"], { runForMs: 5_000, exitCode: 42 }],
+    [["sh", "-c", "sleep 5; exit 3"], { runForMs: 5_000, exitCode: 3 }],
+    // `false` fails the script at once (exit 1); what follows never runs.
+    [["sh", "-c", "sleep 2 && false && sleep 100"], { runForMs: 2_000, exitCode: 1 }],
+    // An exit code above 255 wraps as the shell's does (300 mod 256 = 44).
+    [["sh", "-c", "exit 300"], { runForMs: 0, exitCode: 44 }],
+    [["sh", "-c", "date; echo hi"], undefined],
+  ])("%j", (command, expected) => {
+    expect(shellProgram(command, undefined)).toEqual(expected);
+  });
+});
+
 describe("sleepDuration: how long `sleep N` runs", () => {
   it.each<[string, unknown, unknown, number | undefined]>([
     ["sleep 30", ["sleep", "30"], undefined, 30_000],
@@ -231,7 +246,8 @@ describe("sleepDuration: how long `sleep N` runs", () => {
     ["a program named like it", ["sleeper", "3"], undefined, undefined],
     ["sleep without a number", ["sleep"], undefined, undefined],
     ["sleep with a word", ["sleep", "soon"], undefined, undefined],
-    ["a script that does more than sleep", ["sh", "-c", "sleep 30 && echo done"], undefined, undefined],
+    ["a script of sleep and echo (30s)", ["sh", "-c", "sleep 30 && echo done"], undefined, 30_000],
+    ["a script running a program k8sim cannot know", ["sh", "-c", "sleep 30 && ./migrate"], undefined, undefined],
     ["no command (the image's entrypoint)", undefined, undefined, undefined],
   ])("%s", (_what, command, args, ms) => {
     expect(sleepDuration(command, args)).toBe(ms);

@@ -108,7 +108,7 @@ export class ApiServer {
     const refused = this.admission.validate(req);
     if (refused) return refused;
     if (this.store.get(input.kind, obj.metadata.namespace, obj.metadata.name)) {
-      return apiFailure(409, "AlreadyExists", `${spec.plural} "${obj.metadata.name}" already exists`);
+      return apiFailure(409, "AlreadyExists", `${qualifiedResource(spec)} "${obj.metadata.name}" already exists`);
     }
     return { ok: true, object: this.store.put("ADDED", obj, undefined) as T };
   }
@@ -173,7 +173,7 @@ export class ApiServer {
    */
   private current<T extends KubeObject>(input: T, opts: UpdateOptions): T | ApiFailure {
     const cur = this.store.get<T>(input.kind, input.metadata.namespace, input.metadata.name);
-    const plural = mustKindSpec(input.kind).plural;
+    const plural = qualifiedResource(mustKindSpec(input.kind));
     if (!cur) return apiFailure(404, "NotFound", `${plural} "${input.metadata.name}" not found`);
     const rv = input.metadata.resourceVersion;
     if (!opts.force && rv !== undefined && rv !== cur.metadata.resourceVersion) {
@@ -202,7 +202,7 @@ export class ApiServer {
   delete(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): ApiResult<KubeObject> {
     const spec = mustKindSpec(kind);
     const cur = this.store.get<KubeObject>(kind, namespace, name);
-    if (!cur) return apiFailure(404, "NotFound", `${spec.plural} "${name}" not found`);
+    if (!cur) return apiFailure(404, "NotFound", `${qualifiedResource(spec)} "${name}" not found`);
     if (this.admission.handles("DELETE", kind)) {
       const refused = this.admission.admit({ operation: "DELETE", kind, namespace, name, object: cur });
       if (isFailure(refused)) return refused;
@@ -292,6 +292,11 @@ export class ApiServer {
     const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
+}
+
+/** How apierrors names a resource: `pods`, `deployments.apps`, `jobs.batch` (schema.GroupResource.String()). */
+function qualifiedResource(spec: KindSpec): string {
+  return spec.group ? `${spec.plural}.${spec.group}` : spec.plural;
 }
 
 /** The body decoded as the kind's serializer would (kind-spec.ts `decode`), or the 400 BadRequest. */

@@ -2,6 +2,7 @@
  * The workload-model sections of a scenario: spec.behaviors (behavior profiles), spec.images (the image catalog)
  * and the behavior annotations of the manifests' pods, checked with positions and converted for the run.
  */
+import { JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL } from "../api/batch/job-object.js";
 import type { ImageCatalogEntry } from "../kubelet/runtime/image-registry.js";
 import { annotationBehaviors, BEHAVIOR_ANNOTATION_PREFIX, BEHAVIOR_KEYS, behaviorAnnotation, parseBehavior } from "../workload/behavior.js";
 import { parseDistribution } from "../workload/distribution.js";
@@ -112,10 +113,13 @@ export function podOf(object: LoadedManifest["object"]): Pod | undefined {
   let t: unknown = object;
   for (const k of path.slice(0, -1)) t = rec(t)[k as string];
   const template = rec(t);
+  const meta = rec(template.metadata);
+  // A Job's pods also carry the labels its generated selector adds (the controller-uid ones are not known yet).
+  const labels = object.kind === "Job" ? { ...rec(meta.labels), [LEGACY_JOB_NAME_LABEL]: object.metadata.name, [JOB_NAME_LABEL]: object.metadata.name } : meta.labels;
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name: object.metadata.name, namespace: object.metadata.namespace, ...rec(template.metadata) },
+    metadata: { name: object.metadata.name, namespace: object.metadata.namespace, ...meta, ...(labels !== undefined ? { labels } : {}) },
     spec: rec(template.spec) as unknown as Pod["spec"],
     status: {},
   } as Pod;
@@ -170,7 +174,7 @@ export function warnUnmatchedProfiles(src: YamlSource, profiles: readonly Behavi
 
 /**
  * Warns about containers of run-to-completion pods (restartPolicy Never or OnFailure) whose command k8sim cannot
- * read a run time from (anything but `sleep N`) and whose behavior sets no runFor: such a container runs until
+ * read a run time from (anything but `sleep N` or a shell script of sleep, echo and exit) and whose behavior sets no runFor: such a container runs until
  * stopped, which for a pod meant to finish is rarely what the user expects.
  */
 export function warnUnmodelledCommands(profiles: readonly BehaviorProfile[], manifests: readonly LoadedManifest[], diags: Diagnostics): void {
@@ -186,7 +190,7 @@ export function warnUnmodelledCommands(profiles: readonly BehaviorProfile[], man
       const words = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])].map(String).join(" ");
       diags.warn(
         m.source,
-        `${m.object.kind}/${m.object.metadata.name}: container ${JSON.stringify(c.name)} runs ${JSON.stringify(words.length > 80 ? `${words.slice(0, 77)}...` : words)}, whose run time k8sim cannot tell (it reads only "sleep N"): it runs until stopped; give it a runFor (a behavior profile, or the annotation ${BEHAVIOR_ANNOTATION_PREFIX}runFor)`,
+        `${m.object.kind}/${m.object.metadata.name}: container ${JSON.stringify(c.name)} runs ${JSON.stringify(words.length > 80 ? `${words.slice(0, 77)}...` : words)}, whose run time k8sim cannot tell (it reads only "sleep N" and shell scripts of sleep, echo and exit): it runs until stopped; give it a runFor (a behavior profile, or the annotation ${BEHAVIOR_ANNOTATION_PREFIX}runFor)`,
       );
     }
   }

@@ -303,14 +303,59 @@ const NO_BEHAVIOR: BehaviorSpec = Object.freeze({});
  * real one would: N seconds (GNU sleep's number with an optional s, m, h or d suffix). Undefined otherwise.
  */
 export function sleepDuration(command: unknown, args: unknown): number | undefined {
+  return shellProgram(command, args)?.runForMs;
+}
+
+/** What a simple command line does: how long it runs and the code it exits with. */
+export interface ShellProgram {
+  readonly runForMs: number;
+  readonly exitCode: number;
+}
+
+/**
+ * What a container's command does when it is one k8sim can read, as the documentation's examples write them: `sleep
+ * N`, or a shell (`sh -c`, `bash -c`, ...) running a script of `sleep N`, `echo ...`, `true`, `false` and `exit C`
+ * joined by `&&`, `;` or new lines (`echo 'Hello world!' && sleep 5 && exit 42`: 5s, then exit 42). The script ends
+ * at its first `exit` or failing command (`false`, exit 1); without one it exits 0. Undefined for anything else
+ * (a program k8sim cannot know, which runs until stopped unless a behavior says otherwise).
+ */
+export function shellProgram(command: unknown, args: unknown): ShellProgram | undefined {
   const words = [...(Array.isArray(command) ? command : []), ...(Array.isArray(args) ? args : [])].map(String);
-  // `sh -c "sleep 30"` and friends: the shell's script is one word.
-  if (words.length === 3 && /(^|\/)(ba|da|a)?sh$/.test(words[0]!) && words[1] === "-c") return sleepDuration(words[2]!.trim().split(/\s+/), []);
+  if (words.length === 3 && /(^|\/)(ba|da|a)?sh$/.test(words[0]!) && words[1] === "-c") return script(words[2]!);
   if (words.length !== 2 || !/(^|\/)sleep$/.test(words[0]!)) return undefined;
-  const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(words[1]!);
-  if (!m) return words[1] === "infinity" ? Infinity : undefined;
+  const ms = sleepArg(words[1]!);
+  return ms === undefined ? undefined : { runForMs: ms, exitCode: 0 };
+}
+
+/** GNU sleep's argument in ms (`infinity` is Infinity), or undefined. */
+function sleepArg(a: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(a);
+  if (!m) return a === "infinity" ? Infinity : undefined;
   const unit = { "": 1_000, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "" | "s" | "m" | "h" | "d"];
   return Math.round(Number(m[1]) * unit);
+}
+
+/** The shell script's program (see shellProgram), or undefined when a command is not one of the known ones. */
+function script(text: string): ShellProgram | undefined {
+  let runForMs = 0;
+  for (const raw of text.split(/&&|;|\n/)) {
+    const cmd = raw.trim();
+    if (cmd === "" || cmd === "true" || /^echo(\s|$)/.test(cmd)) continue;
+    if (cmd === "false") return { runForMs, exitCode: 1 };
+    const words = cmd.split(/\s+/);
+    if (/(^|\/)sleep$/.test(words[0]!) && words.length === 2) {
+      const ms = sleepArg(words[1]!);
+      if (ms === undefined) return undefined;
+      runForMs += ms;
+      continue;
+    }
+    if (words[0] === "exit" && words.length <= 2) {
+      const code = words.length === 1 ? 0 : /^\d+$/.test(words[1]!) ? Number(words[1]) % 256 : undefined;
+      return code === undefined ? undefined : { runForMs, exitCode: code };
+    }
+    return undefined;
+  }
+  return { runForMs, exitCode: 0 };
 }
 
 function distribution(v: unknown, bad: (m: string) => void): Distribution | undefined {

@@ -7,7 +7,7 @@
  */
 import { matchesSelector } from "../api/selectors.js";
 import type { Container, LabelSelector, Pod } from "../api/types.js";
-import { annotationBehaviors, mergeBehaviors, sleepDuration, type BehaviorSpec } from "./behavior.js";
+import { annotationBehaviors, mergeBehaviors, shellProgram, type BehaviorSpec } from "./behavior.js";
 
 /** One entry of spec.behaviors. */
 export interface BehaviorProfile {
@@ -52,7 +52,10 @@ export class BehaviorResolver {
     layers.push(a.all, a.byContainer.get(container.name));
     let spec = mergeBehaviors(layers);
     if (spec.exitCodes !== undefined) spec = { ...spec, exitCode: spec.exitCodes[Math.min(this.attempt(pod, container.name), spec.exitCodes.length - 1)]! };
-    return { spec, runForMs: sleepDuration(container.command, container.args) ?? Infinity };
+    // A command k8sim can read (`sleep 5 && exit 42`) says how long it runs and how it exits, unless the behavior does.
+    const program = shellProgram(container.command, container.args);
+    if (program !== undefined && program.exitCode !== 0 && spec.exitCode === undefined) spec = { ...spec, exitCode: program.exitCode };
+    return { spec, runForMs: program?.runForMs ?? Infinity };
   }
 
   /** The pod's index among the pods of its controller owner (or 0 for a pod without one) for this container. */

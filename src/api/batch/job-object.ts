@@ -115,9 +115,12 @@ export function prepareJobForCreate(job: Job): Job {
   const sel = job.spec.selector ?? {};
   const selector = { ...sel, matchLabels: { ...(sel.matchLabels ?? {}), [CONTROLLER_UID_LABEL]: sel.matchLabels?.[CONTROLLER_UID_LABEL] ?? uid } };
   const spec = { ...job.spec, selector, template: { ...t, metadata: { ...(t.metadata ?? {}), labels } } };
+  // SetDefaults_Job's label copy runs again when the stored Job is decoded, so a Job that had no labels shows its
+  // template's generated ones (kubectl get job pi -o yaml: batch.kubernetes.io/job-name, controller-uid, ...).
+  const meta = Object.keys(job.metadata.labels ?? {}).length === 0 ? { ...job.metadata, labels: { ...labels } } : job.metadata;
   // Only the selector and the template's labels changed, which validateJobSpec does not read.
   preparedFrom.set(spec, preparedFrom.get(job.spec) ?? job.spec);
-  return { ...job, spec, status: {} };
+  return { ...job, metadata: meta, spec, status: {} };
 }
 
 /** validateJobSpec's pod template part: labels and ValidatePodTemplateSpec. */

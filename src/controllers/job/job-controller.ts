@@ -21,6 +21,7 @@ import { EMPTY_BACKOFF_RECORD, getFinishedTimeMs, getRemainingTime, getRemaining
 import {
   completionIndexEnvFieldPath,
   getCompletionIndex,
+  getIndexAbsoluteFailureCount,
   getIndexFailureCount,
   indexedPodHostname,
   JOB_COMPLETION_INDEX_ANNOTATION,
@@ -60,7 +61,10 @@ interface Expectations {
 
 /** Per-index failure memory of a backoffLimitPerIndex Job: failures so far and the last failure's finish time. */
 interface IndexFailures {
+  /** Failures of the index so far (the replacement pod's job-index-failure-count). */
   count: number;
+  /** The last failed pod's getIndexAbsoluteFailureCount (failures before it, ignored ones included). */
+  absolute: number;
   lastFinishedMs: number;
 }
 
@@ -168,6 +172,7 @@ export class JobController {
     const uncFailed = new Set(old.uncountedTerminatedPods?.failed ?? []);
     let interim = interimCondition(job);
     const succeededAlready = interim?.type === "SuccessCriteriaMet";
+    const failingAlready = interim?.type === "FailureTarget";
 
     // Classify the pods.
     const active: Pod[] = [];
@@ -200,7 +205,8 @@ export class JobController {
         }
         newSucceeded.push(p);
         if (indexed) newlyCompleted.push(ix);
-      } else if (isPodFailed(p, job) && !succeededAlready) {
+      } else if ((isPodFailed(p, job) || (failingAlready && (p.metadata.deletionTimestamp !== undefined || p.status.phase === "Failed"))) && !succeededAlready) {
+        // trackJobStatusAndRemoveFinalizers: once the Job is failing, the pods it is finalizing count as failed.
         if (uncFailed.has(uid)) continue;
         const match = p.status.phase === "Failed" ? matchPodFailurePolicy(spec.podFailurePolicy, failedFacts(p)) : { countFailed: true };
         if (!match.countFailed) {
@@ -213,7 +219,8 @@ export class JobController {
           const ix = getCompletionIndex(p.metadata.annotations);
           if (ix >= 0) {
             const count = getIndexFailureCount(p.metadata.annotations) + 1;
-            failures!.set(ix, { count, lastFinishedMs: getFinishedTimeMs(finishFacts(p, clock)) });
+            // The back-off reads the failed pod's own absolute count (getRemainingTimePerIndex adds this failure).
+            failures!.set(ix, { count, absolute: getIndexAbsoluteFailureCount(p.metadata.annotations), lastFinishedMs: getFinishedTimeMs(finishFacts(p, clock)) });
             if (match.action === "FailIndex" || count > spec.backoffLimitPerIndex!) newlyFailedIx.push(ix);
           }
         }
@@ -311,7 +318,7 @@ export class JobController {
             for (const ix of candidates) {
               if (indexes.length >= n) break;
               const f = failures?.get(ix);
-              const wait = f ? getRemainingTimePerIndex({ finishedAtMs: f.lastFinishedMs, absoluteFailureCount: f.count }, nowMs) : 0;
+              const wait = f ? getRemainingTimePerIndex({ finishedAtMs: f.lastFinishedMs, absoluteFailureCount: f.absolute }, nowMs) : 0;
               if (wait > 0) requeueAfter = requeueAfter === undefined ? wait : Math.min(requeueAfter, wait);
               else indexes.push(ix);
             }

@@ -119,5 +119,10 @@ export class ImagePuller {
       this.inFlight.set(r.image, { startedAt: this.now(), requests: [r] });
       this.images.pullImage(r.image);
     }
+    // A drained queue lets go of its requests (their callbacks hold whole pods' container records).
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    }
   }
 }

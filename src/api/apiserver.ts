@@ -268,7 +268,7 @@ export class ApiServer {
    * Job controller lets them go) keep it Terminating until they are gone, as the namespace controller waits.
    */
   private finishNamespaceIfEmpty(name: string): void {
-    for (const kind of NAMESPACED_KINDS) for (const o of this.store.list(kind)) if (o.metadata.namespace === name) return;
+    for (const kind of NAMESPACED_KINDS) if (this.store.countIn(kind, name) > 0) return;
     this.terminatingNamespaces.delete(name);
     const ns = this.store.get<Namespace>("Namespace", undefined, name);
     if (ns) this.store.remove(ns);

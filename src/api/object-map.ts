@@ -15,6 +15,11 @@ export class ObjectMap<T extends KubeObject> {
     return this.count;
   }
 
+  /** Number of objects in one namespace ("" for cluster-scoped ones). */
+  sizeIn(namespace: string): number {
+    return this.byNs.get(namespace)?.size ?? 0;
+  }
+
   /** The object, or undefined. */
   get(namespace: string | undefined, name: string): T | undefined {
     return this.byNs.get(namespace ?? "")?.get(name);

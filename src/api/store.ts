@@ -43,6 +43,11 @@ export class Store {
     return this.kinds.get(kind)?.size ?? 0;
   }
 
+  /** Number of stored objects of a kind in one namespace. */
+  countIn(kind: string, namespace: string): number {
+    return this.kinds.get(kind)?.sizeIn(namespace) ?? 0;
+  }
+
   /** Registers a watcher for a kind. Existing objects are not replayed: list first if you need them. */
   watch(kind: string, fn: WatchFn): void {
     let list = this.watchers.get(kind);

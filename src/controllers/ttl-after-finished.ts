@@ -6,7 +6,7 @@
 import type { Job } from "../api/batch/types.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import type { ApiClient } from "../api/client.js";
-import { isJobFinished } from "./job/conditions.js";
+import { finishedCondition, isJobFinished } from "./job/conditions.js";
 import { WorkQueue, type ObjectKey, type ReconcileResult } from "./runtime.js";
 
 /**
@@ -14,7 +14,7 @@ import { WorkQueue, type ObjectKey, type ReconcileResult } from "./runtime.js";
  * epoch ms; undefined while it runs.
  */
 export function jobFinishTimeMs(job: Job, parse: (t: string) => number): number | undefined {
-  const c = job.status?.conditions?.find((x) => (x.type === "Complete" || x.type === "Failed") && x.status === "True");
+  const c = finishedCondition(job);
   return c?.lastTransitionTime ? parse(c.lastTransitionTime) : undefined;
 }
 

@@ -4,6 +4,7 @@
  * CronJob controller (pkg/controller/cronjob/cronjob_controllerv2.go) only lists Jobs it created; a broken count, a
  * Job both Complete and Failed, or a schedule time in the future shows here.
  */
+import { finishedCondition } from "../controllers/job/conditions.js";
 import type { CronJob, Job } from "../api/batch/types.js";
 import TinyQueue from "tinyqueue";
 import type { Condition } from "../api/types.js";
@@ -78,7 +79,7 @@ export const TTL_AFTER_FINISHED: InvariantInfo = {
 export function ttlDueMs(job: Job, parse: (t: string) => number): number | undefined {
   const ttl = job.spec?.ttlSecondsAfterFinished;
   if (ttl === undefined) return undefined;
-  const c = job.status?.conditions?.find((x) => (x.type === "Complete" || x.type === "Failed") && x.status === "True");
+  const c = finishedCondition(job);
   return c?.lastTransitionTime === undefined ? undefined : parse(c.lastTransitionTime) + ttl * 1000;
 }
 

@@ -3,6 +3,7 @@ import { getCondition } from "../api/pod-util.js";
 import { nodeAllocatable, podRequests } from "../api/resources.js";
 import type { Job } from "../api/batch/types.js";
 import { CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION } from "../controllers/cronjob/job-from-template.js";
+import { finishedCondition } from "../controllers/job/conditions.js";
 import type { Deployment, Node, Pod, PodPhase } from "../api/types.js";
 import type { Context } from "../engine/simulation.js";
 import type { KubeletObserver } from "../kubelet/containers/pod-containers.js";
@@ -248,7 +249,7 @@ export class MetricsCollector implements KubeletObserver {
       }
     }
     if (seen === true) return;
-    const end = job.status?.conditions?.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
+    const end = finishedCondition(job);
     if (end === undefined) return;
     this.jobFinished.set(uid, true);
     this.jobsActive--;

@@ -4,6 +4,7 @@
  * (controller.ts) performs the API writes these ask for, in upstream's order, and records the events they return.
  * Times are epoch ms of virtual time.
  */
+import { finishedCondition as finishedConditionOf, isJobSucceeded } from "../job/conditions.js";
 import type { CronJob, CronJobSpec, Job, ObjectReference } from "../../api/batch/types.js";
 import { parseStandard, type CronSchedule } from "../../cron/schedule.js";
 import { loadLocation } from "../../cron/wall-clock.js";
@@ -54,21 +55,12 @@ export function notFoundMessage(plural: "jobs" | "cronjobs", name: string): stri
   return `${plural}.batch ${goQuote(name)} not found`;
 }
 
-/** pkg/controller/job/util FinishedCondition: the type of the first Complete or Failed condition that is True. */
+/** The type of a Job's FinishedCondition (job/conditions.ts), "Complete" or "Failed", if it has finished. */
 export function finishedCondition(job: Job): "Complete" | "Failed" | undefined {
-  const conds = job.status?.conditions;
-  if (conds === undefined) return undefined;
-  for (const c of conds) if ((c.type === "Complete" || c.type === "Failed") && c.status === "True") return c.type;
-  return undefined;
+  return finishedConditionOf(job)?.type as "Complete" | "Failed" | undefined;
 }
 
-/** pkg/controller/job/util IsJobSucceeded: some Complete condition is True (even after a Failed one). */
-export function isJobSucceeded(job: Job): boolean {
-  const conds = job.status?.conditions;
-  if (conds === undefined) return false;
-  for (const c of conds) if (c.type === "Complete" && c.status === "True") return true;
-  return false;
-}
+export { isJobSucceeded };
 
 /** The schedule a CronJob runs on, parsed once per spec object (see cronJobSchedule). */
 export interface CronJobScheduleInfo {

@@ -44,9 +44,22 @@ export function trueCondition(job: Job, type: string): Condition | undefined {
   return job.status?.conditions?.find((c) => c.type === type && c.status === "True");
 }
 
+/** pkg/controller/job/util FinishedCondition: the first Complete or Failed condition that is True, if any. */
+export function finishedCondition(job: Job): Condition | undefined {
+  const conds = job.status?.conditions;
+  if (conds === undefined) return undefined;
+  for (const c of conds) if ((c.type === "Complete" || c.type === "Failed") && c.status === "True") return c;
+  return undefined;
+}
+
 /** IsJobFinished: Complete or Failed is True. */
 export function isJobFinished(job: Job): boolean {
-  return trueCondition(job, "Complete") !== undefined || trueCondition(job, "Failed") !== undefined;
+  return finishedCondition(job) !== undefined;
+}
+
+/** IsJobSucceeded: some Complete condition is True (even after a Failed one). */
+export function isJobSucceeded(job: Job): boolean {
+  return trueCondition(job, "Complete") !== undefined;
 }
 
 /**

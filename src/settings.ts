@@ -148,6 +148,40 @@ export interface Settings {
    *  provisioning and boot, a duration or a distribution. Model parameter, no upstream default: 60s is k8sim's
    *  figure for a cloud VM from the create call to a running kubelet; set your provider's. */
   nodeBootDuration: string;
+  /** kube-apiserver --service-cluster-ip-range: the range Service cluster IPs are allocated from. kube-apiserver's
+   *  own flag default is 10.0.0.0/24 (pkg/kubeapiserver/options DefaultServiceIPCIDR, 254 addresses); k8sim uses
+   *  kubeadm's 10.96.0.0/12 (cmd/kubeadm/app/apis/kubeadm/v1beta4 DefaultServicesSubnet), which most clusters run
+   *  with. The first address is the `kubernetes` Service's. */
+  serviceClusterIPRange: string;
+  /** kube-apiserver --service-node-port-range: the ports NodePort and LoadBalancer Services get. Upstream
+   *  30000-32767 (pkg/kubeapiserver/options DefaultServiceNodePortRange). */
+  serviceNodePortRange: string;
+  /** The addresses the simulated cloud hands LoadBalancer Services (status.loadBalancer.ingress). Model parameter,
+   *  no upstream default (the cloud provider decides): 203.0.113.0/24 is TEST-NET-3, an address range reserved
+   *  for documentation. */
+  loadBalancerIPPool: string;
+  /** How long the simulated cloud takes to provision a load balancer, from the Service's create to its ingress
+   *  address (ms). Model parameter, no upstream default. */
+  loadBalancerProvisionDelay: number;
+  /** kube-controller-manager --max-endpoints-per-slice: endpoints per EndpointSlice. Upstream 100 (1..1000);
+   *  pkg/controller/endpointslice/config/v1alpha1/defaults.go. */
+  maxEndpointsPerSlice: number;
+  /** --endpoint-updates-batch-period: how long the endpoints controller waits after a pod change before syncing
+   *  the Service, so changes in the window share one sync (ms). Upstream 0;
+   *  pkg/controller/endpoint/config/v1alpha1/defaults.go. */
+  endpointUpdatesBatchPeriod: number;
+  /** --endpointslice-updates-batch-period: the same for the EndpointSlice controller (ms). Upstream 0;
+   *  pkg/controller/endpointslice/config/v1alpha1/defaults.go. */
+  endpointSliceUpdatesBatchPeriod: number;
+  /** --mirroring-max-endpoints-per-subset: endpoints of one Endpoints subset the mirroring controller mirrors.
+   *  Upstream 1000; pkg/controller/endpointslicemirroring/config/v1alpha1/defaults.go. */
+  mirroringMaxEndpointsPerSubset: number;
+  /** --resource-quota-sync-period: how often the resource quota controller recomputes every quota's usage (ms).
+   *  Upstream 5m; pkg/controller/resourcequota/config/v1alpha1/defaults.go. */
+  resourceQuotaSyncPeriod: number;
+  /** --namespace-sync-period: how often the namespace controller resyncs every namespace (ms). Upstream 5m;
+   *  pkg/controller/namespace/config/v1alpha1/defaults.go. */
+  namespaceSyncPeriod: number;
 }
 
 /** Upstream defaults, each documented on the `Settings` field of the same name. */
@@ -202,6 +236,16 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   imagePullBandwidth: "50Mi",
   defaultImageSize: "100Mi",
   nodeBootDuration: "60s",
+  serviceClusterIPRange: "10.96.0.0/12",
+  serviceNodePortRange: "30000-32767",
+  loadBalancerIPPool: "203.0.113.0/24",
+  loadBalancerProvisionDelay: 5_000,
+  maxEndpointsPerSlice: 100,
+  endpointUpdatesBatchPeriod: 0,
+  endpointSliceUpdatesBatchPeriod: 0,
+  mirroringMaxEndpointsPerSubset: 1000,
+  resourceQuotaSyncPeriod: 300_000,
+  namespaceSyncPeriod: 300_000,
 });
 
 /** Which settings are durations (written as Go durations in scenario files, held as ms). */
@@ -230,6 +274,11 @@ export const DURATION_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Sett
   "crashLoopBackOffReset",
   "imagePullBackOffInitial",
   "imagePullBackOffMax",
+  "loadBalancerProvisionDelay",
+  "endpointUpdatesBatchPeriod",
+  "endpointSliceUpdatesBatchPeriod",
+  "resourceQuotaSyncPeriod",
+  "namespaceSyncPeriod",
 ]);
 
 /**
@@ -238,7 +287,7 @@ export const DURATION_SETTINGS: ReadonlySet<keyof Settings> = new Set<keyof Sett
  * garbage collector's quarantine (a delay checked at the next pass, never a loop) may be 0.
  */
 export const POSITIVE_SETTINGS: ReadonlySet<keyof Settings> = new Set(
-  [...DURATION_SETTINGS].filter((k) => k !== "informerLatency" && k !== "apiRequestLatency" && k !== "podStartLatency" && k !== "podStopLatency" && k !== "podGCOrphanQuarantine"),
+  [...DURATION_SETTINGS].filter((k) => k !== "informerLatency" && k !== "apiRequestLatency" && k !== "podStartLatency" && k !== "podStopLatency" && k !== "podGCOrphanQuarantine" && k !== "loadBalancerProvisionDelay" && k !== "endpointUpdatesBatchPeriod" && k !== "endpointSliceUpdatesBatchPeriod"),
 );
 
 /**

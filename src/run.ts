@@ -215,10 +215,19 @@ function outcomeOf(
     problems: timeline.problems.map((p) => ({ at: p.at, message: `${at(p.source)}: ${p.message}` })),
     ignoredObjects: scenario.ignored.map((i) => `${at(i.source)}: ${i.kind}/${i.name}`),
   };
-  const metricsRows = metrics.rows.map((row, i) => [...row, ...deployments.map((k) => metrics.deployments.get(k)![i] ?? "")]);
+  const services = [...metrics.endpointsReady.keys()];
+  const metricsRows = metrics.rows.map((row, i) => [
+    ...row,
+    ...deployments.map((k) => metrics.deployments.get(k)![i] ?? ""),
+    ...services.flatMap((k) => [metrics.endpointsReady.get(k)![i] ?? "", metrics.endpointsNotReady.get(k)![i] ?? ""]),
+  ]);
   return {
     summary,
-    metricsHeader: [...METRIC_COLUMNS, ...deployments.map((k) => `deployment_available_replicas:${k}`)],
+    metricsHeader: [
+      ...METRIC_COLUMNS,
+      ...deployments.map((k) => `deployment_available_replicas:${k}`),
+      ...services.flatMap((k) => [`endpoint_address_ready:${k}`, `endpoint_address_not_ready:${k}`]),
+    ],
     metricsRows,
     events: cp.events.records,
     problems: timeline.problems,

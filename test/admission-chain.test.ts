@@ -12,21 +12,25 @@ afterAll(removeScenarios);
 const names = (s: Partial<Settings>) => enabledPlugins(resolveSettings(s)).map((p) => p.name);
 
 describe("enabledPlugins (--enable-admission-plugins / --disable-admission-plugins)", () => {
-  it("runs the default-on plugins in AllOrderedPlugins order: NamespaceLifecycle, Priority, DefaultTolerationSeconds", () => {
-    // pkg/kubeapiserver/options/plugins.go: NamespaceLifecycle (3rd), Priority (14th), DefaultTolerationSeconds
-    // (15th); all three are outside DefaultOffAdmissionPlugins.
-    expect(DEFAULT_ADMISSION_PLUGINS).toEqual(["NamespaceLifecycle", "Priority", "DefaultTolerationSeconds"]);
-    expect(names({})).toEqual(["NamespaceLifecycle", "Priority", "DefaultTolerationSeconds"]);
+  const ALL = ["NamespaceLifecycle", "LimitRanger", "ServiceAccount", "Priority", "DefaultTolerationSeconds", "ResourceQuota"];
+  const without = (...off: string[]) => ALL.filter((n) => !off.includes(n));
+
+  it("runs the default-on plugins in AllOrderedPlugins order: NamespaceLifecycle, LimitRanger, ServiceAccount, Priority, DefaultTolerationSeconds, ResourceQuota", () => {
+    // pkg/kubeapiserver/options/plugins.go: NamespaceLifecycle (3rd), LimitRanger (6th), ServiceAccount (7th),
+    // Priority (14th), DefaultTolerationSeconds (15th), ResourceQuota (near the end, after the webhooks); all are
+    // outside DefaultOffAdmissionPlugins.
+    expect(DEFAULT_ADMISSION_PLUGINS).toEqual(ALL);
+    expect(names({})).toEqual(ALL);
   });
 
   it.each([
-    [{ disableAdmissionPlugins: ["Priority"] }, ["NamespaceLifecycle", "DefaultTolerationSeconds"]],
-    [{ disableAdmissionPlugins: ["DefaultTolerationSeconds", "NamespaceLifecycle"] }, ["Priority"]],
+    [{ disableAdmissionPlugins: ["Priority"] }, without("Priority")],
+    [{ disableAdmissionPlugins: ["DefaultTolerationSeconds", "NamespaceLifecycle"] }, without("DefaultTolerationSeconds", "NamespaceLifecycle")],
     // The order they are written in does not count; enabling a default-on plugin changes nothing.
-    [{ enableAdmissionPlugins: ["DefaultTolerationSeconds", "NamespaceLifecycle"] }, ["NamespaceLifecycle", "Priority", "DefaultTolerationSeconds"]],
+    [{ enableAdmissionPlugins: ["DefaultTolerationSeconds", "NamespaceLifecycle"] }, ALL],
     // Disable wins over enable for the same name.
-    [{ enableAdmissionPlugins: ["Priority"], disableAdmissionPlugins: ["Priority"] }, ["NamespaceLifecycle", "DefaultTolerationSeconds"]],
-    [{ disableAdmissionPlugins: ["NamespaceLifecycle", "Priority", "DefaultTolerationSeconds"] }, []],
+    [{ enableAdmissionPlugins: ["Priority"], disableAdmissionPlugins: ["Priority"] }, without("Priority")],
+    [{ disableAdmissionPlugins: ALL }, []],
   ] as [Partial<Settings>, string[]][])("%o -> %o", (settings, expected) => {
     expect(names(settings)).toEqual(expected);
   });
@@ -53,9 +57,11 @@ describe("NamespaceLifecycle", () => {
     }
   });
 
-  it("disabled, it lets the pod into the missing namespace", () => {
-    const r = apiOf({ disableAdmissionPlugins: ["NamespaceLifecycle"] }).create(pod("x", {}, "nope"));
+  it("disabled, it lets the pod into the missing namespace (ServiceAccount admission then refuses it: no `default` there)", () => {
+    const r = apiOf({ disableAdmissionPlugins: ["NamespaceLifecycle", "ServiceAccount"] }).create(pod("x", {}, "nope"));
     expect(r.ok).toBe(true);
+    const refused = apiOf({ disableAdmissionPlugins: ["NamespaceLifecycle"] }).create(pod("x", {}, "nope"));
+    expect(refused.ok === false && refused.message).toBe('pods "x" is forbidden: error looking up service account nope/default: serviceaccount "default" not found');
   });
 });
 

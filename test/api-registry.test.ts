@@ -18,13 +18,19 @@ describe("KINDS: the discovery table", () => {
       ["cronjobs", "cj", "batch/v1", true, "CronJob"],
       ["configmaps", "cm", "v1", true, "ConfigMap"],
       ["secrets", "", "v1", true, "Secret"],
+      ["serviceaccounts", "sa", "v1", true, "ServiceAccount"],
+      ["services", "svc", "v1", true, "Service"],
+      ["endpoints", "ep", "v1", true, "Endpoints"],
+      ["endpointslices", "", "discovery.k8s.io/v1", true, "EndpointSlice"],
+      ["resourcequotas", "quota", "v1", true, "ResourceQuota"],
+      ["limitranges", "limits", "v1", true, "LimitRange"],
       ["leases", "", "coordination.k8s.io/v1", true, "Lease"],
       ["events", "ev", "v1", true, "Event"],
     ]);
   });
 
-  it("subresources: status for pods, nodes, namespaces and the workloads; scale for Deployment and ReplicaSet only", () => {
-    expect(KINDS.filter((k) => k.statusSubresource).map((k) => k.kind)).toEqual(["Namespace", "Node", "Pod", "Deployment", "ReplicaSet", "Job", "CronJob"]);
+  it("subresources: status for pods, nodes, namespaces, the workloads, Services and quotas; scale for Deployment and ReplicaSet only", () => {
+    expect(KINDS.filter((k) => k.statusSubresource).map((k) => k.kind)).toEqual(["Namespace", "Node", "Pod", "Deployment", "ReplicaSet", "Job", "CronJob", "Service", "ResourceQuota"]);
     expect(KINDS.filter((k) => k.scaleSubresource).map((k) => k.kind)).toEqual(["Deployment", "ReplicaSet"]);
     expect(KINDS.filter((k) => k.tracksGeneration).map((k) => k.kind)).toEqual(["Deployment", "ReplicaSet", "Job", "CronJob"]);
   });
@@ -39,9 +45,9 @@ describe("KINDS: the discovery table", () => {
   });
 
   it("NAMESPACED_KINDS and isNamespaced agree with the table; an unknown kind is not namespaced", () => {
-    expect(NAMESPACED_KINDS).toEqual(["Pod", "Deployment", "ReplicaSet", "Job", "CronJob", "ConfigMap", "Secret", "Lease", "Event"]);
+    expect(NAMESPACED_KINDS).toEqual(["Pod", "Deployment", "ReplicaSet", "Job", "CronJob", "ConfigMap", "Secret", "ServiceAccount", "Service", "Endpoints", "EndpointSlice", "ResourceQuota", "LimitRange", "Lease", "Event"]);
     for (const k of KINDS) expect(isNamespaced(k.kind), k.kind).toBe(k.namespaced);
-    expect(isNamespaced("Service")).toBe(false);
+    expect(isNamespaced("StatefulSet")).toBe(false);
   });
 
   it("qualifiedKind names kinds as API errors do: Deployment.apps, Lease.coordination.k8s.io, Pod", () => {
@@ -67,18 +73,21 @@ describe("lookups", () => {
     ["cm", "ConfigMap"],
     ["jobs", "Job"],
     ["secret", "Secret"],
+    ["svc", "Service"],
+    ["ep", "Endpoints"],
+    ["endpointslices", "EndpointSlice"],
   ])("resolveResource(%s) is %s (kubectl's case-insensitive kind, singular, plural or short name)", (text, kind) => {
     expect(resolveResource(text)?.kind).toBe(kind);
   });
 
-  it.each(["svc", "service", "deploys", ""])("resolveResource(%o) is undefined", (text) => {
+  it.each(["sts", "statefulset", "deploys", ""])("resolveResource(%o) is undefined", (text) => {
     expect(resolveResource(text)).toBeUndefined();
   });
 
   it("kindSpec answers undefined for an unsimulated kind; mustKindSpec throws, naming it", () => {
     expect(kindSpec("Deployment")?.plural).toBe("deployments");
-    expect(kindSpec("Service")).toBeUndefined();
-    expect(() => mustKindSpec("Service")).toThrow("kind Service is not registered");
+    expect(kindSpec("StatefulSet")).toBeUndefined();
+    expect(() => mustKindSpec("StatefulSet")).toThrow("kind StatefulSet is not registered");
   });
 
   it.each([
@@ -87,14 +96,15 @@ describe("lookups", () => {
     ["coordination.k8s.io/v1", "Lease", "Lease"],
     ["v1", "Deployment", undefined], // right kind, wrong group
     ["apps/v1beta2", "Deployment", undefined], // no longer served
-    ["v1", "Service", undefined], // not simulated
+    ["apps/v1", "StatefulSet", undefined], // not simulated
+    ["discovery.k8s.io/v1", "EndpointSlice", "EndpointSlice"],
     ["batch/v1", "CronJob", "CronJob"],
   ])("servedKind(%s, %s) is %s", (apiVersion, kind, expected) => {
     expect(servedKind(apiVersion, kind)?.kind).toBe(expected);
   });
 
   it("resourceNames lists singular names for messages, filtered", () => {
-    expect(resourceNames()).toBe("namespace, node, pod, deployment, replicaset, job, cronjob, configmap, secret, lease, event");
+    expect(resourceNames()).toBe("namespace, node, pod, deployment, replicaset, job, cronjob, configmap, secret, serviceaccount, service, endpoints, endpointslice, resourcequota, limitrange, lease, event");
     expect(resourceNames((k) => k.scaleSubresource)).toBe("deployment, replicaset");
   });
 });

@@ -73,7 +73,7 @@ describe("a signal during the run", () => {
     it(`${signal}: stops at the current virtual time, writes a report marked interrupted, exits ${code}`, async () => {
       const out = join(tmp(), "r");
       await cli(["run", "scenarios/node-failure.yaml", "--seed", "5", "--out", out]);
-      const io = signalAfter(2, signal);
+      const io = signalAfter(3, signal);
       const r = await cli(["run", "scenarios/node-failure.yaml", ...BIG, "--out", out], io);
       expect(r.code).toBe(code);
       expect(io.subscribed()).toBe(false);

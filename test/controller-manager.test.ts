@@ -14,6 +14,7 @@ const ALL = CONTROLLERS.map((d) => d.name);
 describe("the controller table", () => {
   it("names each controller as cmd/kube-controller-manager/names (1.28+), with the older alias --controllers accepts", () => {
     expect(CONTROLLERS.map((d) => [d.name, d.alias, d.enabledByDefault])).toEqual([
+      ["serviceaccount-token-controller", "serviceaccount-token", true],
       ["node-lifecycle-controller", "nodelifecycle", true],
       ["taint-eviction-controller", "taint-eviction-controller", true],
       ["replicaset-controller", "replicaset", true],
@@ -21,8 +22,18 @@ describe("the controller table", () => {
       ["job-controller", "job", true],
       ["cronjob-controller", "cronjob", true],
       ["ttl-after-finished-controller", "ttl-after-finished", true],
+      ["endpoints-controller", "endpoint", true],
+      ["endpointslice-controller", "endpointslice", true],
+      ["endpointslice-mirroring-controller", "endpointslicemirroring", true],
       ["pod-garbage-collector-controller", "podgc", true],
+      ["garbage-collector-controller", "garbagecollector", true],
+      ["namespace-controller", "namespace", true],
       ["node-ipam-controller", "nodeipam", true],
+      ["resourcequota-controller", "resourcequota", true],
+      ["serviceaccount-controller", "serviceaccount", true],
+      ["root-ca-certificate-publisher-controller", "root-ca-cert-publisher", true],
+      // NOTE: upstream runs the service (load balancer) controller in the cloud-controller-manager.
+      ["service-lb-controller", "service", true],
     ]);
   });
 });

@@ -14,6 +14,7 @@ import { CronJobController } from "../src/controllers/cronjob/controller.js";
 import { CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION, jobFromTemplate } from "../src/controllers/cronjob/job-from-template.js";
 import { Simulation } from "../src/engine/simulation.js";
 import { resolveSettings, type Settings } from "../src/settings.js";
+import { GarbageCollector } from "../src/controllers/garbagecollector/garbage-collector.js";
 
 const START = Date.UTC(2026, 0, 1);
 const SEC = 1000;
@@ -308,7 +309,8 @@ describe("status.active against the Jobs that exist", () => {
     c.startController();
     c.create(cronJob("a", "*/5 * * * *"));
     c.until(7 * MIN);
-    c.cp.api.delete("Job", "default", jobName("a", 0, 5));
+    // As kubectl deletes it (batch/v1's default policy, Orphan, would hold the Job until the garbage collector ran).
+    c.cp.api.delete("Job", "default", jobName("a", 0, 5), { propagationPolicy: "Background" });
     c.until(8 * MIN);
     expect(c.events("MissingJob")).toEqual([[7 * MIN, "MissingJob", "Active job went missing: a-29453765"]]);
     expect(c.cronJob("a").status).toEqual({ lastScheduleTime: "2026-01-01T00:05:00Z" });
@@ -350,9 +352,10 @@ describe("status.active against the Jobs that exist", () => {
 });
 
 describe("deleting a CronJob, and slow informers", () => {
-  it("deleting the CronJob deletes its Jobs (the API server's garbage collection) and nothing more is created", () => {
+  it("deleting the CronJob deletes its Jobs (the garbage collector) and nothing more is created", () => {
     const c = cluster();
     c.startController();
+    new GarbageCollector(c.cp);
     c.create(cronJob("gone", "*/5 * * * *"));
     c.until(7 * MIN);
     expect(c.jobs()).toEqual([jobName("gone", 0, 5)]);

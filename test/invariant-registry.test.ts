@@ -92,6 +92,14 @@ interface Break {
   end?: (s: Settings) => number;
 }
 
+const webService = () => ({ apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }], clusterIP: "10.96.0.9" } }) as KubeObject;
+/** A Running, Ready pod labelled app=web on node n1 with `ip`. */
+const readyWebPod = (name: string, ip: string): Pod => {
+  const p = running(pod(name).labels({ app: "web" }).on("n1"));
+  Object.assign(p.status, { podIP: ip, podIPs: [{ ip }], conditions: [{ type: "Ready", status: "True" }] });
+  return p;
+};
+
 const running = (b: ReturnType<typeof pod>) => {
   const p = b.phase("Running").build();
   p.status.startTime = "2026-01-01T00:00:00Z";
@@ -324,6 +332,128 @@ const BREAKS: Break[] = [
     breakIt: (r) => write(r.store, { apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "default" }, stringData: { k: "v" } } as KubeObject),
     object: "Secret/default/s",
     message: /stringData is stored/,
+  },
+  {
+    invariant: "service-allocation",
+    what: "two Services holding the same cluster IP",
+    breakIt: (r) => {
+      const svc = (name: string) => ({ apiVersion: "v1", kind: "Service", metadata: { name, namespace: "default" }, spec: { type: "ClusterIP", clusterIP: "10.96.0.50", clusterIPs: ["10.96.0.50"], ports: [{ port: 80 }] } }) as KubeObject;
+      write(r.store, svc("a"));
+      write(r.store, svc("b"));
+    },
+    object: "Service/default/b",
+    message: /ip 10\.96\.0\.50 is also held by Service\/default\/a/,
+  },
+  {
+    invariant: "service-allocation",
+    what: "a ClusterIP Service holding a node port",
+    breakIt: (r) => write(r.store, { apiVersion: "v1", kind: "Service", metadata: { name: "c", namespace: "default" }, spec: { type: "ClusterIP", clusterIP: "10.96.0.51", ports: [{ port: 80, nodePort: 30001 }] } } as KubeObject),
+    object: "Service/default/c",
+    message: /a ClusterIP Service holds node port\(s\) 30001/,
+  },
+  {
+    invariant: "namespace-terminating",
+    what: "a ConfigMap created in a Terminating namespace",
+    breakIt: (r) => {
+      write(r.store, { apiVersion: "v1", kind: "Namespace", metadata: { name: "gone", deletionTimestamp: "2026-01-01T00:00:00Z" }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Terminating" } } as KubeObject);
+      write(r.store, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "late", namespace: "gone" }, data: {} } as KubeObject);
+    },
+    object: "ConfigMap/gone/late",
+    message: /was created in namespace gone, which is Terminating/,
+  },
+  {
+    invariant: "foreground-deletion",
+    what: "an owner deleted in the foreground removed while a blocking dependent remains",
+    breakIt: (r) => {
+      const rs = write(r.store, { ...replicaSet({}), metadata: { ...replicaSet({}).metadata, deletionTimestamp: "2026-01-01T00:00:00Z", finalizers: ["foregroundDeletion"] } });
+      write(r.store, { ...running(pod("web-1")), metadata: { ...running(pod("web-1")).metadata, ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: "rs-1", controller: true, blockOwnerDeletion: true }] } });
+      r.store.remove(rs);
+    },
+    object: "ReplicaSet/default/web",
+    message: /deleted in the foreground, was removed while Pod\/default\/web-1 still blocked its deletion/,
+  },
+  {
+    invariant: "owner-references",
+    what: "a pod still owned by a ReplicaSet that is gone, at a quiescent end",
+    breakIt: (r) => void write(r.store, { ...running(pod("web-2")), metadata: { ...running(pod("web-2")).metadata, ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: "rs-gone", controller: true }] } }),
+    object: "Pod/default/web-2",
+    message: /still references ReplicaSet web \(uid rs-gone\), which does not exist/,
+  },
+  {
+    invariant: "endpoints-match",
+    what: "a Service with a ready pod and no Endpoints, at a quiescent end",
+    breakIt: (r) => {
+      write(r.store, webService());
+      write(r.store, readyWebPod("web-1", "10.1.0.5"));
+    },
+    object: "Service/default/web",
+    message: /has no Endpoints object; expected 1 ready and 0 not ready/,
+  },
+  {
+    invariant: "endpointslices-match",
+    what: "a Service with a ready pod on a node and no slices, at a quiescent end",
+    breakIt: (r) => {
+      write(r.store, node("n1").build());
+      write(r.store, webService());
+      write(r.store, readyWebPod("web-1", "10.1.0.6"));
+    },
+    object: "Service/default/web",
+    message: /ready missing: 10\.1\.0\.6/,
+  },
+  {
+    invariant: "endpointslice-mirroring",
+    what: "user-managed Endpoints of a Service without a selector, never mirrored",
+    breakIt: (r) => {
+      write(r.store, { apiVersion: "v1", kind: "Service", metadata: { name: "db", namespace: "default" }, spec: { ports: [{ port: 5432 }] } } as KubeObject);
+      write(r.store, { apiVersion: "v1", kind: "Endpoints", metadata: { name: "db", namespace: "default" }, subsets: [{ addresses: [{ ip: "10.2.0.1" }], ports: [{ port: 5432 }] }] } as KubeObject);
+    },
+    object: "Service/default/db",
+    message: /ready missing: 10\.2\.0\.1/,
+  },
+  {
+    invariant: "quota-used",
+    what: "a quota whose status.used misses a pod, at a quiescent end",
+    breakIt: (r) => {
+      write(r.store, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q", namespace: "default" }, spec: { hard: { pods: "2" } }, status: { hard: { pods: "2" }, used: { pods: "0" } } } as KubeObject);
+      write(r.store, running(pod("counted")));
+    },
+    object: "ResourceQuota/default/q",
+    message: /pods: used 0, counted 1/,
+  },
+  {
+    invariant: "pod-service-account",
+    what: "a pod created naming a ServiceAccount that does not exist",
+    breakIt: (r) => {
+      const p = running(pod("lost"));
+      p.spec.serviceAccountName = "ghost";
+      write(r.store, p);
+    },
+    object: "Pod/default/lost",
+    message: /naming ServiceAccount ghost, which does not exist in namespace default/,
+  },
+  {
+    invariant: "limit-range-admitted",
+    what: "a pod created above its namespace's LimitRange max",
+    breakIt: (r) => {
+      write(r.store, { apiVersion: "v1", kind: "LimitRange", metadata: { name: "caps", namespace: "default" }, spec: { limits: [{ type: "Container", max: { cpu: "1" } }] } } as KubeObject);
+      write(r.store, running(pod("big").requests({ cpu: "2" }).limits({ cpu: "2" })));
+    },
+    object: "Pod/default/big",
+    message: /created outside LimitRange caps: maximum cpu usage per Container is 1, but limit is 2/,
+  },
+  {
+    invariant: "namespace-defaults",
+    what: "the default ServiceAccount removed and never restored, at a quiescent end",
+    breakIt: (r) => r.store.remove(r.store.get("ServiceAccount", "kube-public", "default")!),
+    object: "Namespace/kube-public",
+    message: /Active namespace kube-public lacks ServiceAccount default/,
+  },
+  {
+    invariant: "service-account-tokens",
+    what: "a token Secret of an account that does not exist, at a quiescent end",
+    breakIt: (r) => write(r.store, { apiVersion: "v1", kind: "Secret", metadata: { name: "t", namespace: "default", annotations: { "kubernetes.io/service-account.name": "ghost" } }, type: "kubernetes.io/service-account-token" } as KubeObject),
+    object: "Secret/default/t",
+    message: /token Secret of ServiceAccount ghost, which does not exist, is still there/,
   },
   {
     invariant: "node-lease",

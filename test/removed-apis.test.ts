@@ -107,10 +107,10 @@ spec:
     expect(existsSync(out)).toBe(false);
   });
 
-  it("a kind valid upstream but not simulated yet (a v1 Service) is a warning at the document, and ignored", () => {
-    const r = loadFrom(doc("v1", "Service", "x", "spec: {}\n"));
+  it("a kind valid upstream but not simulated yet (an apps/v1 StatefulSet) is a warning at the document, and ignored", () => {
+    const r = loadFrom(doc("apps/v1", "StatefulSet", "x", "spec: {}\n"));
     expect(r.errors).toEqual([]);
-    expect(r.warnings).toEqual(["objects.yaml:1:1: Service/x: kind Service is not simulated yet; ignored"]);
+    expect(r.warnings).toEqual(["objects.yaml:1:1: StatefulSet/x: kind StatefulSet is not simulated yet; ignored"]);
   });
 
   it("a simulated kind at a version that is not served (apps/v1beta9 Deployment) is an error naming the served version", () => {

@@ -10,7 +10,8 @@ const START = Date.UTC(2026, 0, 1);
 
 function cluster(seed = 1) {
   const sim = new Simulation(seed);
-  const cp = new ControlPlane(sim, { ...DEFAULT_SETTINGS }, START);
+  // No controller manager here, so no ServiceAccount controller: the admission plugin that needs its accounts is off.
+  const cp = new ControlPlane(sim, { ...DEFAULT_SETTINGS, disableAdmissionPlugins: ["ServiceAccount"] }, START);
   const scheduler = new Scheduler(cp);
   for (const n of ["n1", "n2", "n3"]) {
     const r = cp.api.create(node(n).capacity({ cpu: "4", memory: "16Gi", pods: "110" }).build());
@@ -110,7 +111,7 @@ describe("Scheduler in a simulation", () => {
 
   it("a failed bind forgets the assumed pod and reports the API error", () => {
     const sim = new Simulation(1);
-    const cp = new ControlPlane(sim, { ...DEFAULT_SETTINGS, informerLatency: 5 }, START);
+    const cp = new ControlPlane(sim, { ...DEFAULT_SETTINGS, informerLatency: 5, disableAdmissionPlugins: ["ServiceAccount"] }, START);
     const scheduler = new Scheduler(cp);
     cp.api.create(node("n1").build());
     sim.run(1);

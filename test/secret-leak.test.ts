@@ -3,12 +3,14 @@
  * base64 and in stringData as text), uses it from env, envFrom and a volume, updates it, tries an update the API
  * server refuses, and fails on purpose where messages name the Secret; then every file of the report, everything
  * the CLI printed and `k8sim logs` are searched for the value, its base64 form and each of its base64 alignments.
+ * A service-account token Secret the token controller populates (and the pods mount) is searched for the same way.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli } from "./helpers/cli.js";
-import { removeScenarios, writeScenario } from "./helpers/scenario-tmp.js";
+import type { Secret } from "../src/api/types.js";
+import { load, removeScenarios, run, writeScenario } from "./helpers/scenario-tmp.js";
 
 afterAll(removeScenarios);
 
@@ -45,6 +47,12 @@ spec:
         type: Opaque
         data: {password: ${b64(PLAIN)}}
         stringData: {extra: ${STRING_DATA}}
+    - manifest: {apiVersion: v1, kind: ServiceAccount, metadata: {name: robot}}
+    - manifest:
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: robot-token, annotations: {kubernetes.io/service-account.name: robot}}
+        type: kubernetes.io/service-account-token
     - manifest:
         apiVersion: apps/v1
         kind: Deployment
@@ -55,6 +63,7 @@ spec:
           template:
             metadata: {labels: {app: api}}
             spec:
+              serviceAccountName: robot
               containers:
                 - name: api
                   image: busybox
@@ -62,9 +71,10 @@ spec:
                     - {name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}
                     - {name: MISSING, valueFrom: {secretKeyRef: {name: db, key: nope, optional: true}}}
                   envFrom: [{secretRef: {name: db}, prefix: DB_}]
-                  volumeMounts: [{name: creds, mountPath: /etc/creds}]
+                  volumeMounts: [{name: creds, mountPath: /etc/creds}, {name: robot, mountPath: /etc/robot}]
               volumes:
                 - {name: creds, secret: {secretName: db}}
+                - {name: robot, secret: {secretName: robot-token}}
     - manifest:
         apiVersion: batch/v1
         kind: Job
@@ -100,9 +110,27 @@ spec:
   metrics: {interval: 10s}
 `;
 
+/** The seeded stand-in prefix every service-account token starts with (src/api/serviceaccount/stand-ins.ts), and
+ *  its base64 forms at the three alignments (a token is the whole value, so alignment 0 starts the blob). */
+const TOKEN_PREFIX = "k8sim-simulated-token.";
+const prefixNeedles = () => [TOKEN_PREFIX, b64(TOKEN_PREFIX).slice(0, -4), ...["x", "xy"].map((pad) => b64(pad + TOKEN_PREFIX).slice(4, -4))];
+
+/** The token the token controller wrote into robot-token (the same seed as the CLI's run, so the same value). */
+function populatedToken(file: string): string {
+  let token = "";
+  run(load(file), undefined, (c) => {
+    const data = c.cp.api.get<Secret>("Secret", "default", "robot-token")?.data;
+    token = Buffer.from(data?.token ?? "", "base64").toString("utf8");
+  });
+  return token;
+}
+
 describe("a Secret's values in no output", () => {
   it("leaves no trace of the planted values in the report, the CLI's output or k8sim logs", async () => {
     const file = writeScenario(SCENARIO);
+    // The token controller did populate the token Secret the pods mount (a value that exists, to look for).
+    const token = populatedToken(file);
+    expect(token.startsWith(TOKEN_PREFIX)).toBe(true);
     const out = join(file, "..", "out");
     const run = await cli("run", file, "--out", out);
     expect(run.code, run.err).toBeLessThanOrEqual(1);
@@ -116,15 +144,19 @@ describe("a Secret's values in no output", () => {
     // The run did what the test relies on: the refused update is reported, the Secret's data was used.
     expect(texts.find(([n]) => n === "summary.json")![1]).toContain("field is immutable when `immutable` is set");
     expect(texts.map(([n]) => n)).toEqual(expect.arrayContaining(["events.jsonl", "summary.json", "metrics.csv", "logs.jsonl"]));
-    for (const value of [PLAIN, `${PLAIN}-rotated`, `${PLAIN}-refused`, STRING_DATA]) {
+    for (const value of [PLAIN, `${PLAIN}-rotated`, `${PLAIN}-refused`, STRING_DATA, token]) {
       for (const n of needles(value)) {
         for (const [name, text] of texts) expect(text.includes(n), `${name} contains ${JSON.stringify(n)} (from ${JSON.stringify(value)})`).toBe(false);
       }
     }
+    // Nor any service-account token at all (the stand-ins share their prefix).
+    for (const n of prefixNeedles()) for (const [name, text] of texts) expect(text.includes(n), `${name} contains ${JSON.stringify(n)} (a token)`).toBe(false);
   });
 
   it("the needles would be found if a value leaked (the check can fail)", () => {
     const leaked = JSON.stringify({ data: { password: b64(`xy${PLAIN}`) } });
     expect(needles(PLAIN).some((n) => leaked.includes(n))).toBe(true);
+    const token = `${TOKEN_PREFIX}default.robot.abc`;
+    for (const blob of [b64(token), b64(`x${token}`), b64(`xy${token}`)]) expect(prefixNeedles().some((n) => blob.includes(n))).toBe(true);
   });
 });

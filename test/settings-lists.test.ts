@@ -20,8 +20,9 @@ describe("string and list settings", () => {
     const names = ADMISSION_PLUGINS.map((p) => p.name);
     expect([...enumOf("enableAdmissionPlugins")].sort()).toEqual([...names].sort());
     expect([...enumOf("disableAdmissionPlugins")].sort()).toEqual([...names].sort());
-    // Upstream's fixed order (AllOrderedPlugins): NamespaceLifecycle ... Priority, DefaultTolerationSeconds.
-    expect(enabledPlugins(DEFAULT_SETTINGS).map((p) => p.name)).toEqual(["NamespaceLifecycle", "Priority", "DefaultTolerationSeconds"]);
+    // Upstream's fixed order (AllOrderedPlugins): NamespaceLifecycle, LimitRanger, ServiceAccount, ... Priority,
+    // DefaultTolerationSeconds, ... ResourceQuota.
+    expect(enabledPlugins(DEFAULT_SETTINGS).map((p) => p.name)).toEqual(["NamespaceLifecycle", "LimitRanger", "ServiceAccount", "Priority", "DefaultTolerationSeconds", "ResourceQuota"]);
     expect(DEFAULT_ADMISSION_PLUGINS).toEqual(names);
   });
 

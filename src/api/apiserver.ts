@@ -6,10 +6,11 @@ import { canonicalJson } from "./canonical-json.js";
 import { AdmissionChain, enabledPlugins } from "./admission/chain.js";
 import { isFailure, type AdmissionRequest } from "./admission/plugin.js";
 import { apiFailure, type ApiFailure, type ApiResult } from "./api-result.js";
-import { qualifiedKind, type KindSpec } from "./registry/kind-spec.js";
-import { mustKindSpec, NAMESPACED_KINDS, validateNew } from "./registry/registry.js";
+import { qualifiedKind, type AllocationStep, type KindAllocator, type KindSpec } from "./registry/kind-spec.js";
+import { KINDS, mustKindSpec, validateNew } from "./registry/registry.js";
 import { fieldError, invalidMessage, type FieldError } from "./validation/field-errors.js";
 import { withFields } from "./copy.js";
+import { deletionFinalizers, namespaceDeletionFinalizers, type PropagationPolicy } from "./deletion-policy.js";
 import { SAFE_ALPHANUMS } from "./names.js";
 import type { Store } from "./store.js";
 import type { KubeObject, Namespace, ObjectMeta, Pod } from "./types.js";
@@ -29,6 +30,9 @@ export interface UpdateOptions {
 export interface DeleteOptions {
   /** Seconds the kubelet gets to stop a bound pod; default the pod's terminationGracePeriodSeconds. */
   gracePeriodSeconds?: number;
+  /** What happens to the object's dependents (metav1.DeletionPropagation); default: the kind's
+   *  defaultGarbageCollectionPolicy, or a GC finalizer the object already has. */
+  propagationPolicy?: PropagationPolicy;
 }
 
 /** The namespace of node leases (kube-node-lease), where each kubelet renews the Lease named after its node. */
@@ -43,13 +47,13 @@ const NAME_SUFFIX_LENGTH = 5;
  * defaults and validates objects by their kind's registry entry (src/api/registry), runs the admission chain
  * (NamespaceLifecycle, Priority, DefaultTolerationSeconds: src/api/admission), enforces optimistic concurrency
  * (an update carrying a stale resourceVersion gets 409 Conflict), implements graceful pod deletion
- * (deletionTimestamp first; the kubelet finishes it) and cascades deletes to dependents by ownerReferences
- * (the garbage collector's background propagation, done at once).
+ * (deletionTimestamp first; the kubelet finishes it) and the garbage-collection finalizers of a delete's
+ * propagationPolicy; the garbage collector and the namespace controller do the cascading, asynchronously.
  */
 export class ApiServer {
   private readonly admission: AdmissionChain;
-  /** Namespaces marked Terminating whose content is not all gone yet. */
-  private readonly terminatingNamespaces = new Set<string>();
+  /** The kinds' allocators (a Service's cluster IPs and node ports: kind-spec.ts KindAllocator). */
+  private readonly allocators = new Map<string, KindAllocator>();
 
   constructor(
     private readonly store: Store,
@@ -57,8 +61,10 @@ export class ApiServer {
     private readonly settings: Settings,
     private readonly uidRng: Rng,
     readonly events: EventRecorder,
+    stream: (name: string) => Rng,
   ) {
-    this.admission = new AdmissionChain(enabledPlugins(settings), { store, settings });
+    for (const k of KINDS) if (k.allocator) this.allocators.set(k.kind, k.allocator(settings, stream));
+    this.admission = new AdmissionChain(enabledPlugins(settings), { store, settings, clock, updateStatus: (o) => this.updateStatus(o) });
   }
 
   /** Reads an object as a GET would: the latest committed state. */
@@ -69,6 +75,22 @@ export class ApiServer {
   /** Lists a kind as a LIST would, in creation order. */
   list<T extends KubeObject>(kind: string): IterableIterator<T> {
     return this.store.list<T>(kind);
+  }
+
+  /** Lists a kind in one namespace as a namespaced LIST would, in creation order (a snapshot array). */
+  listIn<T extends KubeObject>(kind: string, namespace: string): T[] {
+    return [...this.store.listIn<T>(kind, namespace)];
+  }
+
+  /**
+   * DeleteCollection in one namespace (the generic registry's Store.DeleteCollection): every object of the kind
+   * there, listed first, is deleted with `opts` as its own delete would be (a pod gets its own grace period unless
+   * `opts` gives one); objects already gone when their turn comes are skipped. Returns how many deletes succeeded.
+   */
+  deleteCollection(kind: string, namespace: string, opts: DeleteOptions = {}): number {
+    let n = 0;
+    for (const o of this.listIn(kind, namespace)) if (this.delete(kind, namespace, o.metadata.name, opts).ok) n++;
+    return n;
   }
 
   /**
@@ -101,16 +123,20 @@ export class ApiServer {
     delete m.deletionTimestamp;
     delete m.resourceVersion;
     if (spec.prepareForCreate) obj = spec.prepareForCreate(obj);
+    // BeginCreate: the kind's allocations (a Service's cluster IPs and node ports), kept only if the object is stored.
+    const txn = this.allocators.get(input.kind)?.beginCreate(obj);
+    if (txn && !txn.ok) return txn;
+    if (txn) obj = txn.object as T;
     const errs = validateNew(spec, obj);
-    if (errs.length > 0) return invalid(spec, obj.metadata.name, errs);
+    if (errs.length > 0) return settle(txn, invalid(spec, obj.metadata.name, errs));
     req.object = obj;
     req.name = obj.metadata.name;
     const refused = this.admission.validate(req);
-    if (refused) return refused;
+    if (refused) return settle(txn, refused);
     if (this.store.get(input.kind, obj.metadata.namespace, obj.metadata.name)) {
-      return apiFailure(409, "AlreadyExists", `${qualifiedResource(spec)} "${obj.metadata.name}" already exists`);
+      return settle(txn, apiFailure(409, "AlreadyExists", `${qualifiedResource(spec)} "${obj.metadata.name}" already exists`));
     }
-    return { ok: true, object: this.store.put("ADDED", obj, undefined) as T };
+    return settle(txn, { ok: true, object: this.store.put("ADDED", obj, undefined) as T });
   }
 
   /**
@@ -144,16 +170,32 @@ export class ApiServer {
     const patch = { metadata: meta } as Partial<T> & { status?: unknown };
     // The main resource does not write status (it has its own subresource): PrepareForUpdate keeps the old one.
     if (spec.statusSubresource) patch.status = (cur as KubeObject & { status?: unknown }).status;
-    const obj = withFields(next, patch);
+    // The namespace strategy's PrepareForUpdate also keeps spec.finalizers: only the finalize call changes them.
+    if (spec.holdsNamespacedObjects) {
+      const nsSpec = (next as unknown as Namespace).spec;
+      (patch as { spec?: Namespace["spec"] }).spec = withFields(nsSpec ?? {}, { finalizers: (cur as unknown as Namespace).spec?.finalizers });
+    }
+    const prepared = withFields(next, patch);
+    // BeginUpdate: the kind's allocations for the change (a Service's type transitions), kept only if it is stored.
+    const txn = this.allocators.get(input.kind)?.beginUpdate(prepared, cur);
+    if (txn && !txn.ok) return txn;
+    const obj = txn ? (txn.object as T) : prepared;
     const errs = spec.validateUpdate?.(obj, cur);
-    if (errs && errs.length > 0) return invalid(spec, obj.metadata.name, errs);
+    if (errs && errs.length > 0) return settle(txn, invalid(spec, obj.metadata.name, errs));
     if (admitted) {
       const refused = this.admission.validate({ operation: "UPDATE", kind: input.kind, namespace: cur.metadata.namespace, name: cur.metadata.name, object: obj });
-      if (refused) return refused;
+      if (refused) return settle(txn, refused);
     }
-    // The generic registry's ShouldDeleteDuringUpdate: the last finalizer of an object whose deletion is due is gone.
-    if (meta.deletionTimestamp !== undefined && meta.deletionGracePeriodSeconds === 0 && !(meta.finalizers?.length ?? 0)) {
-      this.removeObject(spec, cur);
+    txn?.finish(true);
+    // The generic registry's ShouldDeleteDuringUpdate: the last finalizer of an object whose deletion is due (grace
+    // unset or 0) is gone; for a namespace spec.finalizers must be empty too (ShouldDeleteNamespaceDuringUpdate).
+    if (
+      meta.deletionTimestamp !== undefined &&
+      (meta.deletionGracePeriodSeconds === undefined || meta.deletionGracePeriodSeconds === 0) &&
+      !(meta.finalizers?.length ?? 0) &&
+      !(spec.holdsNamespacedObjects && ((obj as unknown as Namespace).spec?.finalizers?.length ?? 0) > 0)
+    ) {
+      this.removeObject(cur);
       return { ok: true, object: obj };
     }
     return { ok: true, object: this.store.put("MODIFIED", obj, cur) as T };
@@ -195,9 +237,26 @@ export class ApiServer {
   }
 
   /**
-   * Deletes an object. A pod bound to a node with a grace period > 0 is only marked (deletionTimestamp = now +
-   * grace, deletionGracePeriodSeconds) and stays until its kubelet confirms with a grace-0 delete, as upstream;
-   * everything else is removed at once, and its dependents (ownerReferences) are deleted in turn.
+   * Deletes an object, as the generic registry's Store.Delete (k8s.io/apiserver/pkg/registry/generic/registry/
+   * store.go) with rest.BeforeDelete (rest/delete.go):
+   *
+   * - Graceful deletion (pods: CheckGracefulDelete): a pod bound to a node, not finished, with a grace period > 0
+   *   is only marked (deletionTimestamp = now + grace, deletionGracePeriodSeconds) and its kubelet finishes it with
+   *   a grace-0 delete. A repeated delete may only shorten the period (the deadline moves by the difference); one
+   *   that does not is a no-op that changes nothing, finalizers included (finalizers cannot be updated by
+   *   DeleteOptions once a graceful deletion is pending).
+   * - Garbage collection (deletionFinalizers, deletion-policy.ts): `opts.propagationPolicy`, else a GC finalizer the
+   *   object has, else the kind's defaultGarbageCollectionPolicy, decides the `orphan` / `foregroundDeletion`
+   *   finalizers. Background with no finalizer removes the object at once; the garbage collector deletes its
+   *   dependents later. A repeated delete with another policy swaps the finalizer (Background drops it, and the
+   *   object goes if nothing else holds it).
+   * - An object with finalizers is marked (markAsDeleting: deletionTimestamp now unless an earlier one is set,
+   *   deletionGracePeriodSeconds 0, generation + 1 on the first marking) and goes with its last finalizer (update).
+   * - A Namespace: see deleteNamespace.
+   *
+   * NOTE: when a graceful deletion comes out at grace 0 (an unbound or finished pod, the kubelet's confirmation)
+   * upstream first writes the object with deletionTimestamp and grace 0, then removes it; k8sim removes it at once,
+   * saving a MODIFIED watch event per pod that no controller acts on.
    */
   delete(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): ApiResult<KubeObject> {
     const spec = mustKindSpec(kind);
@@ -207,76 +266,103 @@ export class ApiServer {
       const refused = this.admission.admit({ operation: "DELETE", kind, namespace, name, object: cur });
       if (isFailure(refused)) return refused;
     }
+    if (spec.holdsNamespacedObjects) return this.deleteNamespace(cur as Namespace, opts);
+    // BeforeDelete: graceful (meta carries the new deadline), pending (nothing to do), or neither.
+    let meta: ObjectMeta | undefined;
+    let grace = 0;
     if (spec.gracefulDeletion) {
       const pod = cur as Pod;
-      const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? this.settings.terminationGracePeriodSeconds;
-      // CheckGracefulDelete: an unscheduled pod or one that has finished goes at once.
-      const terminal = pod.status.phase === "Succeeded" || pod.status.phase === "Failed";
-      if (pod.spec.nodeName && grace > 0 && !terminal) {
-        const prevGrace = pod.metadata.deletionGracePeriodSeconds;
-        // A repeated delete may shorten the grace period, never lengthen it, and moves the deadline by the
-        // difference: old deletionTimestamp - old grace + new grace (k8s.io/apiserver rest/delete.go BeforeDelete).
-        if (pod.metadata.deletionTimestamp && prevGrace !== undefined && prevGrace <= grace) return { ok: true, object: pod };
-        const deadline =
-          pod.metadata.deletionTimestamp && prevGrace !== undefined
-            ? this.clock.parse(pod.metadata.deletionTimestamp) - prevGrace * 1000 + grace * 1000
-            : this.clock.ms + grace * 1000;
-        const meta = withFields(pod.metadata, { deletionTimestamp: this.clock.time(deadline), deletionGracePeriodSeconds: grace });
-        return { ok: true, object: this.store.put("MODIFIED", withFields(pod, { metadata: meta }), pod) };
+      const asked = opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0 ? 1 : opts.gracePeriodSeconds;
+      const prevGrace = pod.metadata.deletionGracePeriodSeconds;
+      if (pod.metadata.deletionTimestamp !== undefined) {
+        if (prevGrace !== undefined && prevGrace > 0) {
+          // Only a shorter grace period may be given: old deletionTimestamp - old grace + new grace.
+          if (asked === undefined || asked >= prevGrace) return { ok: true, object: pod };
+          grace = asked;
+          const deadline = this.clock.parse(pod.metadata.deletionTimestamp) - prevGrace * 1000 + grace * 1000;
+          meta = withFields(pod.metadata, { deletionTimestamp: this.clock.time(deadline), deletionGracePeriodSeconds: grace });
+        }
+      } else {
+        grace = asked ?? pod.spec.terminationGracePeriodSeconds ?? this.settings.terminationGracePeriodSeconds;
+        // CheckGracefulDelete: an unscheduled pod or one that has finished goes at once.
+        if (!pod.spec.nodeName || pod.status.phase === "Succeeded" || pod.status.phase === "Failed") grace = 0;
+        meta = withFields(pod.metadata, { deletionTimestamp: this.clock.time(this.clock.ms + grace * 1000), deletionGracePeriodSeconds: grace });
       }
     }
-    if (spec.holdsNamespacedObjects) return this.deleteNamespace(cur as Namespace);
-    if (cur.metadata.finalizers?.length) {
-      // Finalizers hold the object: it is marked, and goes when the last one is removed (update above).
-      if (cur.metadata.deletionTimestamp !== undefined && cur.metadata.deletionGracePeriodSeconds === 0) return { ok: true, object: cur };
-      const meta = withFields(cur.metadata, { deletionTimestamp: cur.metadata.deletionTimestamp ?? this.clock.time(), deletionGracePeriodSeconds: 0 });
-      return { ok: true, object: this.store.put("MODIFIED", withFields(cur, { metadata: meta }), cur) };
+    const graceful = meta !== undefined;
+    const gc = deletionFinalizers(spec.defaultGarbageCollectionPolicy, cur.metadata.finalizers, opts.propagationPolicy);
+    if (!graceful && !(cur.metadata.finalizers?.length ?? 0) && !gc.changed) {
+      this.removeObject(cur);
+      return { ok: true, object: cur };
     }
-    this.removeObject(spec, cur);
-    return { ok: true, object: cur };
+    // updateForGracefulDeletionAndFinalizers.
+    meta ??= withFields(cur.metadata, {});
+    if (gc.changed) meta.finalizers = gc.finalizers as string[];
+    const pendingFinalizers = (meta.finalizers?.length ?? 0) > 0;
+    if (!graceful) {
+      if (!pendingFinalizers) {
+        this.removeObject(cur);
+        return { ok: true, object: cur };
+      }
+      // A repeat that changes nothing is not written (etcd's GuaranteedUpdate skips a no-op update).
+      if (!gc.changed && cur.metadata.deletionTimestamp !== undefined && cur.metadata.deletionGracePeriodSeconds === 0) return { ok: true, object: cur };
+      // markAsDeleting.
+      const now = this.clock.ms;
+      if (cur.metadata.deletionTimestamp === undefined && spec.tracksGeneration) meta.generation = (cur.metadata.generation ?? 1) + 1;
+      if (cur.metadata.deletionTimestamp === undefined || this.clock.parse(cur.metadata.deletionTimestamp) > now) meta.deletionTimestamp = this.clock.time(now);
+      meta.deletionGracePeriodSeconds = 0;
+    } else if (!pendingFinalizers && grace === 0) {
+      this.removeObject(cur);
+      return { ok: true, object: cur };
+    }
+    return { ok: true, object: this.store.put("MODIFIED", withFields(cur, { metadata: meta }), cur) };
   }
 
   /**
-   * Removes an object from the store, then deletes its dependents (the garbage collector's background propagation,
-   * done at once; only kinds that own others are searched) and, if it was the last object of a Terminating
-   * namespace, the namespace.
+   * Removes an object from the store. Its dependents are the garbage collector's business
+   * (src/controllers/garbagecollector), which sees the removal through its informers.
    */
-  private removeObject(spec: KindSpec, cur: KubeObject): void {
+  private removeObject(cur: KubeObject): void {
     this.store.remove(cur);
-    if (spec.dependents.length > 0) this.deleteDependents(cur, spec.dependents);
-    const ns = cur.metadata.namespace;
-    if (ns !== undefined && this.terminatingNamespaces.has(ns)) this.finishNamespaceIfEmpty(ns);
-  }
-
-  private deleteNamespace(ns: Namespace): ApiResult<KubeObject> {
-    // NOTE: upstream's namespace controller empties a Terminating namespace asynchronously; k8sim deletes its content at
-    // once, and the namespace goes with its last object (at once, unless finalizers hold some).
-    const name = ns.metadata.name;
-    const marked: Namespace = { ...ns, metadata: { ...ns.metadata, deletionTimestamp: this.clock.time() }, status: { phase: "Terminating" } };
-    const terminating = this.store.put("MODIFIED", marked, ns);
-    this.terminatingNamespaces.add(name);
-    for (const kind of NAMESPACED_KINDS) {
-      const victims = [...this.store.list(kind)].filter((o) => o.metadata.namespace === name);
-      for (const o of victims) this.delete(kind, name, o.metadata.name, { gracePeriodSeconds: 0 });
-    }
-    this.finishNamespaceIfEmpty(name);
-    return { ok: true, object: terminating };
+    this.allocators.get(cur.kind)?.release(cur);
   }
 
   /**
-   * Removes a Terminating namespace once nothing is left in it. Objects held by finalizers (a Job's pods until the
-   * Job controller lets them go) keep it Terminating until they are gone, as the namespace controller waits.
+   * The namespace REST's Delete (pkg/registry/core/namespace/storage/storage.go). The first delete only marks the
+   * namespace: deletionTimestamp now, status.phase Terminating, and the GC finalizers the request asks for
+   * (namespaceDeletionFinalizers); the namespace controller then empties it and removes `kubernetes` from
+   * spec.finalizers (finalize). A later delete does nothing while spec.finalizers is not empty, and is the generic
+   * delete once it is.
    */
-  private finishNamespaceIfEmpty(name: string): void {
-    for (const kind of NAMESPACED_KINDS) if (this.store.countIn(kind, name) > 0) return;
-    this.terminatingNamespaces.delete(name);
-    const ns = this.store.get<Namespace>("Namespace", undefined, name);
-    if (ns) this.store.remove(ns);
+  private deleteNamespace(ns: Namespace, opts: DeleteOptions): ApiResult<KubeObject> {
+    if (ns.metadata.deletionTimestamp === undefined) {
+      const finalizers = namespaceDeletionFinalizers(ns.metadata.finalizers, opts.propagationPolicy);
+      const meta = withFields(ns.metadata, { deletionTimestamp: this.clock.time() });
+      if (finalizers !== ns.metadata.finalizers) meta.finalizers = finalizers as string[];
+      const marked: Namespace = withFields(ns, { metadata: meta, status: withFields(ns.status ?? { phase: "Terminating" as const }, { phase: "Terminating" as const }) });
+      return { ok: true, object: this.store.put("MODIFIED", marked, ns) };
+    }
+    if (ns.spec?.finalizers?.length) return { ok: true, object: ns };
+    if (ns.metadata.finalizers?.length) return { ok: true, object: ns };
+    this.removeObject(ns);
+    return { ok: true, object: ns };
   }
 
-  private deleteDependents(owner: KubeObject, kinds: readonly string[]): void {
-    const uid = owner.metadata.uid!;
-    for (const kind of kinds) for (const d of this.store.dependents(uid, kind)) this.delete(kind, d.metadata.namespace, d.metadata.name);
+  /**
+   * The namespaces/finalize subresource (FinalizeREST, FinalizeStrategy): replaces only spec.finalizers. When that
+   * leaves spec.finalizers and metadata.finalizers empty on a namespace being deleted, the namespace is removed
+   * (ShouldDeleteNamespaceDuringUpdate).
+   */
+  finalizeNamespace(input: Namespace, opts: UpdateOptions = {}): ApiResult<Namespace> {
+    const cur = this.current(input, opts);
+    if ("ok" in cur) return cur;
+    const finalizers = input.spec?.finalizers ?? [];
+    const obj: Namespace = withFields(cur, { metadata: withFields(cur.metadata, {}), spec: withFields(cur.spec ?? {}, { finalizers }) });
+    if (cur.metadata.deletionTimestamp !== undefined && finalizers.length === 0 && !(cur.metadata.finalizers?.length ?? 0)) {
+      this.removeObject(cur);
+      return { ok: true, object: obj };
+    }
+    return { ok: true, object: this.store.put("MODIFIED", obj, cur) as Namespace };
   }
 
   private suffix(): string {
@@ -297,6 +383,12 @@ export class ApiServer {
 /** How apierrors names a resource: `pods`, `deployments.apps`, `jobs.batch` (schema.GroupResource.String()). */
 function qualifiedResource(spec: KindSpec): string {
   return spec.group ? `${spec.plural}.${spec.group}` : spec.plural;
+}
+
+/** Ends a write's allocation step (kind-spec.ts AllocationStep) by the write's outcome, and passes the outcome on. */
+function settle<R extends { ok: boolean }>(txn: AllocationStep<KubeObject> | undefined, result: R): R {
+  if (txn?.ok) txn.finish(result.ok);
+  return result;
 }
 
 /** The body decoded as the kind's serializer would (kind-spec.ts `decode`), or the 400 BadRequest. */

@@ -1,7 +1,11 @@
 import type { Simulation } from "../engine/simulation.js";
 import type { Settings } from "../settings.js";
 import { ApiServer, SYSTEM_NAMESPACES } from "./apiserver.js";
+import { bindServiceAccountAdmission } from "./admission/service-account.js";
 import { ApiClient } from "./client.js";
+import { firstServiceIP } from "./service/cluster-ip-allocator.js";
+import { kubernetesEndpointSlice, kubernetesEndpoints, kubernetesService } from "./service/kubernetes-service.js";
+import type { KubeObject } from "./types.js";
 import { ApiClock } from "./clock.js";
 import { EventRecorder } from "./events.js";
 import { InformerFactory } from "./informer-factory.js";
@@ -40,11 +44,17 @@ export class ControlPlane {
   /** @param startTime epoch ms of virtual time 0. */
   constructor(readonly sim: Simulation, readonly settings: Settings, startTime: number) {
     this.store = new Store(sim.digest);
+    bindServiceAccountAdmission(this.store, sim.stream("admission/serviceaccount"));
     this.clock = new ApiClock(startTime, () => sim.now);
     this.events = new EventRecorder(this.clock);
-    this.api = new ApiServer(this.store, this.clock, settings, sim.stream("apiserver/names"), this.events);
+    this.api = new ApiServer(this.store, this.clock, settings, sim.stream("apiserver/names"), this.events, (name) => sim.stream(name));
     for (const name of SYSTEM_NAMESPACES) {
       const r = this.api.create({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+      if (!r.ok) throw new Error(`bootstrap: ${r.message}`);
+    }
+    // The `kubernetes` Service and its endpoints, as the API server's own controllers write them at start.
+    for (const o of [kubernetesService(firstServiceIP(settings.serviceClusterIPRange)), kubernetesEndpoints(), kubernetesEndpointSlice()]) {
+      const r = this.api.create<KubeObject>(o);
       if (!r.ok) throw new Error(`bootstrap: ${r.message}`);
     }
     this.informers = new InformerFactory(sim, this.store, settings.informerLatency);

@@ -8,6 +8,9 @@ import { mustKindSpec } from "./registry/registry.js";
 import type { Store } from "./store.js";
 import type { CronJob, Job } from "./batch/types.js";
 import type { ConfigMap, Deployment, KubeObject, Lease, Node, Pod, ReplicaSet, Secret } from "./types.js";
+import type { Endpoints, EndpointSlice, Service } from "./service/types.js";
+import type { ServiceAccount } from "./serviceaccount/types.js";
+import type { LimitRange, ResourceQuota } from "./quota/types.js";
 
 /** One lazily created shared informer per registered kind; the getters name the kinds components read today. */
 export class InformerFactory {
@@ -56,5 +59,23 @@ export class InformerFactory {
   }
   get secrets(): Informer<Secret> {
     return this.forKind<Secret>("Secret");
+  }
+  get serviceAccounts(): Informer<ServiceAccount> {
+    return this.forKind<ServiceAccount>("ServiceAccount");
+  }
+  get services(): Informer<Service> {
+    return this.forKind<Service>("Service");
+  }
+  get endpoints(): Informer<Endpoints> {
+    return this.forKind<Endpoints>("Endpoints");
+  }
+  get endpointSlices(): Informer<EndpointSlice> {
+    return this.forKind<EndpointSlice>("EndpointSlice");
+  }
+  get resourceQuotas(): Informer<ResourceQuota> {
+    return this.forKind<ResourceQuota>("ResourceQuota");
+  }
+  get limitRanges(): Informer<LimitRange> {
+    return this.forKind<LimitRange>("LimitRange");
   }
 }

@@ -46,6 +46,11 @@ export class ObjectMap<T extends KubeObject> {
     return o;
   }
 
+  /** The objects of one namespace ("" for cluster-scoped ones), in insertion order. */
+  valuesIn(namespace: string): IterableIterator<T> {
+    return (this.byNs.get(namespace) ?? new Map<string, T>()).values();
+  }
+
   /** Every object, namespaces in first-seen order, objects in insertion order. */
   values(): IterableIterator<T> {
     // One namespace (always so for cluster-scoped kinds) iterates the map itself, without a generator's cost.

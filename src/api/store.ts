@@ -17,8 +17,10 @@ export class Store {
   private rv = 0;
   private readonly kinds = new Map<string, ObjectMap<KubeObject>>();
   private readonly watchers = new Map<string, WatchFn[]>();
-  /** Objects by the uid of each owner they reference, in the order they first named it (the GC's graph). */
-  private readonly byOwner = new Map<string, Map<string, { kind: string; namespace: string | undefined; name: string }>>();
+
+  /** Depth of watcher notifications in progress, and the work deferred until they end (afterDelivery). */
+  private notifying = 0;
+  private deferred: (() => void)[] = [];
 
   /** @param digest every write is mixed into the run's digest (kind, key, resourceVersion, type). */
   constructor(private readonly digest?: Digest) {}
@@ -36,6 +38,11 @@ export class Store {
   /** Every stored object of a kind: namespaces in first-seen order, objects in each in creation order. */
   list<T extends KubeObject>(kind: string): IterableIterator<T> {
     return ((this.kinds.get(kind) ?? new ObjectMap()) as ObjectMap<T>).values();
+  }
+
+  /** The stored objects of a kind in one namespace, in creation order (a LIST in that namespace). */
+  listIn<T extends KubeObject>(kind: string, namespace: string): IterableIterator<T> {
+    return ((this.kinds.get(kind) ?? new ObjectMap()) as ObjectMap<T>).valuesIn(namespace);
   }
 
   /** Number of stored objects of a kind. */
@@ -65,12 +72,6 @@ export class Store {
     let m = this.kinds.get(object.kind);
     if (!m) this.kinds.set(object.kind, (m = new ObjectMap()));
     m.set(object);
-    const refs = object.metadata.ownerReferences;
-    // Most writes keep the ownerReferences array (metadata is copied shallowly), so they cost one comparison.
-    if (old === undefined ? refs !== undefined : refs !== old.metadata.ownerReferences) {
-      if (old) this.unindexOwners(old);
-      if (refs) this.indexOwners(object);
-    }
     this.notify(type, object, old, rv);
     return object;
   }
@@ -79,41 +80,7 @@ export class Store {
   remove(object: KubeObject): void {
     const rv = ++this.rv;
     this.kinds.get(object.kind)?.delete(object.metadata.namespace, object.metadata.name);
-    if (object.metadata.ownerReferences) this.unindexOwners(object);
     this.notify("DELETED", object, object, rv);
-  }
-
-  /** The stored objects of `kind` that name `uid` in an ownerReference, in the order they first did. */
-  dependents<T extends KubeObject>(uid: string, kind: string): T[] {
-    const deps = this.byOwner.get(uid);
-    const out: T[] = [];
-    if (deps) {
-      for (const d of deps.values()) {
-        if (d.kind !== kind) continue;
-        const o = this.get<T>(d.kind, d.namespace, d.name);
-        if (o) out.push(o);
-      }
-    }
-    return out;
-  }
-
-  private indexOwners(o: KubeObject): void {
-    const id = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-    for (const r of o.metadata.ownerReferences!) {
-      let deps = this.byOwner.get(r.uid);
-      if (!deps) this.byOwner.set(r.uid, (deps = new Map()));
-      deps.set(id, { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
-    }
-  }
-
-  private unindexOwners(o: KubeObject): void {
-    const refs = o.metadata.ownerReferences;
-    if (!refs) return;
-    const id = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-    for (const r of refs) {
-      const deps = this.byOwner.get(r.uid);
-      if (deps && deps.delete(id) && deps.size === 0) this.byOwner.delete(r.uid);
-    }
   }
 
   private notify(type: WatchType, object: KubeObject, old: KubeObject | undefined, rv: number): void {
@@ -125,6 +92,34 @@ export class Store {
       this.digest.number(type === "ADDED" ? 1 : type === "MODIFIED" ? 2 : 3);
     }
     const ws = this.watchers.get(object.kind);
-    if (ws) for (const w of ws) w(type, object, old);
+    if (!ws) return;
+    this.notifying++;
+    try {
+      for (const w of ws) w(type, object, old);
+    } finally {
+      this.notifying--;
+    }
+    if (this.notifying === 0 && this.deferred.length > 0) this.runDeferred();
+  }
+
+  /**
+   * Runs `fn` once every watcher has seen the write being delivered now (at once when no write is being
+   * delivered), before the write call returns to the API server. A watcher that must answer a write with a write of
+   * its own in the same instant (the ServiceAccount controller's `default` account for a new namespace) defers it
+   * here: a write made inside a notification would reach the watchers after it before the write that caused it,
+   * and out of resourceVersion order.
+   */
+  afterDelivery(fn: () => void): void {
+    if (this.notifying === 0) fn();
+    else this.deferred.push(fn);
+  }
+
+  private runDeferred(): void {
+    // Deferred work may write, and those writes may defer more: drained in order until none is left.
+    while (this.deferred.length > 0) {
+      const batch = this.deferred;
+      this.deferred = [];
+      for (const fn of batch) fn();
+    }
   }
 }

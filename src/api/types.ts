@@ -209,6 +209,8 @@ export interface ReplicaSet extends KubeObject {
     readyReplicas?: number;
     availableReplicas?: number;
     observedGeneration?: number;
+    /** ReplicaFailure (reason FailedCreate / FailedDelete) while the controller's creates or deletes fail. */
+    conditions?: Condition[];
   };
 }
 
@@ -246,7 +248,16 @@ export interface Deployment extends KubeObject {
 export interface Namespace extends KubeObject {
   kind: "Namespace";
   spec?: { finalizers?: string[] };
-  status?: { phase: "Active" | "Terminating" };
+  status?: { phase: "Active" | "Terminating"; conditions?: NamespaceCondition[] };
+}
+
+/** core/v1 NamespaceCondition (the namespace controller's deletion progress while Terminating). */
+export interface NamespaceCondition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
 }
 
 /** core/v1 ConfigMap. */

@@ -7,8 +7,12 @@
  * and one log line per container per minute; it also times `k8sim logs -l app=app-0 --tail=100` on its logs.jsonl.
  * The `cronjobs` measurement is issue 8's: 1,000 CronJobs on `*\/5 * * * *` for 24 simulated hours on 100 nodes
  * (288,000 Jobs), run once (K8SIM_BENCH_CRONJOB_HOURS to shorten it).
+ * The `services` measurement is issue 9's: 1,000 Deployments of 30 pods on 1,000 nodes for an hour, each behind its
+ * own Service, with a rolling update of a tenth of them at 30m, against `services-none`, the same run without the
+ * Services (each run once; K8SIM_BENCH_SERVICES_RUNS to repeat).
  * Usage: node dist/bench/run.js [hold Q | cluster [nodes pods hours] | cluster-unthrottled [nodes pods hours] |
- *   cluster-probes [nodes pods hours] | cronjobs [cronjobs nodes hours]]
+ *   cluster-probes [nodes pods hours] | cronjobs [cronjobs nodes hours] | services|services-none [nodes pods
+ *   deployments hours]]
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { clusterBench } from "./cluster.js";
 import { cronJobsBench } from "./cronjobs.js";
 import { holdModel } from "./hold.js";
+import { servicesBench } from "./services.js";
 
 const [what, ...args] = process.argv.slice(2);
 if (what === "hold") {
@@ -41,6 +46,9 @@ if (what === "hold") {
 } else if (what === "cronjobs") {
   const [count, nodes, hours] = [Number(args[0] ?? 1000), Number(args[1] ?? 100), Number(args[2] ?? 24)];
   console.log(JSON.stringify({ bench: "cronjobs", ...cronJobsBench(count, nodes, hours) }));
+} else if (what === "services" || what === "services-none") {
+  const [nodes, pods, deployments, hours] = [Number(args[0] ?? 1000), Number(args[1] ?? 30000), Number(args[2] ?? 1000), Number(args[3] ?? 1)];
+  console.log(JSON.stringify({ bench: what, ...servicesBench(nodes, pods, deployments, hours, what === "services") }));
 } else {
   const self = fileURLToPath(import.meta.url);
   const run = (a: string[]) => {
@@ -71,4 +79,10 @@ if (what === "hold") {
     );
   }
   run(["cronjobs", "1000", "100", process.env.K8SIM_BENCH_CRONJOB_HOURS ?? "24"]);
+  const serviceRuns = Number(process.env.K8SIM_BENCH_SERVICES_RUNS ?? 1);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const timed: Record<string, number[]> = { services: [], "services-none": [] };
+  for (let i = 0; i < serviceRuns; i++) for (const v of ["services-none", "services"]) timed[v]!.push(run([v, "1000", "30000", "1000", "1"]).seconds);
+  const [withS, without] = [median(timed["services"]!), median(timed["services-none"]!)];
+  console.log(JSON.stringify({ bench: "services-summary", runs: serviceRuns, medianSeconds: withS, medianSecondsWithoutServices: without, overheadPercent: Math.round((withS / without - 1) * 1000) / 10 }));
 }

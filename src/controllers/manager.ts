@@ -15,6 +15,16 @@ import type { PodsByNode } from "../api/pods-by-node.js";
 import { ReplicaSetController } from "./replicaset.js";
 import { TaintEvictionController } from "./taint-eviction.js";
 import { TtlAfterFinishedController } from "./ttl-after-finished.js";
+import { EndpointsController } from "./endpoint/endpoints-controller.js";
+import { EndpointSliceController } from "./endpointslice/endpointslice-controller.js";
+import { EndpointSliceMirroringController } from "./endpointslice-mirroring/mirroring-controller.js";
+import { RootCACertPublisher } from "./certificates/root-ca-cert-publisher.js";
+import { ServiceAccountsController } from "./serviceaccount/serviceaccounts-controller.js";
+import { TokensController } from "./serviceaccount/tokens-controller.js";
+import { ResourceQuotaController } from "./resourcequota/controller.js";
+import { ServiceLBController } from "./service-lb/controller.js";
+import { GarbageCollector } from "./garbagecollector/garbage-collector.js";
+import { NamespaceController } from "./namespace/namespace-controller.js";
 
 /** What controllers share: the control plane and the pod-per-node index of the pod informer. */
 export interface ControllerContext {
@@ -36,6 +46,8 @@ export interface ControllerDescriptor {
 
 /** The controllers in their start order (fixed, so the run is). */
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  // Started before the others, as upstream starts the token controller first (controllermanager.go StartControllers).
+  { name: "serviceaccount-token-controller", alias: "serviceaccount-token", enabledByDefault: true, start: (c) => new TokensController(c.cp) },
   { name: "node-lifecycle-controller", alias: "nodelifecycle", enabledByDefault: true, start: (c) => new NodeLifecycleController(c.cp, c.podsByNode) },
   { name: "taint-eviction-controller", alias: "taint-eviction-controller", enabledByDefault: true, start: (c) => new TaintEvictionController(c.cp, c.podsByNode) },
   { name: "replicaset-controller", alias: "replicaset", enabledByDefault: true, start: (c) => new ReplicaSetController(c.cp) },
@@ -50,8 +62,18 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   { name: "job-controller", alias: "job", enabledByDefault: true, start: (c) => new JobController(c.cp) },
   { name: "cronjob-controller", alias: "cronjob", enabledByDefault: true, start: (c) => new CronJobController(c.cp) },
   { name: "ttl-after-finished-controller", alias: "ttl-after-finished", enabledByDefault: true, start: (c) => new TtlAfterFinishedController(c.cp) },
+  { name: "endpoints-controller", alias: "endpoint", enabledByDefault: true, start: (c) => new EndpointsController(c.cp) },
+  { name: "endpointslice-controller", alias: "endpointslice", enabledByDefault: true, start: (c) => new EndpointSliceController(c.cp) },
+  { name: "endpointslice-mirroring-controller", alias: "endpointslicemirroring", enabledByDefault: true, start: (c) => new EndpointSliceMirroringController(c.cp) },
   { name: "pod-garbage-collector-controller", alias: "podgc", enabledByDefault: true, start: (c) => new PodGCController(c.cp, c.podsByNode) },
+  { name: "garbage-collector-controller", alias: "garbagecollector", enabledByDefault: true, start: (c) => new GarbageCollector(c.cp) },
+  { name: "namespace-controller", alias: "namespace", enabledByDefault: true, start: (c) => new NamespaceController(c.cp) },
   { name: "node-ipam-controller", alias: "nodeipam", enabledByDefault: true, start: (c) => new NodeIpamController(c.cp) },
+  { name: "resourcequota-controller", alias: "resourcequota", enabledByDefault: true, start: (c) => new ResourceQuotaController(c.cp) },
+  { name: "serviceaccount-controller", alias: "serviceaccount", enabledByDefault: true, start: (c) => new ServiceAccountsController(c.cp) },
+  { name: "root-ca-certificate-publisher-controller", alias: "root-ca-cert-publisher", enabledByDefault: true, start: (c) => new RootCACertPublisher(c.cp) },
+  // NOTE: upstream runs it in the cloud-controller-manager (alias "service"); k8sim's simulated cloud runs it here.
+  { name: "service-lb-controller", alias: "service", enabledByDefault: true, start: (c) => new ServiceLBController(c.cp) },
 ];
 
 /**

@@ -2,7 +2,7 @@ import { withFields } from "../api/copy.js";
 import type { ControlPlane } from "../api/control-plane.js";
 import { controllerRef, isPodActive, isPodAvailable, isPodReady } from "../api/pod-util.js";
 import { matchesSelector } from "../api/selectors.js";
-import type { Pod, ReplicaSet } from "../api/types.js";
+import type { Condition, Pod, ReplicaSet } from "../api/types.js";
 import { objectKey } from "../api/types.js";
 import { compareForDeletion } from "./pod-ranking.js";
 import { keyId, WorkQueue, type ObjectKey, type ReconcileResult } from "./runtime.js";
@@ -40,6 +40,13 @@ export class ReplicaSetController {
   private readonly queue: WorkQueue;
   private readonly podsByOwner = new Map<string, OwnedPods>();
   private readonly expectations = new Map<string, Expectations>();
+  /**
+   * The error of a key's last batch of creates, kept until a batch succeeds: the ReplicaFailure condition's message.
+   * Upstream's sync learns it from its own blocking creates; k8sim's throttled client answers after the sync.
+   */
+  private readonly lateFailures = new Map<string, string>();
+  /** Keys whose creates are still in the client (their sync returned `pending`). */
+  private readonly creating = new Set<string>();
 
   private readonly client: ApiClient;
 
@@ -124,8 +131,13 @@ export class ReplicaSetController {
     const satisfied = !exp || (exp.adds <= 0 && exp.dels.size === 0);
     let err: string | undefined;
     if (satisfied) err = this.manageReplicas(key, rs, owned);
-    const result = this.updateStatus(rs, owned);
+    // A create refused after the sync returned (a throttled client answers later) counts as this sync's error for
+    // the ReplicaFailure condition, as upstream's blocking create would have.
+    const failure = err ?? this.lateFailures.get(keyId(key));
+    const result = this.updateStatus(rs, owned, failure);
     if (err !== undefined) return { error: err };
+    // Creates still in the client: their outcome decides the key's backoff (forget or addRateLimited).
+    if (this.creating.has(keyId(key))) return { ...(result ?? {}), pending: true };
     return result;
   }
 
@@ -140,6 +152,8 @@ export class ReplicaSetController {
     const want = rs.spec.replicas ?? 1;
     const diff = (owned?.active ?? 0) - want;
     const burst = this.cp.settings.burstReplicas;
+    // Nothing left to create: a refusal of earlier creates no longer describes the ReplicaSet.
+    if (diff >= 0) this.lateFailures.delete(id);
     if (diff < 0) {
       const n = Math.min(-diff, burst);
       const exp: Expectations = { adds: n, dels: new Set() };
@@ -147,6 +161,7 @@ export class ReplicaSetController {
       let error: string | undefined;
       let inSync = true;
       let syncError: string | undefined;
+      let completed = false;
       slowStartBatch(
         n,
         (done) =>
@@ -165,10 +180,18 @@ export class ReplicaSetController {
           // Failed and skipped creates will never be observed (CreationObserved for each).
           exp.adds -= n - successes;
           // A failure inside this sync is its result (the queue backs off); one that came later requeues the key.
+          completed = true;
+          this.creating.delete(id);
+          if (error !== undefined) this.lateFailures.set(id, error);
+          else {
+            this.lateFailures.delete(id);
+            if (!inSync) this.queue.forget(key);
+          }
           if (error !== undefined && inSync) syncError = error;
           else if (error !== undefined && this.expectations.get(id) === exp) this.queue.addRateLimited(key);
         },
       );
+      if (!completed) this.creating.add(id);
       inSync = false;
       return syncError;
     } else if (diff > 0) {
@@ -234,8 +257,12 @@ export class ReplicaSetController {
     };
   }
 
-  /** calculateStatus + updateReplicaSetStatus; requeues while pods wait out minReadySeconds. */
-  private updateStatus(rs: ReplicaSet, owned: OwnedPods | undefined): ReconcileResult | void {
+  /**
+   * calculateStatus + updateReplicaSetStatus; requeues while pods wait out minReadySeconds. `failure` is
+   * manageReplicas' error: the ReplicaFailure condition (reason FailedCreate, or FailedDelete when there are too
+   * many pods; the error as message) is set when there is one and none is set, and removed when there is none.
+   */
+  private updateStatus(rs: ReplicaSet, owned: OwnedPods | undefined, failure?: string): ReconcileResult | void {
     const minReady = rs.spec.minReadySeconds ?? 0;
     const now = this.cp.sim.now;
     const replicas = owned?.active ?? 0;
@@ -256,14 +283,17 @@ export class ReplicaSetController {
     }
     const s = rs.status ?? { replicas: 0 };
     const gen = rs.metadata.generation;
+    const conditions = replicaFailureConditions(s.conditions, failure, replicas - (rs.spec.replicas ?? 1), this.cp.clock.time());
     if (
       s.replicas !== replicas ||
       (s.fullyLabeledReplicas ?? 0) !== fullyLabeled ||
       (s.readyReplicas ?? 0) !== ready ||
       (s.availableReplicas ?? 0) !== available ||
-      s.observedGeneration !== gen
+      s.observedGeneration !== gen ||
+      conditions !== s.conditions
     ) {
-      const status = { replicas, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available, observedGeneration: gen };
+      const status: ReplicaSet["status"] = { replicas, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available, observedGeneration: gen };
+      if (conditions !== undefined && conditions.length > 0) status.conditions = conditions;
       const r = this.cp.api.updateStatus<ReplicaSet>(withFields(rs, { status }), { force: true });
       if (!r.ok && r.reason !== "NotFound") return { error: r.message };
     }
@@ -280,6 +310,22 @@ function count(o: OwnedPods, p: Pod, sign: 1 | -1): void {
 }
 
 const EMPTY_LABELS: Record<string, string> = {};
+
+/**
+ * The ReplicaFailure part of calculateStatus (pkg/controller/replicaset/replica_set_utils.go): with an error and no
+ * such condition, one is added (status True, reason FailedCreate when pods are missing, FailedDelete when there are
+ * too many, the error as message); without an error an existing one is removed. Returns `current` itself when
+ * nothing changes. Pure.
+ */
+export function replicaFailureConditions(current: Condition[] | undefined, failure: string | undefined, diff: number, now: string): Condition[] | undefined {
+  const has = current?.some((c) => c.type === "ReplicaFailure") ?? false;
+  if (failure !== undefined && !has) {
+    const reason = diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "";
+    return [...(current ?? []), { type: "ReplicaFailure", status: "True", lastTransitionTime: now, reason, message: failure }];
+  }
+  if (failure === undefined && has) return current!.filter((c) => c.type !== "ReplicaFailure");
+  return current;
+}
 
 /** Whether the pod carries every label of `labels` (fullyLabeledReplicas counts these). */
 function hasLabels(p: Pod, labels: Record<string, string>): boolean {

@@ -6,6 +6,12 @@ export interface ReconcileResult {
   requeueAfter?: number;
   /** The reconcile failed for an expected reason (a conflict, a rejected write): retry with backoff. */
   error?: string;
+  /**
+   * The reconcile's outcome is not known yet: it sent requests through a client that answers later. The key's
+   * failure count is kept (not forgotten) until the caller reports the outcome: `addRateLimited` for a failure,
+   * `forget` for a success. Upstream's sync blocks on its requests and returns their error; this is that, split.
+   */
+  pending?: boolean;
 }
 
 /**
@@ -33,7 +39,7 @@ export const CONTROLLER_BASE_RETRY_MS = 5;
 /** See CONTROLLER_BASE_RETRY_MS (k8s.io/client-go/util/workqueue/default_rate_limiters.go). */
 export const CONTROLLER_MAX_RETRY_MS = 1_000_000;
 
-type WorkEvent = { kind: "drain" } | { kind: "add"; key: ObjectKey };
+type WorkEvent = { kind: "drain" } | { kind: "add"; key: ObjectKey; due: number };
 
 /**
  * A work queue with one worker (client-go workqueue + controller-runtime): keys are de-duplicated while waiting,
@@ -44,13 +50,15 @@ export class WorkQueue {
   private readonly ctx: Context<WorkEvent>;
   private waiting = new Map<string, ObjectKey>();
   private readonly failures = new Map<string, number>();
+  /** Keys waiting for a delayed add, with the virtual time it is due (the delaying queue's waitingForQueue). */
+  private readonly delayed = new Map<string, number>();
   private drainScheduled = false;
   private readonly drainEvent: WorkEvent = { kind: "drain" };
   /** Reconciles run so far. */
   reconciles = 0;
 
   constructor(sim: Simulation, name: string, private readonly reconcile: Reconciler) {
-    this.ctx = sim.register<WorkEvent>(name, (e) => (e.kind === "drain" ? this.drain() : this.add(e.key)));
+    this.ctx = sim.register<WorkEvent>(name, (e) => (e.kind === "drain" ? this.drain() : this.addDue(e.key, e.due)));
   }
 
   /** Queues a key for reconciliation (a no-op if it is already waiting). */
@@ -63,9 +71,29 @@ export class WorkQueue {
     }
   }
 
-  /** Queues a key after `delay` ms. */
+  /**
+   * Queues a key after `delay` ms. As client-go's delaying queue, a key already waiting for a later time is moved
+   * up to this one, and one waiting for an earlier (or the same) time is left as it is: each key waits once.
+   */
   addAfter(key: ObjectKey, delay: number): void {
-    this.ctx.schedule(delay, { kind: "add", key });
+    if (delay <= 0) {
+      this.add(key);
+      return;
+    }
+    const id = keyId(key);
+    const due = this.ctx.now + delay;
+    const at = this.delayed.get(id);
+    if (at !== undefined && at <= due) return;
+    this.delayed.set(id, due);
+    this.ctx.schedule(delay, { kind: "add", key, due });
+  }
+
+  /** A delayed add came due: queued unless it was superseded by an earlier one for the same key. */
+  private addDue(key: ObjectKey, due: number): void {
+    const id = keyId(key);
+    if (this.delayed.get(id) !== due) return;
+    this.delayed.delete(id);
+    this.add(key);
   }
 
   /** Requeues a key with its failure backoff (workqueue AddRateLimited), for a failure that arrived after its
@@ -75,6 +103,11 @@ export class WorkQueue {
     const n = this.failures.get(id) ?? 0;
     this.failures.set(id, n + 1);
     this.addAfter(key, Math.min(CONTROLLER_BASE_RETRY_MS * 2 ** n, CONTROLLER_MAX_RETRY_MS));
+  }
+
+  /** Forgets a key's failures (workqueue Forget): its next failure backs off from the start again. */
+  forget(key: ObjectKey): void {
+    this.failures.delete(keyId(key));
   }
 
   private drain(): void {
@@ -88,7 +121,7 @@ export class WorkQueue {
         this.addRateLimited(key);
         continue;
       }
-      this.failures.delete(id);
+      if (!r?.pending) this.failures.delete(id);
       if (r && r.requeueAfter !== undefined) this.addAfter(key, r.requeueAfter);
     }
   }

@@ -44,7 +44,8 @@ export class TtlAfterFinishedController {
     this.client.request(() => {
       // Deleted only if it is still the Job that expired (a precondition on the uid, as upstream).
       const cur = this.cp.api.get<Job>("Job", key.namespace, key.name);
-      if (cur && cur.metadata.uid === uid) this.cp.api.delete("Job", key.namespace, key.name);
+      // Foreground propagation, as upstream's processJob: the Job goes after its pods.
+      if (cur && cur.metadata.uid === uid) this.cp.api.delete("Job", key.namespace, key.name, { propagationPolicy: "Foreground" });
     });
   }
 }

@@ -25,8 +25,8 @@ export function namespaceViolations(ns: string, exists: boolean, count: number, 
  * object was added to it or it was deleted; O(1) per write. Finding an example object to name scans the store, only
  * when the invariant is broken.
  *
- * NOTE: k8sim's API server empties a deleted namespace synchronously (upstream's namespace controller does it
- * asynchronously while the namespace is Terminating), so after every event a deleted namespace holds nothing.
+ * The namespace controller (src/controllers/namespace) empties a Terminating namespace and finalizes it only once
+ * nothing is left, and NamespaceLifecycle refuses creates meanwhile, so a removed namespace holds nothing.
  */
 export const NAMESPACE_EXISTS_CHECK: InvariantRegistration = {
   ...NAMESPACE_EXISTS,

@@ -12,6 +12,8 @@ import { CONTAINER_STATUS_CHECK } from "./container-status.js";
 import { EVENT_RECORD_CHECK } from "./event-record.js";
 import { LIFECYCLE_TAINTS_CHECK } from "./lifecycle-taints.js";
 import { NAMESPACE_EXISTS_CHECK } from "./namespace-exists.js";
+import { NAMESPACE_TERMINATING_CHECK } from "./namespace-terminating.js";
+import { FOREGROUND_DELETION_CHECK, OWNER_REFERENCES_CHECK } from "./garbage-collection.js";
 import { NODE_CAPACITY_CHECK, SCHEDULER_FIT_CHECK } from "./node-capacity.js";
 import { NODE_LEASE_CHECK } from "./node-lease.js";
 import { POD_BINDING_CHECK } from "./pod-binding.js";
@@ -19,6 +21,10 @@ import { POD_CIDR_CHECK } from "./pod-cidr.js";
 import { POD_LIFECYCLE_CHECK } from "./pod-lifecycle.js";
 import { REPLICA_CONVERGENCE_CHECK } from "./replica-convergence.js";
 import { RESOURCE_VERSION_CHECK } from "./resource-version.js";
+import { SERVICE_ALLOCATION_CHECK } from "./service-allocation.js";
+import { ENDPOINTS_MATCH_CHECK, ENDPOINTSLICE_MIRRORING_CHECK, ENDPOINTSLICES_MATCH_CHECK } from "./endpoints-match.js";
+import { QUOTA_USED_CHECK } from "./quota-used.js";
+import { LIMIT_RANGE_ADMITTED_CHECK, NAMESPACE_DEFAULTS_CHECK, POD_SERVICE_ACCOUNT_CHECK, SERVICE_ACCOUNT_TOKENS_CHECK } from "./tenancy.js";
 import { TAINT_EVICTION_CHECK } from "./taint-eviction.js";
 import type { InvariantOwner, InvariantRegistration } from "./types.js";
 import { VIRTUAL_TIME_CHECK } from "./virtual-time.js";
@@ -42,6 +48,12 @@ export const INVARIANT_REGISTRY: readonly InvariantRegistration[] = [
   JOB_STATUS_CHECK,
   CRONJOB_STATUS_CHECK,
   CONFIG_DATA_CHECK,
+  POD_SERVICE_ACCOUNT_CHECK,
+  SERVICE_ALLOCATION_CHECK,
+  ENDPOINTS_MATCH_CHECK,
+  ENDPOINTSLICES_MATCH_CHECK,
+  QUOTA_USED_CHECK,
+  LIMIT_RANGE_ADMITTED_CHECK,
   NODE_LEASE_CHECK,
   EVENT_RECORD_CHECK,
   // Components and controllers, in CONTROLLERS order.
@@ -50,7 +62,13 @@ export const INVARIANT_REGISTRY: readonly InvariantRegistration[] = [
   TAINT_EVICTION_CHECK,
   REPLICA_CONVERGENCE_CHECK,
   TTL_AFTER_FINISHED_CHECK,
+  ENDPOINTSLICE_MIRRORING_CHECK,
   POD_CIDR_CHECK,
+  SERVICE_ACCOUNT_TOKENS_CHECK,
+  NAMESPACE_DEFAULTS_CHECK,
+  NAMESPACE_TERMINATING_CHECK,
+  FOREGROUND_DELETION_CHECK,
+  OWNER_REFERENCES_CHECK,
 ];
 
 /** One owner as text: "Pod", "replicaset-controller", "engine". */

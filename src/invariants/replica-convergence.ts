@@ -79,6 +79,9 @@ export function replicaConvergenceViolations(state: ConvergenceState, time: numb
   }
   for (const rs of state.replicaSets) {
     if (rs.metadata.deletionTimestamp !== undefined) continue;
+    // Creates the API server refuses (a quota, a missing ServiceAccount, a LimitRange) hold a ReplicaSet short by
+    // design: its status says so with ReplicaFailure.
+    if (rs.status?.conditions?.some((c) => c.type === "ReplicaFailure" && c.status === "True")) continue;
     const want = rs.spec.replicas ?? 1;
     const mine = owned.get(rs.metadata.uid!) ?? [];
     const name = `${rs.metadata.namespace}/${rs.metadata.name}`;

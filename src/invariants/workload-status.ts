@@ -68,7 +68,7 @@ export function replicaSetStatusViolations(rs: ReplicaSet, time: number): Violat
   return statusViolations(
     REPLICASET_STATUS.name,
     rs,
-    (rs.status ?? {}) as Counts,
+    (rs.status ?? {}) as unknown as Counts,
     ["replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas"],
     [
       ["fullyLabeledReplicas", "replicas"],

@@ -5,6 +5,7 @@ import type { Job } from "../api/batch/types.js";
 import { CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION } from "../controllers/cronjob/job-from-template.js";
 import { finishedCondition } from "../controllers/job/conditions.js";
 import type { Deployment, Node, Pod, PodPhase } from "../api/types.js";
+import type { Endpoints } from "../api/service/types.js";
 import type { Context } from "../engine/simulation.js";
 import type { KubeletObserver } from "../kubelet/containers/pod-containers.js";
 
@@ -132,6 +133,15 @@ export class MetricsCollector implements KubeletObserver {
   readonly deployments = new Map<string, (number | undefined)[]>();
   /** Per-Deployment desired replicas per sample, for availability. */
   readonly desired = new Map<string, (number | undefined)[]>();
+  /** Each Endpoints object's addresses now ("namespace/name" -> [ready, not ready]), kept from the store's watch. */
+  private readonly endpointsNow = new Map<string, [number, number]>();
+  /**
+   * Per-Service ready and not-ready endpoint addresses per sample (kube-state-metrics' kube_endpoint_address
+   * {ready="true"|"false"}: one per address of each subset, read from the Service's Endpoints object);
+   * "namespace/name" -> value per row, undefined while the Endpoints object does not exist.
+   */
+  readonly endpointsReady = new Map<string, (number | undefined)[]>();
+  readonly endpointsNotReady = new Map<string, (number | undefined)[]>();
 
   /** @param onSample called at each sample (logs.jsonl's time marks). */
   constructor(
@@ -145,6 +155,7 @@ export class MetricsCollector implements KubeletObserver {
     cp.store.watch("Pod", (type, obj, old) => this.onPod(type, obj as Pod, old as Pod | undefined));
     cp.store.watch("Job", (type, obj) => this.onJob(type, obj as Job));
     cp.store.watch("Node", (type, obj) => this.onNode(type, obj as Node));
+    cp.store.watch("Endpoints", (type, obj) => this.onEndpoints(type, obj as Endpoints));
     // The first sample is at time 0, after the start-up work already scheduled for that instant.
     this.ctx.schedule(0, null);
   }
@@ -198,7 +209,42 @@ export class MetricsCollector implements KubeletObserver {
       avail[row] = d.status?.availableReplicas ?? 0;
       want[row] = d.spec.replicas ?? 1;
     }
+    for (const [key, [ready, notReady]] of this.endpointsNow) {
+      let r = this.endpointsReady.get(key);
+      let n = this.endpointsNotReady.get(key);
+      if (!r || !n) {
+        this.endpointsReady.set(key, (r = []));
+        this.endpointsNotReady.set(key, (n = []));
+      }
+      r[row] = ready;
+      n[row] = notReady;
+    }
     if (reschedule) this.ctx.schedule(this.interval, null);
+  }
+
+  /** Keeps an Endpoints object's address counts (absent once it is deleted). */
+  private onEndpoints(type: string, ep: Endpoints): void {
+    const key = `${ep.metadata.namespace}/${ep.metadata.name}`;
+    if (type === "DELETED") {
+      this.endpointsNow.delete(key);
+      return;
+    }
+    let ready = 0;
+    let notReady = 0;
+    for (const s of ep.subsets ?? []) {
+      ready += s.addresses?.length ?? 0;
+      notReady += s.notReadyAddresses?.length ?? 0;
+    }
+    // The columns exist from the object's first write, so a run interrupted before its next sample has them too.
+    if (!this.endpointsReady.has(key)) {
+      this.endpointsReady.set(key, []);
+      this.endpointsNotReady.set(key, []);
+    }
+    const cur = this.endpointsNow.get(key);
+    if (cur) {
+      cur[0] = ready;
+      cur[1] = notReady;
+    } else this.endpointsNow.set(key, [ready, notReady]);
   }
 
   private onPod(type: string, pod: Pod, old: Pod | undefined): void {

@@ -80,7 +80,7 @@ export class TimelinePlayer {
         return;
       }
       case "delete": {
-        const r = cp.api.delete(a.kind, isNamespaced(a.kind) ? a.namespace : undefined, a.name);
+        const r = cp.api.delete(a.kind, isNamespaced(a.kind) ? a.namespace : undefined, a.name, { propagationPolicy: a.propagationPolicy });
         if (!r.ok) this.report(a.source, r.message);
         return;
       }

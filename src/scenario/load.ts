@@ -164,6 +164,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
   if (runFor !== undefined && startTime !== undefined) checkRunWithinTimeRange(src, spec, startTime, runFor, diags);
 
   const settings = readSettings(src, spec.settings, diags);
+  const ranges = resolveSettings(settings);
 
   const images = buildImages(src, spec.images, diags);
   const behaviors = buildBehaviors(src, spec.behaviors, diags);
@@ -196,9 +197,9 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     const path = ["spec", "workloads", i];
     let set;
     if (typeof item.file === "string" && item.manifest === undefined) {
-      set = loadManifestFile(manifestFileName(file, item.file), src.where([...path, "file"]), diags, files);
+      set = loadManifestFile(manifestFileName(file, item.file), src.where([...path, "file"]), diags, files, ranges);
     } else if (item.manifest !== undefined && item.file === undefined) {
-      set = checkManifest(src, [...path, "manifest"], item.manifest, diags);
+      set = checkManifest(src, [...path, "manifest"], item.manifest, diags, ranges);
       for (const m of set.manifests) replicasAt.set(m, src.where([...path, "manifest", "spec", "replicas"]));
     } else {
       return;
@@ -216,6 +217,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     workloadsComplete,
     duration: runFor ?? Number.MAX_SAFE_INTEGER,
     files,
+    ranges,
   }, diags);
   const allManifests = [...workloads, ...tl.timeline.flatMap((a) => (a.action === "apply" ? a.manifests : []))];
   checkNamespaces(allManifests, diags);
@@ -292,6 +294,7 @@ function readSettings(src: YamlSource, raw: unknown, diags: Diagnostics): Partia
     // cmd/kube-controller-manager: the node mask must be at least the cluster's (a node range inside the cluster's).
     diags.error(src.where(["spec", "settings", key]), `spec.settings.${key}: nodeCIDRMaskSize (${mask}) must be at least the prefix length of clusterCIDR ${resolved.clusterCIDR} (${cidr.value.prefix})`);
   }
+  checkServiceRanges(src, settings, resolved, diags);
   // The kubelet draws every status tick between two reports when it schedules the next report (src/kubelet), so
   // the ratio bounds the work per report; upstream's is 30 (5m / 10s).
   if (resolved.nodeStatusReportFrequency / resolved.nodeStatusUpdateFrequency > MAX_STATUS_TICKS_PER_REPORT) {
@@ -393,4 +396,26 @@ function warnCidrRoom(src: YamlSource, s: Settings, nodes: number, diags: Diagno
 function quantityBytes(text: string): number {
   const r = parseQuantity(text);
   return r.ok && fitsNumber(r.value, false) ? quantityValue(r.value) : 0;
+}
+
+/**
+ * The Service settings kube-apiserver checks when it starts (cmd/kube-apiserver/app/options/validation.go
+ * validateClusterIPFlags, k8s.io/apimachinery/pkg/util/net ParsePortRange): the service range may not be larger
+ * than a /12 (maxCIDRBits 20) and must leave an address to hand out (k8sim's own bound: /30 at most); the node port
+ * range is FIRST-LAST within 1..65535.
+ */
+function checkServiceRanges(src: YamlSource, settings: Partial<Settings>, resolved: Settings, diags: Diagnostics): void {
+  const cidr = parseCidr(resolved.serviceClusterIPRange);
+  if (cidr.ok && cidr.value.prefix < 12) {
+    diags.error(src.where(["spec", "settings", "serviceClusterIPRange"]), `spec.settings.serviceClusterIPRange: specified --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >= 12; expected a range such as 10.96.0.0/12`);
+  } else if (cidr.ok && cidr.value.prefix > 30) {
+    diags.error(src.where(["spec", "settings", "serviceClusterIPRange"]), `spec.settings.serviceClusterIPRange: ${resolved.serviceClusterIPRange} holds no address to allocate; expected a prefix of at most /30`);
+  }
+  if (settings.serviceNodePortRange !== undefined) {
+    const m = /^(\d{1,5})-(\d{1,5})$/.exec(resolved.serviceNodePortRange);
+    const [first, last] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (!m || first < 1 || last > 65535 || first > last) {
+      diags.error(src.where(["spec", "settings", "serviceNodePortRange"]), `spec.settings.serviceNodePortRange: invalid port range ${JSON.stringify(resolved.serviceNodePortRange)}; expected FIRST-LAST with 1 <= FIRST <= LAST <= 65535, such as 30000-32767`);
+    }
+  }
 }

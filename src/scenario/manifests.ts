@@ -10,7 +10,12 @@ import { kindSpec, servedKind, validateNew } from "../api/registry/registry.js";
 import { checkBehaviorAnnotations } from "./behaviors.js";
 import { removedApi, removedApiMessage } from "../api/registry/removed-apis.js";
 import { fieldErrorText, plainPath } from "../api/validation/field-errors.js";
-import { DEFAULT_SETTINGS } from "../settings.js";
+import { DEFAULT_SETTINGS, type Settings } from "../settings.js";
+import { staticAllocationErrors } from "../api/service/allocations.js";
+import type { Service } from "../api/service/types.js";
+
+/** The Service ranges a manifest's fixed clusterIP and nodePorts are checked against (the scenario's settings). */
+export type ServiceRanges = Pick<Settings, "serviceClusterIPRange" | "serviceNodePortRange">;
 import { isRecord } from "./plain.js";
 import { readInputFile, type ReadPolicy } from "./input-file.js";
 import { describeValue, type Diagnostics, type Where } from "./errors.js";
@@ -49,18 +54,18 @@ export function manifestFileName(scenarioFile: string, file: string): string {
  * tree and the file size limit) and checks each of its documents. A file that cannot be read is reported at `ref`,
  * without quoting its content. Never throws.
  */
-export function loadManifestFile(fileName: string, ref: Where, diags: Diagnostics, files: ReadPolicy): ManifestSet {
+export function loadManifestFile(fileName: string, ref: Where, diags: Diagnostics, files: ReadPolicy, ranges: ServiceRanges = DEFAULT_SETTINGS): ManifestSet {
   const read = readInputFile(fileName, files);
   if (!read.ok) {
     const hint = read.error === "no such file" ? "; expected a path relative to the scenario file's folder" : "";
     diags.error(ref, `cannot read manifest file ${fileName}: ${read.error}${hint}`);
     return { manifests: [], ignored: [], complete: false };
   }
-  return loadManifestText(fileName, read.text, diags);
+  return loadManifestText(fileName, read.text, diags, ranges);
 }
 
 /** Checks each document of a manifest file already read (`k8sim validate` on a manifest file). Never throws. */
-export function loadManifestText(fileName: string, text: string, diags: Diagnostics): ManifestSet {
+export function loadManifestText(fileName: string, text: string, diags: Diagnostics, ranges: ServiceRanges = DEFAULT_SETTINGS): ManifestSet {
   const errorsBefore = diags.errorCount;
   const out: ManifestSet = { manifests: [], ignored: [], complete: true };
   for (const src of parseYaml(fileName, text, diags)) {
@@ -69,7 +74,7 @@ export function loadManifestText(fileName: string, text: string, diags: Diagnost
       out.complete = false;
       continue;
     }
-    const r = checkManifest(src, [], converted.value, diags);
+    const r = checkManifest(src, [], converted.value, diags, ranges);
     out.manifests.push(...r.manifests);
     out.ignored.push(...r.ignored);
     out.complete &&= r.complete;
@@ -86,7 +91,7 @@ export function loadManifestText(fileName: string, text: string, diags: Diagnost
  * message; a kind valid upstream but not simulated is returned as ignored, with a warning. An object without a
  * usable kind and name is not returned.
  */
-export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: Diagnostics): ManifestSet {
+export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: Diagnostics, ranges: ServiceRanges = DEFAULT_SETTINGS): ManifestSet {
   const none: ManifestSet = { manifests: [], ignored: [], complete: false };
   const errorsBefore = diags.errorCount;
   const at = (p: Path, key = false) => src.where([...base, ...p], key);
@@ -163,6 +168,10 @@ export function checkManifest(src: YamlSource, base: Path, obj: unknown, diags: 
   const defaulted = spec.default ? spec.default(body.object, DEFAULT_SETTINGS) : body.object;
   const prepared = spec.prepareForCreate ? spec.prepareForCreate({ ...defaulted, metadata: { ...defaulted.metadata, uid: LOAD_TIME_UID } }) : defaulted;
   for (const e of validateNew(spec, prepared)) err(plainPath(e.pointer ?? e.path), `${who}: ${fieldErrorText(e)}`);
+  // What the API server's allocators would refuse whatever else exists: a nodePort or clusterIP outside the ranges.
+  if (spec.kind === "Service") {
+    for (const e of staticAllocationErrors(prepared as unknown as Service, ranges)) err(plainPath(e.pointer ?? e.path), `${who}: ${fieldErrorText(e)}`);
+  }
   checkBehaviorAnnotations(src, base, object, diags);
   // Returned even with field errors (the load fails anyway), so references to it do not cascade into more errors.
   return { manifests: [{ object, source }], ignored: [], complete: true };

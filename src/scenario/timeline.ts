@@ -8,12 +8,13 @@ import type { KindSpec } from "../api/registry/kind-spec.js";
 import { isNamespaced, kindSpec, resolveResource, resourceNames } from "../api/registry/registry.js";
 import { formatDuration } from "../engine/duration.js";
 import { closest, type Diagnostics, type Where } from "./errors.js";
-import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest } from "./manifests.js";
+import { checkManifest, loadManifestFile, manifestFileName, type IgnoredManifest, type ServiceRanges } from "./manifests.js";
 import type { ReadPolicy } from "./input-file.js";
 import { buildPool } from "./pools.js";
 import { checkedDuration } from "./schema.js";
 import type { Expectation, ExpectOp, LoadedManifest, NodePool, SourcePos, TimelineAction } from "./types.js";
 import type { Path, YamlSource } from "./yaml-source.js";
+import type { PropagationPolicy } from "../api/deletion-policy.js";
 
 const OPS: readonly ExpectOp[] = ["==", "!=", ">=", "<=", ">", "<"];
 
@@ -29,6 +30,8 @@ export interface InitialState {
   duration: number;
   /** Where manifest files named by apply actions may be read from, and how large they may be. */
   files: ReadPolicy;
+  /** The scenario's Service ranges, which an applied Service's fixed clusterIP and nodePorts must lie in. */
+  ranges?: ServiceRanges;
 }
 
 /** Timeline, expectations and the manifests of kinds not simulated that applies named. */
@@ -122,9 +125,12 @@ class ClusterState {
 
   /** Where apply actions' manifest files may be read from. */
   readonly files: ReadPolicy;
+  /** The scenario's Service ranges (InitialState.ranges). */
+  readonly ranges: ServiceRanges | undefined;
 
   constructor(init: InitialState) {
     this.files = init.files;
+    this.ranges = init.ranges;
     this.brokenPools = new Set(init.brokenPools);
     this.objectsComplete = init.workloadsComplete;
     for (const p of init.pools) this.addPool(p);
@@ -253,14 +259,16 @@ function action(
           }
         }
       }
-      return { at, action: "delete", kind: t.spec.kind, name: t.name, namespace, source };
+      // kubectl delete's default --cascade=background; the schema admits only the three policies.
+      const propagationPolicy = typeof raw.propagationPolicy === "string" ? (raw.propagationPolicy as PropagationPolicy) : "Background";
+      return { at, action: "delete", kind: t.spec.kind, name: t.name, namespace, propagationPolicy, source };
     }
     case "apply": {
       let set;
       if (typeof raw.file === "string") {
-        set = loadManifestFile(manifestFileName(scenarioFile, raw.file), src.where([...path, "file"]), diags, state.files);
+        set = loadManifestFile(manifestFileName(scenarioFile, raw.file), src.where([...path, "file"]), diags, state.files, state.ranges);
       } else if (raw.manifest !== undefined) {
-        set = checkManifest(src, [...path, "manifest"], raw.manifest, diags);
+        set = checkManifest(src, [...path, "manifest"], raw.manifest, diags, state.ranges);
       } else {
         return undefined;
       }
@@ -350,7 +358,9 @@ function expectation(src: YamlSource, item: Pending, state: ClusterState, durati
     return undefined;
   }
   const namespace = t.spec.namespaced ? (typeof raw.namespace === "string" ? raw.namespace : "default") : "";
-  if (t.spec.namesKnownAtLoad && !exists(src, [...path, "object"], t.kind, namespace, t.name, when, at, state, diags)) return undefined;
+  // An expectation may name a deleted object: deletion is asynchronous (finalizers, foreground propagation, the
+  // namespace controller), so the object may still be there, and checking that it is gone is a fair question.
+  if (t.spec.namesKnownAtLoad && !state.deletedAt.has(`${t.kind}/${namespace}/${t.name}`) && !exists(src, [...path, "object"], t.kind, namespace, t.name, when, at, state, diags)) return undefined;
   const value = raw[op] as number | string | boolean;
   return {
     at,

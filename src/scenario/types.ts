@@ -22,6 +22,7 @@ export interface LoadedManifest {
 
 export type { NodePool, TaintSpec } from "../kubelet/node-pool.js";
 import type { NodePool } from "../kubelet/node-pool.js";
+import type { PropagationPolicy } from "../api/deletion-policy.js";
 
 /** One scripted action at a virtual time. */
 export type TimelineAction =
@@ -29,7 +30,7 @@ export type TimelineAction =
   | { at: number; action: "nodeRecover"; node: string; source: SourcePos }
   | { at: number; action: "scale"; kind: string; name: string; namespace: string; replicas: number; source: SourcePos }
   | { at: number; action: "apply"; manifests: LoadedManifest[]; source: SourcePos }
-  | { at: number; action: "delete"; kind: string; name: string; namespace: string; source: SourcePos }
+  | { at: number; action: "delete"; kind: string; name: string; namespace: string; propagationPolicy: PropagationPolicy; source: SourcePos }
   | { at: number; action: "addNodes"; pool: NodePool; source: SourcePos };
 
 /** Comparison operators an expectation may use. */

@@ -11,6 +11,7 @@ import { clusterArb, poolBodyArb, type GenPool } from "./cluster.js";
 import { goDuration } from "./durations.js";
 import { behaviorsSection, decorate, podDecoArb, preloadedImages, runtimeArb, type GenRuntime, type PodDeco } from "./runtime.js";
 import { manifest, workloadBodyArb, type Manifest, type WorkloadBody } from "./workloads.js";
+import { serviceArb, serviceManifest, tenancyArb, tenancyManifests, type GenService, type GenTenancy } from "./tenancy.js";
 
 /** A generated scenario: the scenario object (to be written as YAML) and manifest files to put beside it. */
 export interface GenScenario {
@@ -26,6 +27,8 @@ const REPLICA_FIELDS = ["spec.replicas", "status.replicas", "status.availableRep
 
 interface Intent {
   at: number;
+  /** A delete's propagationPolicy (missing: kubectl's default, Background). */
+  propagation?: "Background" | "Foreground" | "Orphan";
   action: (typeof ACTIONS)[number];
   pick: number;
   replicas: number;
@@ -54,6 +57,7 @@ const intentArb = (horizon: number): fc.Arbitrary<Intent> =>
     update: fc.boolean(),
     deco: podDecoArb,
     preload: fc.option(fc.nat(15), { nil: undefined }),
+    propagation: fc.option(fc.constantFrom("Background", "Foreground", "Orphan"), { nil: undefined }),
   });
 
 const settingsArb = fc.record(
@@ -76,7 +80,15 @@ const settingsArb = fc.record(
     burstReplicas: fc.constantFrom(1, 3, 500),
     nodeCIDRMaskSize: fc.constantFrom(16, 24),
     disableAdmissionPlugins: fc.constantFrom([], ["Priority"], ["DefaultTolerationSeconds"]),
-    controllers: fc.constantFrom(["*"], ["*", "-pod-garbage-collector-controller"], ["*", "-nodeipam"]),
+    controllers: fc.constantFrom(["*"], ["*", "-pod-garbage-collector-controller"], ["*", "-nodeipam"], ["*", "-endpointslice-controller"], ["*", "-garbage-collector-controller"]),
+    // Issue 9: slices, batching, the simulated cloud, the quota and namespace resyncs.
+    maxEndpointsPerSlice: fc.constantFrom(1, 2, 100),
+    endpointUpdatesBatchPeriod: fc.constantFrom("0s", "1s"),
+    endpointSliceUpdatesBatchPeriod: fc.constantFrom("0s", "500ms"),
+    loadBalancerProvisionDelay: fc.constantFrom("0s", "5s"),
+    loadBalancerIPPool: fc.constantFrom("203.0.113.0/24", "198.51.100.0/30"),
+    resourceQuotaSyncPeriod: fc.constantFrom("30s", "5m"),
+    namespaceSyncPeriod: fc.constantFrom("1m", "5m"),
   },
   { requiredKeys: [] },
 );
@@ -94,6 +106,8 @@ export function scenarioArb(horizon = 10 * 60_000): fc.Arbitrary<GenScenario> {
       pools: clusterArb,
       workloads: fc.array(workloadBodyArb, { maxLength: 5 }),
       decos: fc.array(podDecoArb, { maxLength: 5 }),
+      services: fc.array(fc.option(serviceArb, { nil: undefined }), { maxLength: 5 }),
+      tenancy: tenancyArb,
       runtime: runtimeArb,
       namespaced: fc.boolean(),
       workloadsInFile: fc.boolean(),
@@ -113,6 +127,10 @@ interface Raw {
   workloads: WorkloadBody[];
   /** Decorations of the initial workloads, by index (missing: none). */
   decos: (PodDeco | undefined)[];
+  /** The Service fronting each initial workload, by index (missing: none). */
+  services: (GenService | undefined)[];
+  /** The generated namespace's quota and limit range. */
+  tenancy: GenTenancy;
   runtime: GenRuntime | undefined;
   namespaced: boolean;
   workloadsInFile: boolean;
@@ -168,7 +186,20 @@ function build(g: Raw): GenScenario {
     const wns = ns && i % 2 === 0 ? ns : undefined;
     initial.push(decorate(manifest(b, name, wns), g.decos[i], g.runtime));
     m.objects.set(key(b.kind, wns ?? "default", name), { kind: b.kind, ns: wns ?? "default", name, body: b });
+    const svc = g.services[i];
+    if (svc && b.kind !== "CronJob") {
+      const sname = m.fresh("svc");
+      initial.push(serviceManifest(svc, sname, name, wns));
+      m.objects.set(key("Service", wns ?? "default", sname), { kind: "Service", ns: wns ?? "default", name: sname });
+    }
   });
+  if (ns) {
+    // After the workloads: a quota created first would refuse them all (its status is not known yet).
+    for (const t of tenancyManifests(g.tenancy, ns)) {
+      initial.push(t);
+      m.objects.set(key(t.kind, ns, t.metadata.name), { kind: t.kind, ns, name: t.metadata.name });
+    }
+  }
   const workloads = g.workloadsInFile && initial.length ? [{ file: "manifests/initial.yaml" }] : initial.map((x) => ({ manifest: x }));
   if (g.workloadsInFile && initial.length) files["manifests/initial.yaml"] = initial;
 
@@ -204,11 +235,12 @@ function build(g: Raw): GenScenario {
         break;
       }
       case "delete": {
-        const xs = m.of(["Deployment", "ReplicaSet", "Pod", "Job", "CronJob", "Namespace"]).filter((o) => o.kind !== "Namespace" || o.name !== "default");
+        const xs = m.of(["Deployment", "ReplicaSet", "Pod", "Job", "CronJob", "Namespace", "Service", "ResourceQuota", "LimitRange"]).filter((o) => o.kind !== "Namespace" || o.name !== "default");
         if (!xs.length) continue;
         const o = pickFrom(xs);
         const entry: Record<string, unknown> = { at, action: "delete", target: `${o.kind.toLowerCase()}/${o.name}` };
         if (o.kind !== "Namespace" && o.ns !== "default") entry.namespace = o.ns;
+        if (it.propagation !== undefined) entry.propagationPolicy = it.propagation;
         m.objects.delete(key(o.kind, o.kind === "Namespace" ? "" : o.ns, o.name));
         if (o.kind === "Namespace") for (const [k, v] of [...m.objects]) if (v.ns === o.name) m.objects.delete(k);
         timeline.push(entry);

@@ -24,11 +24,14 @@ function refused(pos: string, text: string): (r: CaseResult) => string[] {
   };
 }
 
-/** A case per (manifest, expected line), run with `run` (and the first ones as a real child process too). */
-function batchCase(name: string, manifest: readonly string[], pos: string, text: string, command: "run" | "validate" = "run", child = false): HostileCase {
+/**
+ * A case per (manifest, expected line) of issue `issue`'s hostile item `item`: the manifest as batch-scenario.ts's one
+ * workload, run with `run` or `validate` (and, with `child`, as a real child process too).
+ */
+export function manifestCase(issue: number, item: number, name: string, manifest: readonly string[], pos: string, text: string, command: "run" | "validate" = "run", child = false): HostileCase {
   return {
-    name: `8 ${name}`,
-    item: 18,
+    name: `${issue} ${name}`,
+    item,
     isolation: "in-process",
     ...(child ? { child: true } : {}),
     setup: (ws) => writeFileSync(path(ws), batchScenario(manifest)),
@@ -36,6 +39,9 @@ function batchCase(name: string, manifest: readonly string[], pos: string, text:
     expect: refused(pos, text),
   };
 }
+
+/** Issue 8's cases (item 18). */
+const batchCase = (name: string, manifest: readonly string[], pos: string, text: string, command: "run" | "validate" = "run", child = false) => manifestCase(8, 18, name, manifest, pos, text, command, child);
 
 const CONFIG_KEY = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
 

@@ -10,6 +10,7 @@ import { livelockScenario } from "../fixtures/livelock.js";
 import { deploymentYaml } from "../fixtures/manifests.js";
 import type { CaseResult } from "./result.js";
 import { BATCH_CASES } from "./batch-cases.js";
+import { TENANCY_CASES } from "./tenancy-cases.js";
 import { runtimeScenario, type RuntimeParts } from "./runtime-scenario.js";
 import type { Workspace } from "./workspace.js";
 
@@ -696,4 +697,5 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   },
   // Issue 8: Job, CronJob, ConfigMap, Secret and exitCodes (item 18, "8 ..."; item 8 is issue 5's settings).
   ...BATCH_CASES,
+  ...TENANCY_CASES,
 ];

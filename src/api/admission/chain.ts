@@ -9,9 +9,13 @@ import { defaultTolerationSeconds } from "./default-toleration-seconds.js";
 import { namespaceLifecycle } from "./namespace-lifecycle.js";
 import { isFailure, type AdmissionContext, type AdmissionOperation, type AdmissionPlugin, type AdmissionRequest } from "./plugin.js";
 import { priority } from "./priority.js";
+import { serviceAccount } from "./service-account.js";
+import { limitRanger } from "./limit-ranger.js";
+import { resourceQuota } from "./resource-quota.js";
 
-/** Every modelled plugin, in AllOrderedPlugins order (NamespaceLifecycle, ..., Priority, DefaultTolerationSeconds). */
-export const ADMISSION_PLUGINS: readonly AdmissionPlugin[] = [namespaceLifecycle, priority, defaultTolerationSeconds];
+/** Every modelled plugin, in AllOrderedPlugins order (NamespaceLifecycle, LimitRanger, ServiceAccount, ..., Priority,
+ *  DefaultTolerationSeconds, ..., ResourceQuota last but the webhooks and AlwaysDeny). */
+export const ADMISSION_PLUGINS: readonly AdmissionPlugin[] = [namespaceLifecycle, limitRanger, serviceAccount, priority, defaultTolerationSeconds, resourceQuota];
 
 /** The modelled plugins on by default, in order. */
 export const DEFAULT_ADMISSION_PLUGINS: readonly string[] = ADMISSION_PLUGINS.filter((p) => p.enabledByDefault).map((p) => p.name);

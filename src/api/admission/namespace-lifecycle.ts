@@ -26,7 +26,10 @@ export const namespaceLifecycle: AdmissionPlugin = {
     const ns = store.get<Namespace>("Namespace", undefined, req.namespace);
     if (!ns) return apiFailure(404, "NotFound", `namespaces "${req.namespace}" not found`);
     if (ns.status?.phase === "Terminating") {
-      return apiFailure(403, "Forbidden", `${mustKindSpec(req.kind).plural} "${req.name}" is forbidden: unable to create new content in namespace ${req.namespace} because it is being terminated`);
+      // apierrors.NewForbidden names the group-qualified resource: `deployments.apps "web" is forbidden: ...`.
+      const k = mustKindSpec(req.kind);
+      const resource = k.group ? `${k.plural}.${k.group}` : k.plural;
+      return apiFailure(403, "Forbidden", `${resource} "${req.name}" is forbidden: unable to create new content in namespace ${req.namespace} because it is being terminated`);
     }
     return req.object;
   },

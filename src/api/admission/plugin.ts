@@ -4,7 +4,7 @@
  * upstream's fixed order (admission/chain.ts).
  */
 import type { Settings } from "../../settings.js";
-import type { ApiFailure } from "../api-result.js";
+import type { ApiFailure, ApiResult } from "../api-result.js";
 import type { Store } from "../store.js";
 import type { KubeObject } from "../types.js";
 
@@ -21,10 +21,15 @@ export interface AdmissionRequest {
   object: KubeObject;
 }
 
-/** What plugins may read: the store (as a plugin's informers would) and the settings. */
+/** What plugins may read: the store (as a plugin's informers would) and the settings; and what the API server lends
+ *  the plugins that write (ResourceQuota charges status.used before the object is stored, as upstream). */
 export interface AdmissionContext {
   store: Store;
   settings: Settings;
+  /** The API clock (epoch ms now, and the parse of an RFC 3339 timestamp); absent in chains built without a server. */
+  clock?: { readonly ms: number; parse(t: string): number };
+  /** The /status subresource write (ApiServer.updateStatus); absent in chains built without a server. */
+  updateStatus?(obj: KubeObject & { status?: unknown }): ApiResult<KubeObject>;
 }
 
 /** One admission plugin. Either hook may be absent; a hook returns a failure to refuse the request. */

@@ -31,12 +31,13 @@ export function mask(list: ResourceList, names: Iterable<string>): Map<string, Q
   return out;
 }
 
-/** Add: the sum per name (a name in one list only keeps its value); the format is the first operand's. */
+/** Add: the sum per name (a name in one list only keeps its value); the format is the first operand's, unless that
+ *  one is zero (Quantity.Add then takes the addend's: a used `0` plus `1Gi` is `1Gi`). */
 export function add(a: ResourceList, b: ResourceList): Map<string, Quantity> {
   const out = new Map<string, Quantity>(a);
   for (const [k, q] of b) {
     const x = out.get(k);
-    out.set(k, x === undefined ? q : { nanos: x.nanos + q.nanos, format: x.format });
+    out.set(k, x === undefined ? q : { nanos: x.nanos + q.nanos, format: x.nanos === 0n ? q.format : x.format });
   }
   return out;
 }

@@ -3,7 +3,10 @@
  * (scope, subresources, defaulting, validation, update rules, garbage-collection ownership) together with its
  * discovery entry (group, version, plural, short names). Every question "what is this kind" is answered here.
  */
+import type { Rng } from "../../engine/rng.js";
 import type { Settings } from "../../settings.js";
+import type { ApiFailure } from "../api-result.js";
+import type { GarbageCollectionPolicy } from "../deletion-policy.js";
 import type { KubeObject } from "../types.js";
 import type { FieldError } from "../validation/field-errors.js";
 import type { NameRule } from "../validation/object-meta.js";
@@ -31,8 +34,14 @@ export interface KindSpec<T extends KubeObject = KubeObject> {
   readonly annotationsBumpGeneration?: boolean;
   /** How metadata.name is validated (ValidateObjectMeta's name function). */
   readonly nameRule: NameRule;
-  /** Kinds whose objects the garbage collector looks through for dependents when one of these is deleted. */
+  /** Kinds whose objects name objects of this kind as owner (discovery documentation only: the garbage
+   *  collector's graph, src/controllers/garbagecollector, covers every kind). */
   readonly dependents: readonly string[];
+  /**
+   * The strategy's DefaultGarbageCollectionPolicy (rest.GarbageCollectionDeleteStrategy): what a delete naming no
+   * propagationPolicy does to dependents. Absent as for a strategy without the method (background).
+   */
+  readonly defaultGarbageCollectionPolicy?: GarbageCollectionPolicy;
   /** False for kinds whose objects mostly get generated names (pods of a ReplicaSet): a timeline target of such a
    *  kind is not checked for existence when the scenario loads. */
   readonly namesKnownAtLoad: boolean;
@@ -66,6 +75,26 @@ export interface KindSpec<T extends KubeObject = KubeObject> {
   validate?(obj: T): FieldError[];
   /** Strategy ValidateUpdate: field errors of `obj` replacing `old` (both defaulted), immutability included. */
   validateUpdate?(obj: T, old: T): FieldError[];
+  /** The API server's allocator of what objects of this kind take from shared pools (a Service's cluster IPs and
+   *  node ports), built once per API server with its own seeded streams. */
+  allocator?(settings: Settings, stream: (name: string) => Rng): KindAllocator<T>;
+}
+
+/**
+ * One write's allocation, a transaction of pkg/registry/core/service/storage/alloc.go: the object as allocated, and
+ * finish(success): on success what was taken stays taken and what the write gave up is freed; on failure what was
+ * taken is given back and nothing is freed.
+ */
+export type AllocationStep<T> = { readonly ok: true; readonly object: T; finish(success: boolean): void } | ApiFailure;
+
+/**
+ * Allocation hooks the API server runs for a kind (the Service REST's BeginCreate / BeginUpdate, before validation,
+ * and AfterDelete once the object has left the store). They never write the store.
+ */
+export interface KindAllocator<T extends KubeObject = KubeObject> {
+  beginCreate(obj: T): AllocationStep<T>;
+  beginUpdate(obj: T, old: T): AllocationStep<T>;
+  release(obj: T): void;
 }
 
 /** "apps/v1", or "v1" for the core group. */

@@ -18,6 +18,12 @@ import { nodeKind } from "./kinds/node.js";
 import { podKind } from "./kinds/pod.js";
 import { replicaSetKind } from "./kinds/replicaset.js";
 import { secretKind } from "./kinds/secret.js";
+import { serviceAccountKind } from "./kinds/serviceaccount.js";
+import { serviceKind } from "./kinds/service.js";
+import { endpointsKind } from "./kinds/endpoints.js";
+import { endpointSliceKind } from "./kinds/endpointslice.js";
+import { limitRangeKind } from "./kinds/limitrange.js";
+import { resourceQuotaKind } from "./kinds/resourcequota.js";
 
 /** Every simulated kind: the order of discovery and of "expected ..." lists, and the order the API server empties a
  *  deleted namespace in (pods first, then their owners). */
@@ -31,6 +37,12 @@ export const KINDS: readonly KindSpec[] = [
   cronJobKind,
   configMapKind,
   secretKind,
+  serviceAccountKind,
+  serviceKind,
+  endpointsKind,
+  endpointSliceKind,
+  resourceQuotaKind,
+  limitRangeKind,
   leaseKind,
   eventKind,
 ] as readonly KindSpec[];

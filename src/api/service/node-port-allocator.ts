@@ -27,8 +27,8 @@ export class NodePortAllocator {
 
   constructor(
     private readonly rng: Rng,
-    readonly base = DEFAULT_NODE_PORT_RANGE.base,
-    readonly size = DEFAULT_NODE_PORT_RANGE.size,
+    readonly base: number = DEFAULT_NODE_PORT_RANGE.base,
+    readonly size: number = DEFAULT_NODE_PORT_RANGE.size,
   ) {
     this.offset = nodePortRangeOffset(size);
   }

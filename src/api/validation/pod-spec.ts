@@ -7,6 +7,7 @@ import { mustBeWhole, parseQuantity, parseResourceList, QUANTITY_FORMAT_WRONG } 
 import type { Container, PodSpec } from "../types.js";
 import { fieldError, type FieldError, type PathSegment } from "./field-errors.js";
 import { dns1123LabelProblems } from "./object-meta.js";
+import { portNameProblems } from "../service/port-name.js";
 
 /** Values of enum fields (core/v1 types.go constants). */
 export const RESTART_POLICIES = ["Always", "OnFailure", "Never"] as const;
@@ -52,9 +53,17 @@ function validateContainer(c: Container, path: readonly PathSegment[], names: Se
   const pull = c.imagePullPolicy;
   if (typeof pull === "string" && !(PULL_POLICIES as readonly string[]).includes(pull)) errs.push(fieldError.notSupported([...path, "imagePullPolicy"], pull, PULL_POLICIES));
   if (Array.isArray(c.ports)) {
+    const names = new Set<string>();
     c.ports.forEach((port, i) => {
       if (!isRecord(port)) return;
       const pp = [...path, "ports", i];
+      // validateContainerPorts: a port name is an IANA_SVC_NAME (IsValidPortName), unique within the container.
+      if (typeof port.name === "string" && port.name.length > 0) {
+        const problems = portNameProblems(port.name);
+        for (const m of problems) errs.push(fieldError.invalid([...pp, "name"], port.name, m));
+        if (problems.length === 0 && names.has(port.name)) errs.push(fieldError.duplicate([...pp, "name"], port.name));
+        names.add(port.name);
+      }
       const n = port.containerPort;
       // validateContainerPorts: containerPort in 1..65535, protocol one of the supported ones.
       if (typeof n === "number" && (n < 1 || n > 65535)) errs.push(fieldError.invalid([...pp, "containerPort"], n, "must be between 1 and 65535, inclusive"));

@@ -272,13 +272,13 @@ export class CronJobController {
   }
 
   /**
-   * deleteJob: deletes the Job (background propagation: the API server deletes its pods), then removes it from
+   * deleteJob: deletes the Job (background propagation: the garbage collector deletes its pods), then removes it from
    * status.active with Normal SuccessfulDelete; a failure is Warning FailedDelete.
    */
   private deleteJobOf(run: SyncRun, job: Job, done: (ok: boolean) => void): void {
     const { namespace, name, uid } = job.metadata;
     this.client.request(
-      () => this.cp.api.delete("Job", namespace, name),
+      () => this.cp.api.delete("Job", namespace, name, { propagationPolicy: "Background" }),
       (r) => {
         if (!r.ok) {
           this.record(run.cronJob, cronJobEvents.failedDelete(r.message));

@@ -15,6 +15,8 @@ export const cronJobKind = defineKind<CronJob>({
   statusSubresource: true,
   tracksGeneration: true,
   dependents: ["Job"],
+  // cronJobStrategy: DeleteDependents for batch/v1 (OrphanDependents was batch/v1beta1's, for backwards compatibility).
+  defaultGarbageCollectionPolicy: "DeleteDependents",
   podsDeclared: (o) => (typeof o.spec?.jobTemplate?.spec?.parallelism === "number" && o.spec.jobTemplate.spec.parallelism >= 0 ? o.spec.jobTemplate.spec.parallelism : 1),
   default: defaultCronJob,
   prepareForCreate: (o) => ({ ...o, status: {} }),

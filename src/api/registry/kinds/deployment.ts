@@ -19,6 +19,8 @@ export const deploymentKind = defineKind<Deployment>({
   // PrepareForUpdate (pkg/registry/apps/deployment/strategy.go): spec or annotations changed.
   annotationsBumpGeneration: true,
   dependents: ["ReplicaSet"],
+  // deploymentStrategy: DeleteDependents for apps/v1 (OrphanDependents only for extensions/v1beta1, apps/v1beta1/2).
+  defaultGarbageCollectionPolicy: "DeleteDependents",
   podsDeclared: (o) => declaredReplicas(o.spec?.replicas),
   /** PrepareForCreate: the status a client sent is dropped (a manifest exported with `kubectl get -o yaml`). */
   prepareForCreate: (o) => ({ ...o, status: EMPTY_STATUS }),

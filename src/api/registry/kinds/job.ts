@@ -15,6 +15,9 @@ export const jobKind = defineKind<Job>({
   statusSubresource: true,
   tracksGeneration: true,
   dependents: ["Pod"],
+  // jobStrategy: OrphanDependents for batch/v1 "for backwards compatibility": a DELETE naming no propagationPolicy
+  // leaves the pods running (kubectl always sends one: Background).
+  defaultGarbageCollectionPolicy: "OrphanDependents",
   // CronJobs create Jobs with generated names: a timeline or expectation naming one is checked when the run gets there.
   namesKnownAtLoad: false,
   // The pods a Job runs at once (the pods limit is about concurrent pods).

@@ -17,6 +17,8 @@ export const replicaSetKind = defineKind<ReplicaSet>({
   scaleSubresource: true,
   tracksGeneration: true,
   dependents: ["Pod"],
+  // rsStrategy: DeleteDependents for apps/v1 (OrphanDependents only for extensions/v1beta1, apps/v1beta2).
+  defaultGarbageCollectionPolicy: "DeleteDependents",
   podsDeclared: (o) => declaredReplicas(o.spec?.replicas),
   /** PrepareForCreate: the status a client sent is dropped (a manifest exported with `kubectl get -o yaml`). */
   prepareForCreate: (o) => ({ ...o, status: EMPTY_STATUS }),

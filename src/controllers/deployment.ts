@@ -29,6 +29,11 @@ export class DeploymentController {
   /** Its client: the history cleanup's deletes go through it. NOTE: the rollout's own writes (ReplicaSet create,
    *  scale, status) use the API server directly for now: the rollout reads their results in the same sync. */
   private readonly client: ApiClient;
+  /**
+   * The informer's ReplicaSets by the uid of their controller Deployment, in the order the informer first saw
+   * them (its list order), so a sync reads its own ReplicaSets instead of listing every ReplicaSet.
+   */
+  private readonly byOwner = new Map<string, Map<string, ReplicaSet>>();
 
   constructor(
     private readonly cp: ControlPlane,
@@ -41,7 +46,21 @@ export class DeploymentController {
       const ref = controllerRef(rs);
       if (ref?.kind === "Deployment") this.queue.add({ namespace: rs.metadata.namespace, name: ref.name });
     };
-    cp.informers.replicaSets.addHandlers({ onAdd: owner, onUpdate: (_o, rs) => owner(rs), onDelete: owner });
+    cp.informers.replicaSets.addHandlers({
+      onAdd: (rs) => {
+        this.index(rs, true);
+        owner(rs);
+      },
+      onUpdate: (o, rs) => {
+        if (controllerRef(o)?.uid !== controllerRef(rs)?.uid) this.index(o, false);
+        this.index(rs, true);
+        owner(rs);
+      },
+      onDelete: (rs) => {
+        this.index(rs, false);
+        owner(rs);
+      },
+    });
     // deletePod (deployment_controller.go): a Recreate rollout waits for the last old pod to go away, which no
     // ReplicaSet status change announces.
     cp.informers.pods.addHandlers({
@@ -56,13 +75,26 @@ export class DeploymentController {
     });
   }
 
+  /** Files (or removes) a ReplicaSet under its controller Deployment's uid. */
+  private index(rs: ReplicaSet, present: boolean): void {
+    const ref = controllerRef(rs);
+    if (ref?.kind !== "Deployment") return;
+    const k = `${rs.metadata.namespace}/${rs.metadata.name}`;
+    let m = this.byOwner.get(ref.uid);
+    if (present) {
+      if (!m) this.byOwner.set(ref.uid, (m = new Map()));
+      m.set(k, rs);
+    } else if (m) {
+      m.delete(k);
+      if (m.size === 0) this.byOwner.delete(ref.uid);
+    }
+  }
+
   private reconcile(key: ObjectKey): ReconcileResult | void {
     const d = this.cp.informers.deployments.get(key.namespace, key.name);
     if (!d || d.metadata.deletionTimestamp) return;
     const all: ReplicaSet[] = [];
-    for (const rs of this.cp.informers.replicaSets.list()) {
-      if (rs.metadata.namespace === d.metadata.namespace && controllerRef(rs)?.uid === d.metadata.uid) all.push(rs);
-    }
+    for (const rs of this.byOwner.get(d.metadata.uid!)?.values() ?? []) if (rs.metadata.namespace === d.metadata.namespace) all.push(rs);
     all.sort((a, b) => this.created(a) - this.created(b));
     const hash = computeHash(d.spec.template);
     let newRS = all.find((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH] === hash);

@@ -10,6 +10,22 @@ import type { PodTemplateSpec } from "../api/types.js";
  * sorted, so hashes differ from a real cluster's but are stable and change exactly when the template changes.
  */
 export function computeHash(template: PodTemplateSpec, collisionCount?: number): string {
+  // Stored objects are never mutated, so a template object keeps its hash: every sync of a Deployment reads the
+  // same one until the Deployment is written.
+  const memo = HASHES.get(template);
+  const key = collisionCount ?? -1;
+  const known = memo?.get(key);
+  if (known !== undefined) return known;
+  const out = hashOf(template, collisionCount);
+  if (memo) memo.set(key, out);
+  else HASHES.set(template, new Map([[key, out]]));
+  return out;
+}
+
+/** computeHash's results by template object and collision count (-1: none). */
+const HASHES = new WeakMap<PodTemplateSpec, Map<number, string>>();
+
+function hashOf(template: PodTemplateSpec, collisionCount: number | undefined): string {
   let h = 0x811c9dc5;
   const text = canonicalJson(template) + (collisionCount !== undefined ? String(collisionCount) : "");
   for (let i = 0; i < text.length; i++) {

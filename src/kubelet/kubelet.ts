@@ -267,7 +267,10 @@ export class Kubelet {
         { tracks: pods.tracks, hasInit: pods.hasInit, terminal: pods.terminalPhase, podIP: this.podIPOf(work.key) ?? cur.status.podIP, hostIP: this.node.status.addresses?.[0]?.address },
         this.cp.clock,
       );
-      // The status manager writes only a changed status (isPodStatusByKubeletEqual).
+      // The status manager writes only a changed status (isPodStatusByKubeletEqual), and never takes a pod out of
+      // a terminal phase (status_manager.go updateStatusInternal / checkContainerStateTransition refuse it): a
+      // restarted kubelet that recreates a finished restartPolicy Never pod's sandbox cannot make it Running again.
+      if (isTerminal(cur) && built.phase !== cur.status.phase) continue;
       if (!isDeepStrictEqual(built, cur.status)) this.writeStatus(cur, built);
     }
   }

@@ -134,9 +134,24 @@ class ClusterState {
     this.brokenPools = new Set(init.brokenPools);
     this.objectsComplete = init.workloadsComplete;
     for (const p of init.pools) this.addPool(p);
-    // The cluster starts with the built-in namespaces, as the API server creates them.
-    for (const ns of SYSTEM_NAMESPACES) this.objects.add(`Namespace//${ns}`);
-    for (const m of init.workloads) this.objects.add(objectKey(m));
+    // The cluster starts with the built-in namespaces, as the API server creates them, and the kubernetes Service.
+    for (const ns of SYSTEM_NAMESPACES) this.addNamespace(ns);
+    this.objects.add("Service/default/kubernetes");
+    for (const m of init.workloads) this.added(m);
+  }
+
+  /** A namespace and what the controllers create in it the instant it exists (ServiceAccount default, ConfigMap
+   *  kube-root-ca.crt), so expectations may name them. */
+  private addNamespace(ns: string): void {
+    this.objects.add(`Namespace//${ns}`);
+    this.objects.add(`ServiceAccount/${ns}/default`);
+    this.objects.add(`ConfigMap/${ns}/kube-root-ca.crt`);
+  }
+
+  /** Records a created manifest (and, for a namespace, its default content). */
+  added(m: LoadedManifest): void {
+    this.objects.add(objectKey(m));
+    if (kindSpec(m.object.kind)?.holdsNamespacedObjects) this.addNamespace(m.object.metadata.name);
   }
 
   /** Adds a pool's nodes, continuing its numbering if it exists. */
@@ -275,7 +290,7 @@ function action(
       ignored.push(...set.ignored);
       state.objectsComplete &&= set.complete;
       for (const m of set.manifests) {
-        state.objects.add(objectKey(m));
+        state.added(m);
         state.deletedAt.delete(objectKey(m));
       }
       return { at, action: "apply", manifests: set.manifests, source };

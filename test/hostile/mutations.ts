@@ -10,12 +10,12 @@ import { parseAllDocuments, stringify } from "yaml";
 import { BUNDLED } from "./workspace.js";
 
 /** The bundled scenarios a mutation runs or validates (each self-contained but for the two manifests below). */
-const SCENARIOS = ["node-failure.yaml", "scale-up.yaml", "crashloop.yaml", "probes.yaml", "cold-start.yaml", "job-retries.yaml"] as const;
+const SCENARIOS = ["node-failure.yaml", "scale-up.yaml", "crashloop.yaml", "probes.yaml", "cold-start.yaml", "job-retries.yaml", "quota-exhausted.yaml", "namespace-teardown.yaml", "web-stack.yaml"] as const;
 
 /** Files a mutation may target, relative to the scenarios folder: the scenarios (crashloop, probes and cold-start
  *  bring behaviors, images, probes and the runtime settings; job-retries Jobs, exitCodes and podFailurePolicy) and
  *  the manifest files two of them read. */
-export const TARGETS = [...SCENARIOS, "manifests/nginx.yaml", "manifests/batch-api.yaml"] as const;
+export const TARGETS = [...SCENARIOS, "manifests/nginx.yaml", "manifests/batch-api.yaml", "manifests/guestbook.yaml"] as const;
 
 /** One generated malformed input. */
 export interface Mutation {
@@ -33,7 +33,8 @@ export interface Mutation {
 }
 
 const original = (t: string) => readFileSync(join(BUNDLED, t), "utf8");
-const scenarioOf = (t: (typeof TARGETS)[number]): Mutation["scenario"] => (t === "manifests/batch-api.yaml" ? "scale-up.yaml" : t === "manifests/nginx.yaml" ? "node-failure.yaml" : t);
+const scenarioOf = (t: (typeof TARGETS)[number]): Mutation["scenario"] =>
+  t === "manifests/batch-api.yaml" ? "scale-up.yaml" : t === "manifests/nginx.yaml" ? "node-failure.yaml" : t === "manifests/guestbook.yaml" ? "web-stack.yaml" : t;
 
 type Path = (string | number)[];
 

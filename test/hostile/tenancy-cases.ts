@@ -19,6 +19,8 @@ function withSettings(settings: string): string {
   return batchScenario(service(["ports: [{port: 80}]"])).replace("  duration: 1m\n", `  duration: 1m\n  settings: ${settings}\n`);
 }
 
+const DEPLOYMENT = ["apiVersion: apps/v1", "kind: Deployment", "metadata: {name: web}", "spec:", "  selector: {matchLabels: {app: web}}", "  template:", "    metadata: {labels: {app: web}}", "    spec: {containers: [{name: c, image: nginx}]}"];
+
 /** The cases, in the issue's order. */
 export const TENANCY_CASES: readonly HostileCase[] = [
   manifestCase(9, 19, "NodePort outside the range", service(["type: NodePort", "selector: {app: web}", "ports: [{port: 80, nodePort: 40000}]"]), "17:40", "Service/web: spec.ports[0].nodePort: Invalid value: 40000: provided port is not in the valid range. The range of valid ports is 30000-32767", "run", true),
@@ -36,6 +38,15 @@ export const TENANCY_CASES: readonly HostileCase[] = [
   manifestCase(9, 19, "headless NodePort", service(["type: NodePort", "clusterIP: None", "ports: [{port: 80}]"]), "16:22", `Service/web: spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for NodePort services`),
   manifestCase(9, 19, "quota with an unknown resource name", ["apiVersion: v1", "kind: ResourceQuota", "metadata: {name: q}", "spec:", '  hard: {pods: "10", foo: "1"}'], "15:35", 'ResourceQuota/q: spec.hard[foo]: Invalid value: "foo": must be a standard resource for quota', "run", true),
   manifestCase(9, 19, "LimitRange min above max", ["apiVersion: v1", "kind: LimitRange", "metadata: {name: l}", "spec:", "  limits:", "    - type: Container", '      min: {cpu: "2"}', '      max: {cpu: "1"}'], "17:26", `LimitRange/l: spec.limits[0].min[cpu]: Invalid value: ${QTY(2)}: min value 2 is greater than max value 1`),
+  {
+    name: "9 delete with an unknown propagationPolicy",
+    item: 19,
+    isolation: "in-process",
+    setup: (ws) => writeFileSync(join(ws.dir, "batch.yaml"), batchScenario(DEPLOYMENT) + "  timeline:\n    - {at: 10s, action: delete, target: deployment/web, propagationPolicy: Cascade}\n"),
+    argv: (ws) => ["run", join(ws.dir, "batch.yaml"), "--out", ws.out],
+    expect: (r) =>
+      r.code === 2 && /batch\.yaml:20:76: spec\.timeline\[0\]\.propagationPolicy: expected one of "Background", "Foreground", "Orphan"; got string "Cascade"/.test(r.err) ? [] : [`expected exit 2 naming propagationPolicy, got ${r.code}: ${r.err.slice(0, 300)}`],
+  },
   {
     name: "9 serviceNodePortRange backwards",
     item: 19,

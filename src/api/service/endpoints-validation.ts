@@ -6,7 +6,7 @@
 import { fieldError, type FieldError, type PathSegment } from "../validation/field-errors.js";
 import { dns1123LabelProblems, dns1123SubdomainProblems, labelValueProblems, qualifiedNameProblems, validateLabels } from "../validation/object-meta.js";
 import { isIP, isIPv6, parseIPv4 } from "./ip-address.js";
-import type { EndpointPort, EndpointSlice, EndpointSubset, Endpoints, SlicePort } from "./types.js";
+import type { EndpointAddress, EndpointPort, EndpointSlice, EndpointSubset, Endpoints, SlicePort } from "./types.js";
 import { INVALID_IP_MESSAGE, nonSpecialIPErrors, PORT_NUM_MESSAGE } from "./validation.js";
 
 /** discovery validation's limits: endpoints per slice, addresses per endpoint, ports per slice, zone hints. */
@@ -56,6 +56,11 @@ function validateEndpointPort(p: EndpointPort, requireName: boolean, path: reado
   return errs;
 }
 
+/** Slice endpoints already found valid, with the addressType they were checked against. */
+const VALID_ENDPOINTS = new WeakMap<object, string>();
+/** Endpoints addresses already found valid. */
+const VALID_ADDRESSES = new WeakSet<object>();
+
 /** validateEndpointSubsets: each subset has addresses or notReadyAddresses, valid IPs that are not special, and ports (named when several). */
 export function validateEndpoints(ep: Endpoints): FieldError[] {
   const errs: FieldError[] = [];
@@ -65,8 +70,15 @@ export function validateEndpoints(ep: Endpoints): FieldError[] {
     const ready = ss?.addresses ?? [];
     const notReady = ss?.notReadyAddresses ?? [];
     if (ready.length === 0 && notReady.length === 0) errs.push(fieldError.required(path, "must specify `addresses` or `notReadyAddresses`"));
-    ready.forEach((a, j) => errs.push(...validateAddress(a, [...path, "addresses", j])));
-    notReady.forEach((a, j) => errs.push(...validateAddress(a, [...path, "notReadyAddresses", j])));
+    // An address object found valid before (the controller reuses a pod's address across writes) is valid again.
+    const check = (a: EndpointAddress, p: readonly PathSegment[]) => {
+      if (a && VALID_ADDRESSES.has(a)) return;
+      const found = validateAddress(a, p);
+      if (found.length === 0 && a) VALID_ADDRESSES.add(a);
+      else errs.push(...found);
+    };
+    ready.forEach((a, j) => check(a, [...path, "addresses", j]));
+    notReady.forEach((a, j) => check(a, [...path, "notReadyAddresses", j]));
     const ports = ss?.ports ?? [];
     ports.forEach((p, j) => errs.push(...validateEndpointPort(p ?? ({} as EndpointPort), ports.length > 1, [...path, "ports", j])));
   });
@@ -108,6 +120,10 @@ export function validateEndpointSlice(slice: EndpointSlice): FieldError[] {
   if (endpoints.length > MAX_SLICE_ENDPOINTS) errs.push(tooMany(["endpoints"], endpoints.length, MAX_SLICE_ENDPOINTS));
   else {
     endpoints.forEach((e, i) => {
+      // An endpoint object found valid before (the controller reuses a pod's endpoint across writes) is valid
+      // again: the checks below read only the endpoint and the slice's addressType.
+      if (e && VALID_ENDPOINTS.get(e) === type) return;
+      const before = errs.length;
       const path = ["endpoints", i];
       const addrPath = [...path, "addresses"];
       const addrs = e?.addresses ?? [];
@@ -140,6 +156,7 @@ export function validateEndpointSlice(slice: EndpointSlice): FieldError[] {
           });
         }
       }
+      if (e && errs.length === before && type !== undefined) VALID_ENDPOINTS.set(e, type);
     });
   }
   const ports: SlicePort[] = slice.ports ?? [];

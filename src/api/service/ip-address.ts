@@ -6,6 +6,20 @@
 
 /** A dotted-quad IPv4 address as a 32-bit unsigned number, or undefined when `text` is not one. */
 export function parseIPv4(text: string): number | undefined {
+  // Pod IPs are validated on every Endpoints and EndpointSlice write; each address is parsed once.
+  const known = PARSED.get(text);
+  if (known !== undefined) return known === -1 ? undefined : known;
+  const n = parseIPv4Text(text);
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(text, n ?? -1);
+  return n;
+}
+
+/** parseIPv4's results (-1: not an address), dropped whole when it holds PARSED_MAX (a cluster's pod IPs fit). */
+const PARSED = new Map<string, number>();
+const PARSED_MAX = 1 << 18;
+
+function parseIPv4Text(text: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
   if (!m) return undefined;
   let n = 0;

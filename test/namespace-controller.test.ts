@@ -71,9 +71,11 @@ describe("the deleter's bookkeeping (pure)", () => {
     expect(later.find((c) => c.type === "NamespaceDeletionDiscoveryFailure")?.lastTransitionTime).toBe(t);
   });
 
-  it("a content failure lists the errors sorted", () => {
+  it("a content failure lists the errors sorted, as utilerrors.NewAggregate prints several: [a, b]", () => {
     const c = deletionConditions([], ["b failed", "a failed"], "t");
-    expect(c).toEqual([{ type: "NamespaceDeletionContentFailure", status: "True", lastTransitionTime: "t", reason: "ContentDeletionFailed", message: "Failed to delete all resource types, 2 remaining: a failed, b failed" }]);
+    expect(c).toEqual([{ type: "NamespaceDeletionContentFailure", status: "True", lastTransitionTime: "t", reason: "ContentDeletionFailed", message: "Failed to delete all resource types, 2 remaining: [a failed, b failed]" }]);
+    const one = deletionConditions([], ["a failed"], "t");
+    expect(one[0]!.message).toBe("Failed to delete all resource types, 1 remaining: a failed");
   });
 });
 

@@ -8,6 +8,25 @@ import { simulate } from "../run.js";
 import type { LoadedManifest, Scenario } from "../scenario/types.js";
 
 /**
+ * The fields every benchmark scenario shares: seed 1 from 2026-01-01, `nodes` nodes of 16 CPUs / 64Gi / 110 pods in
+ * one pool, no expectations, no images; the caller adds its workloads, timeline, settings and metrics interval.
+ */
+export function benchScenarioBase(name: string, nodes: number, durationMs: number): Pick<Scenario, "file" | "hash" | "name" | "seed" | "startTime" | "duration" | "nodePools" | "expect" | "ignored" | "images"> {
+  return {
+    file: "bench",
+    hash: "",
+    name,
+    seed: 1,
+    startTime: Date.UTC(2026, 0, 1),
+    duration: durationMs,
+    nodePools: [{ name: "node", count: nodes, capacity: { cpu: "16", memory: "64Gi", pods: "110" }, labels: {}, taints: [] }],
+    expect: [],
+    ignored: [],
+    images: [],
+  };
+}
+
+/**
  * Builds the benchmark scenario. `unthrottled` lifts the controller manager's and the scheduler's client limits (20 QPS / burst 30
  * upstream, which spread 30,000 creates over 25 simulated minutes), so the same work runs as before the clients
  * had limits: the like-for-like figure for the engine's speed.
@@ -45,13 +64,7 @@ export function clusterScenario(nodes: number, pods: number, durationMs: number,
     });
   }
   return {
-    file: "bench",
-    hash: "",
-    name: "bench",
-    seed: 1,
-    startTime: Date.UTC(2026, 0, 1),
-    duration: durationMs,
-    nodePools: [{ name: "node", count: nodes, capacity: { cpu: "16", memory: "64Gi", pods: "110" }, labels: {}, taints: [] }],
+    ...benchScenarioBase("bench", nodes, durationMs),
     settings: {
       ...(process.env.PCT ? { percentageOfNodesToScore: Number(process.env.PCT) } : {}),
       ...(unthrottled ? { controllerManagerQPS: 1_000_000, controllerManagerBurst: 1_000_000, schedulerQPS: 1_000_000, schedulerBurst: 1_000_000 } : {}),
@@ -59,12 +72,9 @@ export function clusterScenario(nodes: number, pods: number, durationMs: number,
     workloads,
     timeline: [],
     metricsInterval: 10_000,
-    expect: [],
-    ignored: [],
     limits: { ...DEFAULT_LIMITS },
     // With `probes`: one log line per container per minute.
     behaviors: probes ? [{ name: "logs", selector: {}, spec: { logs: { every: 60_000, line: "tick {n}" } } }] : [],
-    images: [],
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_LIMITS } from "../scenario/limits.js";
 import { simulate } from "../run.js";
+import { benchScenarioBase } from "./cluster.js";
 import type { LoadedManifest, Scenario } from "../scenario/types.js";
 import { parseBehavior } from "../workload/behavior.js";
 
@@ -34,22 +35,13 @@ export function cronJobsScenario(count: number, nodes: number, hours: number): S
   }
   const behavior = parseBehavior({ runFor: "30s" }, true).spec;
   return {
-    file: "bench",
-    hash: "",
-    name: "bench-cronjobs",
-    seed: 1,
-    startTime: Date.UTC(2026, 0, 1),
-    duration: hours * 3_600_000,
-    nodePools: [{ name: "node", count: nodes, capacity: { cpu: "16", memory: "64Gi", pods: "110" }, labels: {}, taints: [] }],
+    ...benchScenarioBase("bench-cronjobs", nodes, hours * 3_600_000),
     settings: {},
     workloads,
     timeline: [],
     metricsInterval: 60_000,
-    expect: [],
-    ignored: [],
     limits: { ...DEFAULT_LIMITS, objects: Math.max(DEFAULT_LIMITS.objects, count) },
     behaviors: [{ name: "tick", selector: { matchLabels: { app: "tick" } }, spec: behavior }],
-    images: [],
   };
 }
 

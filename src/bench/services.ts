@@ -7,6 +7,7 @@
  */
 import { DEFAULT_LIMITS } from "../scenario/limits.js";
 import { simulate } from "../run.js";
+import { benchScenarioBase } from "./cluster.js";
 import type { LoadedManifest, Scenario, TimelineAction } from "../scenario/types.js";
 
 const SOURCE = { file: "bench", line: 1, col: 1 };
@@ -51,22 +52,13 @@ export function servicesScenario(nodes: number, pods: number, deployments: numbe
     { at: 1_800_000, action: "apply", manifests: Array.from({ length: Math.ceil(deployments / 10) }, (_, k) => ({ source: SOURCE, object: deployment(k * 10, replicas, "registry.example.com/app:2") })), source: SOURCE },
   ];
   return {
-    file: "bench",
-    hash: "",
-    name: services ? "bench-services" : "bench-no-services",
-    seed: 1,
-    startTime: Date.UTC(2026, 0, 1),
-    duration: hours * 3_600_000,
-    nodePools: [{ name: "node", count: nodes, capacity: { cpu: "16", memory: "64Gi", pods: "110" }, labels: {}, taints: [] }],
+    ...benchScenarioBase(services ? "bench-services" : "bench-no-services", nodes, hours * 3_600_000),
     settings: {},
     workloads,
     timeline,
     metricsInterval: 10_000,
-    expect: [],
-    ignored: [],
     limits: { ...DEFAULT_LIMITS, objects: Math.max(DEFAULT_LIMITS.objects, 2 * deployments + 10) },
     behaviors: [],
-    images: [],
   };
 }
 

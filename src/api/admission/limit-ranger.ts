@@ -203,10 +203,10 @@ export const limitRanger: AdmissionPlugin = {
   },
   validate(req, { store }) {
     if (req.namespace === undefined) return undefined;
-    for (const lr of objectsInNamespace<LimitRange>(store, "LimitRange", req.namespace)) {
-      const errs = podLimitViolations(lr, req.object as Pod);
-      if (errs.length > 0) return apiFailure(403, "Forbidden", `pods "${req.name}" is forbidden: ${aggregateMessage(errs)}`);
-    }
+    // Every range's violations in one aggregate (NewAggregate flattens the per-range aggregates and drops repeats).
+    const errs: string[] = [];
+    for (const lr of objectsInNamespace<LimitRange>(store, "LimitRange", req.namespace)) errs.push(...podLimitViolations(lr, req.object as Pod));
+    if (errs.length > 0) return apiFailure(403, "Forbidden", `pods "${req.name}" is forbidden: ${aggregateMessage(errs)}`);
     return undefined;
   },
 };

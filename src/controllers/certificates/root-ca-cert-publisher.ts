@@ -88,14 +88,18 @@ export class RootCACertPublisher {
     const cm = this.configMaps.get(ns, ROOT_CA_CONFIG_MAP);
     const retry = (r: { ok: boolean }) => {
       if (!r.ok) this.queue.addRateLimited(key);
+      else this.queue.forget(key);
     };
     if (cm === undefined) {
       // A create refused because the namespace is gone or terminating is not retried, as upstream; any other
       // failure (AlreadyExists from a stale cache included) is.
       this.client.request(() => this.cp.api.create(rootCAConfigMap(ns, this.rootCA)), (r) => retry({ ok: r.ok || namespaceGoneOrTerminating(r) }));
-      return;
+      // The write's outcome decides the key's back-off (runtime.ts `pending`).
+      return { pending: true };
     }
     const next = rootCAUpdate(cm, this.rootCA);
-    if (next !== undefined) this.client.request(() => this.cp.api.update(next), retry);
+    if (next === undefined) return;
+    this.client.request(() => this.cp.api.update(next), retry);
+    return { pending: true };
   }
 }

@@ -98,6 +98,7 @@ export class EndpointsController {
           () => this.cp.api.delete("Endpoints", key.namespace, key.name),
           (r) => {
             if (!r.ok && r.reason !== "NotFound") this.delayed.addRateLimited(key);
+            else this.delayed.forget(key);
           },
         );
       }
@@ -156,6 +157,8 @@ export class EndpointsController {
         this.inFlight.delete(id);
         if (this.dirty.delete(id) && (r.ok || !inSync)) this.queue.add(key);
         if (r.ok) {
+          // Forget: the next failure backs off from the start (and the failure count is not kept for ever).
+          this.delayed.forget(key);
           if (!create && r.object.metadata.resourceVersion !== current!.metadata.resourceVersion) this.stale.set(id, Number(current!.metadata.resourceVersion));
           return;
         }

@@ -50,6 +50,9 @@ export class EndpointSliceMirroringController {
   private readonly endpoints: Informer<Endpoints>;
   private readonly tracker = new SliceTracker(sliceServiceKey);
   private readonly slicesByKey = new Map<string, Map<string, EndpointSlice>>();
+  /** Keys whose writes are still in the client, and those asked to sync meanwhile (see syncEndpoints). */
+  private readonly inFlight = new Set<string>();
+  private readonly dirty = new Set<string>();
   /** Slice writes sent. */
   readonly stats = { creates: 0, updates: 0, deletes: 0 };
 
@@ -115,6 +118,12 @@ export class EndpointSliceMirroringController {
   /** syncEndpoints for one key. */
   private syncEndpoints(key: ObjectKey): ReconcileResult | void {
     const id = keyId(key);
+    // Writes of an earlier sync still in the client: this one waits for them (upstream's sync blocks on its
+    // requests), else it would reconcile from the same cache and create the same slices again.
+    if (this.inFlight.has(id)) {
+      this.dirty.add(id);
+      return;
+    }
     const ep = this.endpoints.get(key.namespace, key.name);
     const svc = this.services.get(key.namespace, key.name);
     if (!ep || !shouldMirror(ep) || !svc || svc.spec.selector !== undefined) {
@@ -134,6 +143,8 @@ export class EndpointSliceMirroringController {
     let error: string | undefined;
     const done = () => {
       if (pending > 0 || !finished) return;
+      this.inFlight.delete(id);
+      if (this.dirty.delete(id)) this.queue.add(key);
       if (error !== undefined) this.delayed.addRateLimited(key);
       else this.delayed.forget(key);
     };
@@ -160,6 +171,7 @@ export class EndpointSliceMirroringController {
       );
     }
     finished = true;
+    if (pending > 0) this.inFlight.add(id);
     done();
   }
 

@@ -106,7 +106,9 @@ export function deletionConditions(
   }
   if (errors.length > 0) {
     const msgs = [...errors].sort();
-    out.push({ type: "NamespaceDeletionContentFailure", status: "True", lastTransitionTime: now, reason: "ContentDeletionFailed", message: `Failed to delete all resource types, ${errors.length} remaining: ${msgs.join(", ")}` });
+    // utilerrors.NewAggregate's text: one error as is, several as `[a, b]`.
+    const aggregate = msgs.length === 1 ? msgs[0] : `[${msgs.join(", ")}]`;
+    out.push({ type: "NamespaceDeletionContentFailure", status: "True", lastTransitionTime: now, reason: "ContentDeletionFailed", message: `Failed to delete all resource types, ${errors.length} remaining: ${aggregate}` });
   }
   if (resources.length > 0) {
     out.push({ type: "NamespaceContentRemaining", status: "True", lastTransitionTime: now, reason: "SomeResourcesRemain", message: `Some resources are remaining: ${resources.sort().join(", ")}` });

@@ -30,7 +30,7 @@ import { kindSpec } from "../../api/registry/registry.js";
 import type { Service } from "../../api/service/types.js";
 import type { KubeObject, Pod } from "../../api/types.js";
 import type { Context } from "../../engine/simulation.js";
-import { WorkQueue, type ObjectKey } from "../runtime.js";
+import { WorkQueue, type ObjectKey, type ReconcileResult } from "../runtime.js";
 
 /** The controller's name (names.go ResourceQuotaController) and its client / event source. */
 export const RESOURCE_QUOTA_CONTROLLER = "resourcequota-controller";
@@ -152,7 +152,7 @@ export class ResourceQuotaController {
   }
 
   /** syncResourceQuota for one key. */
-  private sync(key: ObjectKey): void {
+  private sync(key: ObjectKey): ReconcileResult | void {
     const q = this.cp.informers.resourceQuotas.get(key.namespace, key.name);
     if (!q) return;
     this.stats.syncs++;
@@ -165,8 +165,11 @@ export class ResourceQuotaController {
       () => this.cp.api.updateStatus<ResourceQuota>({ ...q, status: { hard: status.hard, used: status.used } }),
       (r) => {
         if (!r.ok) this.queue!.addRateLimited(key);
+        else this.queue!.forget(key);
       },
     );
+    // The write's outcome decides the key's back-off (runtime.ts `pending`).
+    return { pending: true };
   }
 }
 

@@ -89,8 +89,11 @@ export class ServiceAccountsController {
         () => this.cp.api.create(ensuredServiceAccount(name, key.name)),
         (r) => {
           if (!ignorableCreateFailure(r)) this.queue.addRateLimited(key);
+          else this.queue.forget(key);
         },
       );
     }
+    // The creates' outcome decides the key's back-off (runtime.ts `pending`).
+    if (missing.length > 0) return { pending: true };
   }
 }

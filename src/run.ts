@@ -5,6 +5,8 @@ import { Cluster } from "./cluster.js";
 import { METRIC_COLUMNS, MetricsCollector } from "./metrics/collector.js";
 import { percentiles } from "./metrics/percentiles.js";
 import { TimelinePlayer } from "./scenario/actions.js";
+import { FAULT_COLUMNS, FaultLog } from "./faults/fault-log.js";
+import { FaultInjector } from "./faults/injector.js";
 import { formatDuration } from "./engine/duration.js";
 import { ExpectationChecker } from "./scenario/expectations.js";
 import { formatPos } from "./scenario/errors.js";
@@ -13,6 +15,7 @@ import type { Expectation, LoadedManifest, Scenario, SourcePos } from "./scenari
 import { resolveSettings } from "./settings.js";
 import { K8SIM_VERSION } from "./version.js";
 import { LogRecorder } from "./logs/recorder.js";
+import { ChangeRecorder, type ChangePiece } from "./changelog/recorder.js";
 
 export { availabilityOf, type Availability, type Interrupted, type RunOutcome, type Summary } from "./metrics/outcome.js";
 import { availabilityOf, type Availability, type Interrupted, type RunOutcome, type Summary } from "./metrics/outcome.js";
@@ -21,6 +24,15 @@ import { availabilityOf, type Availability, type Interrupted, type RunOutcome, t
 export interface SimulateOptions {
   /** Called with the cluster before anything runs, e.g. for a test to watch the store. Must not write. */
   observe?: (cluster: Cluster) => void;
+  /** Record every store change (changes.log, src/changelog/); the pieces are taken with RunInProgress.takeChanges. */
+  changeLog?: boolean;
+  /** The change log's minimum segment size in characters (tests make it small to exercise segments). */
+  changeLogSegmentChars?: number;
+  /**
+   * Virtual ms to stop at (`k8sim replay --until`): the run delivers every event up to and including that time,
+   * then ends as interrupted there, with signal "--until". Ignored when not below the scenario's duration.
+   */
+  until?: number;
 }
 
 /**
@@ -37,7 +49,9 @@ export interface RunInProgress {
   readonly done: boolean;
   /** The logs.jsonl text recorded since the last call (the driver streams it into the report's staging folder). */
   takeLogs(): string;
-  /** Runs at most `maxEvents` more events (> 0); returns `done`. */
+  /** The changes.log text recorded since the last call ([] without SimulateOptions.changeLog). */
+  takeChanges(): ChangePiece[];
+  /** Runs at most `maxEvents` more events (> 0); returns whether the run ended (its duration, or SimulateOptions.until, was reached). */
   advance(maxEvents: number): boolean;
   /** Runs at most `maxEvents` more events (> 0) of the current instant only; returns whether none is left. */
   advanceInstant(maxEvents: number): boolean;
@@ -83,12 +97,14 @@ export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInP
   now = () => cluster.sim.now;
   opts.observe?.(cluster);
   const { sim } = cluster;
+  const changes = opts.changeLog ? new ChangeRecorder(cluster.cp.store, cluster.cp.clock, K8SIM_VERSION, scenario.startTime, { minSegmentChars: opts.changeLogSegmentChars }) : undefined;
   sim.setInstantLimit(eventsPerInstantLimit(scenario));
   const metrics = new MetricsCollector(cluster.cp, scenario.metricsInterval, cluster.scheduler, () => logs.time(), cluster.kubelets);
   cluster.kubelets.observer = metrics;
   logs.watch(cluster.cp.store);
   for (const pool of scenario.nodePools) cluster.kubelets.addPool(pool);
-  const timeline = new TimelinePlayer(cluster, scenario.timeline);
+  const faultLog = new FaultLog(cluster.cp.events, cluster.cp.clock);
+  const timeline = new TimelinePlayer(cluster, scenario.timeline, new FaultInjector(cluster, faultLog));
   timeline.apply(scenario.workloads);
   const checker = new ExpectationChecker(cluster, scenario.expect);
   let done = false;
@@ -106,14 +122,21 @@ export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInP
     takeLogs(): string {
       return logs.take();
     },
+    takeChanges(): ChangePiece[] {
+      return changes?.take() ?? [];
+    },
     get done() {
       return done;
     },
     advance(maxEvents: number): boolean {
       if (done || interrupted) return done;
       instantDone = false;
-      done = sim.run(scenario.duration, maxEvents).reached;
-      return done;
+      const until = opts.until !== undefined && opts.until < scenario.duration ? opts.until : undefined;
+      const reached = sim.run(until ?? scenario.duration, maxEvents).reached;
+      // The state at --until: that instant is complete (sim.run delivers the events at exactly `until`).
+      if (reached && until !== undefined) interrupted = { signal: "--until", atMs: sim.now, at: formatDuration(sim.now), instantComplete: true };
+      else done = reached;
+      return reached;
     },
     advanceInstant(maxEvents: number): boolean {
       if (done || interrupted) return true;
@@ -132,7 +155,8 @@ export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInP
       finished = true;
       metrics.finish();
       logs.eof();
-      return outcomeOf(scenario, cluster, metrics, timeline, checker, interrupted, () => logs.take());
+      changes?.finish();
+      return outcomeOf(scenario, cluster, metrics, timeline, checker, interrupted, () => logs.take(), faultLog);
     },
   };
 }
@@ -160,6 +184,7 @@ function outcomeOf(
   checker: ExpectationChecker,
   interrupted: Interrupted | null,
   takeLogs: () => string,
+  faultLog: FaultLog,
 ): RunOutcome {
   const { sim, cp } = cluster;
   const deployments = [...metrics.deployments.keys()];
@@ -233,6 +258,8 @@ function outcomeOf(
     problems: timeline.problems,
     eventLine: (e) => cp.events.line(e),
     takeLogs,
+    faultsHeader: [...FAULT_COLUMNS],
+    faultsRows: faultLog.csvRows(),
     passed: checker.results.every((r) => r.passed),
   };
 }

@@ -44,8 +44,8 @@ describe("the real executable", () => {
     const b = await ended(startCli(["run", "scenarios/node-failure.yaml", "--check-invariants", "--out", checked]));
     expect(b.stderr).toBe(a.stderr);
     expect([a.code, b.code]).toEqual([0, 0]);
-    expect(readdirSync(checked).sort()).toEqual(["events.jsonl", "logs.jsonl", "metrics.csv", "run-info.json", "summary.json"]);
-    for (const f of ["summary.json", "metrics.csv", "events.jsonl", "logs.jsonl"]) expect(readFileSync(join(checked, f), "utf8"), f).toBe(readFileSync(join(plain, f), "utf8"));
+    expect(readdirSync(checked).sort()).toEqual(["changes.idx", "changes.log", "events.jsonl", "faults.csv", "logs.jsonl", "metrics.csv", "run-info.json", "summary.json"]);
+    for (const f of ["summary.json", "metrics.csv", "events.jsonl", "logs.jsonl", "faults.csv", "changes.log", "changes.idx"]) expect(readFileSync(join(checked, f), "utf8"), f).toBe(readFileSync(join(plain, f), "utf8"));
   }, 60_000);
 });
 

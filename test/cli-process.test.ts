@@ -63,7 +63,7 @@ describe("a closed output stream (EPIPE)", () => {
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["events.jsonl", "logs.jsonl", "metrics.csv", "run-info.json", "summary.json"]);
+    expect(readdirSync(out).sort()).toEqual(["changes.idx", "changes.log", "events.jsonl", "faults.csv", "logs.jsonl", "metrics.csv", "run-info.json", "summary.json"]);
   }, 30_000);
 
   it("stdout and stderr both closed, with an expectation failing: exit 1 all the same", async () => {

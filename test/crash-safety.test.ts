@@ -14,7 +14,7 @@ import { openReportDir, REPORT_STEPS, type ReportStep } from "../src/metrics/rep
 import { cli } from "./helpers/cli.js";
 import { ended, requireBuild, startCli } from "./helpers/child.js";
 
-const FILES = ["events.jsonl", "logs.jsonl", "metrics.csv", "run-info.json", "summary.json"];
+const FILES = ["changes.idx", "changes.log", "events.jsonl", "faults.csv", "logs.jsonl", "metrics.csv", "run-info.json", "summary.json"];
 const BASE = "seed-2";
 /** The run under test: about 24k events, about a second of CPU with start-up. */
 const NEW = ["run", "scenarios/node-failure.yaml", "--seed", "2", "--set", "spec.cluster.nodePools.0.count=60", "--set", "spec.duration=1h"];

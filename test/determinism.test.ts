@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { cli } from "./helpers/cli.js";
 
 const scenarios = readdirSync("scenarios").filter((f) => f.endsWith(".yaml")).sort();
-const FILES = ["summary.json", "metrics.csv", "events.jsonl", "logs.jsonl"];
+const FILES = ["summary.json", "metrics.csv", "events.jsonl", "logs.jsonl", "faults.csv", "changes.log", "changes.idx"];
 
 describe("same scenario + same seed => identical bytes", () => {
   it("bundles at least the node-failure and scale-up scenarios", () => {

@@ -13,7 +13,7 @@ import { simulate, type RunOutcome } from "../src/run.js";
 import { loadScenario } from "../src/scenario/load.js";
 
 const INFO: RunInfo = { wallSeconds: 0, eventsPerSecond: 0, peakRssBytes: 0, node: "v20", platform: "test" };
-const FILES = ["events.jsonl", "logs.jsonl", "metrics.csv", "run-info.json", "summary.json"];
+const FILES = ["events.jsonl", "faults.csv", "logs.jsonl", "metrics.csv", "run-info.json", "summary.json"];
 const tmp = () => mkdtempSync(join(tmpdir(), "k8sim-report-"));
 
 function outcome(seed: number): RunOutcome {

@@ -22,6 +22,12 @@ export class Store {
   private notifying = 0;
   private deferred: (() => void)[] = [];
 
+  /**
+   * Sees every committed write before the watchers do, in resourceVersion order (the run's change log). It must
+   * not write; one per store.
+   */
+  recorder: ((type: WatchType, object: KubeObject, old: KubeObject | undefined) => void) | undefined;
+
   /** @param digest every write is mixed into the run's digest (kind, key, resourceVersion, type). */
   constructor(private readonly digest?: Digest) {}
 
@@ -43,6 +49,11 @@ export class Store {
   /** The stored objects of a kind in one namespace, in creation order (a LIST in that namespace). */
   listIn<T extends KubeObject>(kind: string, namespace: string): IterableIterator<T> {
     return ((this.kinds.get(kind) ?? new ObjectMap()) as ObjectMap<T>).valuesIn(namespace);
+  }
+
+  /** The kinds that have held an object, in the order they first did. */
+  kindNames(): IterableIterator<string> {
+    return this.kinds.keys();
   }
 
   /** Number of stored objects of a kind. */
@@ -91,6 +102,7 @@ export class Store {
       this.digest.number(rv);
       this.digest.number(type === "ADDED" ? 1 : type === "MODIFIED" ? 2 : 3);
     }
+    this.recorder?.(type, object, old);
     const ws = this.watchers.get(object.kind);
     if (!ws) return;
     this.notifying++;

@@ -3,8 +3,11 @@
  * with default heartbeats, built as a Scenario object so that YAML loading is not timed.
  */
 import { DEFAULT_LIMITS } from "../scenario/limits.js";
-import { writeFileSync } from "node:fs";
-import { simulate } from "../run.js";
+import { statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CHANGE_LOG_FILE } from "../changelog/format.js";
+import { ChangeLogStream } from "../changelog/stream.js";
+import { simulate, startRun } from "../run.js";
 import type { LoadedManifest, Scenario } from "../scenario/types.js";
 
 /**
@@ -79,11 +82,23 @@ export function clusterScenario(nodes: number, pods: number, durationMs: number,
 }
 
 /** Runs the cluster benchmark; returns wall seconds, events and the outcome's pod totals. */
-export function clusterBench(nodes: number, pods: number, durationMs: number, unthrottled = false, probes = false, logsFile?: string) {
+export function clusterBench(nodes: number, pods: number, durationMs: number, unthrottled = false, probes = false, logsFile?: string, changesDir?: string) {
   const sc = clusterScenario(nodes, pods, durationMs, unthrottled, probes);
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
-  const out = simulate(sc);
+  let changesBytes: number | undefined;
+  let out;
+  if (changesDir === undefined) out = simulate(sc);
+  else {
+    // As `k8sim run` records it: the change log streamed to a file every slice.
+    const run = startRun(sc, { changeLog: true });
+    const stream = new ChangeLogStream(changesDir);
+    while (!run.advance(200_000)) stream.append(run.takeChanges());
+    out = run.finish();
+    stream.append(run.takeChanges());
+    stream.close();
+    changesBytes = statSync(join(changesDir, CHANGE_LOG_FILE)).size;
+  }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const logs = out.takeLogs();
   if (logsFile !== undefined) writeFileSync(logsFile, logs);
@@ -102,5 +117,6 @@ export function clusterBench(nodes: number, pods: number, durationMs: number, un
     eventsPerSecond: Math.round(out.summary.events / seconds),
     podsScheduled: out.summary.totals.podsScheduled,
     peakRssMiB: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+    ...(changesBytes !== undefined ? { changesBytes } : {}),
   };
 }

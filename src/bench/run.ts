@@ -10,7 +10,9 @@
  * The `services` measurement is issue 9's: 1,000 Deployments of 30 pods on 1,000 nodes for an hour, each behind its
  * own Service, with a rolling update of a tenth of them at 30m, against `services-none`, the same run without the
  * Services (each run once; K8SIM_BENCH_SERVICES_RUNS to repeat).
- * Usage: node dist/bench/run.js [hold Q | cluster [nodes pods hours] | cluster-unthrottled [nodes pods hours] |
+ * The `inspect` measurement is issue 10's (src/bench/inspect.ts): 500 nodes, 15,000 pods, 24 hours with node
+ * failures, logs and hourly rollouts through the CLI, then `k8sim get pods --at 23h -A` and `describe node`.
+ * Usage: node dist/bench/run.js [hold Q | cluster [nodes pods hours] | inspect [nodes pods hours mtbfHours] | cluster-unthrottled [nodes pods hours] |
  *   cluster-probes [nodes pods hours] | cronjobs [cronjobs nodes hours] | services|services-none [nodes pods
  *   deployments hours]]
  */
@@ -23,16 +25,20 @@ import { clusterBench } from "./cluster.js";
 import { cronJobsBench } from "./cronjobs.js";
 import { holdModel } from "./hold.js";
 import { servicesBench } from "./services.js";
+import { inspectBench, timeQueries } from "./inspect.js";
 
 const [what, ...args] = process.argv.slice(2);
 if (what === "hold") {
   const q = Number(args[0]);
   console.log(JSON.stringify({ bench: "hold", ...holdModel(q, 3_000_000) }));
-} else if (what === "cluster" || what === "cluster-unthrottled" || what === "cluster-probes") {
+} else if (what === "cluster" || what === "cluster-unthrottled" || what === "cluster-probes" || what === "cluster-changes") {
   const [nodes, pods, hours] = [Number(args[0] ?? 1000), Number(args[1] ?? 30000), Number(args[2] ?? 1)];
   const probes = what === "cluster-probes";
   const logsFile = probes ? join(mkdtempSync(join(tmpdir(), "k8sim-bench-")), "logs.jsonl") : undefined;
-  const result = clusterBench(nodes, pods, hours * 3_600_000, what === "cluster-unthrottled", probes, logsFile);
+  // cluster-changes: the cluster hour recording its change log as `k8sim run` does (issue 10's cost of it).
+  const changesDir = what === "cluster-changes" ? mkdtempSync(join(tmpdir(), "k8sim-bench-changes-")) : undefined;
+  const result = clusterBench(nodes, pods, hours * 3_600_000, what === "cluster-unthrottled", probes, logsFile, changesDir);
+  if (changesDir !== undefined) rmSync(changesDir, { recursive: true, force: true });
   let logsTailSeconds: number | undefined;
   if (logsFile !== undefined) {
     // The report folder `k8sim logs` reads: logs.jsonl and a summary.json marking it a run.
@@ -46,6 +52,11 @@ if (what === "hold") {
 } else if (what === "cronjobs") {
   const [count, nodes, hours] = [Number(args[0] ?? 1000), Number(args[1] ?? 100), Number(args[2] ?? 24)];
   console.log(JSON.stringify({ bench: "cronjobs", ...cronJobsBench(count, nodes, hours) }));
+} else if (what === "inspect-queries") {
+  console.log(JSON.stringify({ bench: "inspect-queries", ...timeQueries(args[0]!, args[1] ?? "23h") }));
+} else if (what === "inspect") {
+  const [nodes, pods, hours, mtbf] = [Number(args[0] ?? 500), Number(args[1] ?? 15000), Number(args[2] ?? 24), Number(args[3] ?? 24)];
+  console.log(JSON.stringify({ bench: "inspect", ...inspectBench(nodes, pods, hours, mtbf) }));
 } else if (what === "services" || what === "services-none") {
   const [nodes, pods, deployments, hours] = [Number(args[0] ?? 1000), Number(args[1] ?? 30000), Number(args[2] ?? 1000), Number(args[3] ?? 1)];
   console.log(JSON.stringify({ bench: what, ...servicesBench(nodes, pods, deployments, hours, what === "services") }));
@@ -61,8 +72,8 @@ if (what === "hold") {
   const runs = Number(process.env.K8SIM_BENCH_RUNS ?? 3);
   // The cluster hour with upstream client limits (what a user's run does), then the same work with them lifted
   // (the engine's speed, comparable with builds before the clients had limits).
-  for (const variant of ["cluster", "cluster-unthrottled", "cluster-probes"]) {
-    const results: { seconds: number; peakRssMiB: number; events: number; logsBytes: number; logsTailSeconds?: number }[] = [];
+  for (const variant of ["cluster", "cluster-changes", "cluster-unthrottled", "cluster-probes"]) {
+    const results: { seconds: number; peakRssMiB: number; events: number; logsBytes: number; logsTailSeconds?: number; changesBytes?: number }[] = [];
     for (let i = 0; i < runs; i++) results.push(run([variant, "1000", "30000", "1"]));
     const secs = results.map((r) => r.seconds).sort((a, b) => a - b);
     console.log(
@@ -74,6 +85,7 @@ if (what === "hold") {
         events: results[0]!.events,
         maxPeakRssMiB: Math.max(...results.map((r) => r.peakRssMiB)),
         logsBytes: results[0]!.logsBytes,
+        ...(results[0]!.changesBytes !== undefined ? { changesBytes: results[0]!.changesBytes } : {}),
         ...(variant === "cluster-probes" ? { maxLogsTailSeconds: Math.max(...results.map((r) => r.logsTailSeconds ?? 0)) } : {}),
       }),
     );

@@ -2,8 +2,10 @@ import { escapeTerminal } from "../scenario/errors.js";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import type { LoadOptions } from "../scenario/load.js";
 import { K8SIM_VERSION } from "../version.js";
+import { parseDuration } from "../engine/duration.js";
 import { EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
 import { addLogsCommand } from "./logs-command.js";
+import { addInspectCommands } from "./inspect-command.js";
 
 export { EXIT_EXPECTATION_FAILED, EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
 
@@ -17,6 +19,13 @@ class Exit extends Error {
 function parseSeed(v: string): number {
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`expected a whole number from 0 to 9007199254740991 (2^53-1), got "${v}"`);
   return Number(v);
+}
+
+function parseUntil(v: string): number {
+  const d = parseDuration(v);
+  if (!d.ok) throw new InvalidArgumentError(d.error);
+  if (d.value <= 0) throw new InvalidArgumentError(`expected a duration greater than 0, such as 13m, got "${v}"`);
+  return d.value;
 }
 
 function collect(v: string, prev: string[]): string[] {
@@ -61,14 +70,28 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
     .option("--set <path=value>", "override a scenario field before validation, e.g. spec.duration=1h (repeatable)", collect, [])
     .option("--limit <name=value>", "raise or lower a size limit, e.g. pods=2000000 or fileSize=256Mi (repeatable; see the README)", collect, [])
     .option("--allow-outside", "let the scenario read files outside its own folder tree")
+    .option("--bundle <file.tgz>", "after the report, write a reproducible bug bundle (scenario, manifests, seed, --set and --limit, version, digest, report hashes); replay it with k8sim replay")
     .option(
       "--check-invariants",
       "check every registered invariant after every event (slower); the first one broken stops the run with exit code 1, naming the invariant, the object, the virtual time and the seed, and nothing is written",
     )
-    .action(async (file: string, opts: RunFlags & { out?: string; checkInvariants?: boolean }) => {
+    .action(async (file: string, opts: RunFlags & { out?: string; checkInvariants?: boolean; bundle?: string }) => {
       // Loaded when used: `k8sim logs` and `--version` need none of the simulator.
       const { runCommand } = await import("./run-command.js");
-      const code = await runCommand(file, { load: loadOptions(opts), out: opts.out, checkInvariants: opts.checkInvariants === true }, io);
+      const code = await runCommand(file, { load: loadOptions(opts), out: opts.out, checkInvariants: opts.checkInvariants === true, bundle: opts.bundle }, io);
+      if (code !== EXIT_OK) throw new Exit(code);
+    });
+
+  program
+    .command("replay")
+    .description("rerun a bug bundle made by k8sim run --bundle and say whether its digest and report files match (exit 0 all match, 1 something differs, 2 bad input)")
+    .argument("<bundle>", "bundle file (.tgz) made by k8sim run --bundle")
+    .option("--out <dir>", "new or empty folder to extract into (DIR/scenario) and report into (DIR/report); default a new temporary folder")
+    .option("--until <duration>", "stop the rerun at this virtual time (e.g. 13m), so the report shows that moment; it is marked interrupted, and nothing is compared", parseUntil)
+    .option("--allow-version-mismatch", "replay a bundle made by another k8sim version (its run may differ for that reason)")
+    .action(async (file: string, opts: { out?: string; until?: number; allowVersionMismatch?: boolean }) => {
+      const { replayCommand } = await import("./replay-command.js");
+      const code = await replayCommand(file, { out: opts.out, until: opts.until, allowVersionMismatch: opts.allowVersionMismatch === true }, io);
       if (code !== EXIT_OK) throw new Exit(code);
     });
 
@@ -93,6 +116,9 @@ export async function runCli(argv: readonly string[], rawIO: CliIO): Promise<num
     });
 
   addLogsCommand(program, io, (code) => {
+    throw new Exit(code);
+  });
+  addInspectCommands(program, io, (code) => {
     throw new Exit(code);
   });
 

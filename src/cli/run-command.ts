@@ -19,6 +19,9 @@ import type { Scenario } from "../scenario/types.js";
 import { drive, memoryLimitBytes, oldSpaceBytes, DEFAULT_MEMORY_SHARE, MAX_MEMORY_SHARE, type DriveOptions } from "./drive.js";
 import { EXIT_EXPECTATION_FAILED, EXIT_INVALID_INPUT, EXIT_OK, type CliIO } from "./io.js";
 import { printSummary } from "./print.js";
+import { ChangeLogStream } from "../changelog/stream.js";
+import type { InputFile } from "../scenario/load.js";
+import { bundleFlagProblem, writeRunBundle } from "./bundle-write.js";
 
 /** Exit code of a run stopped by `signal`: 128 + its number, as shells report it (130 SIGINT, 143 SIGTERM). */
 export function signalExitCode(signal: string): number {
@@ -33,6 +36,10 @@ export interface RunCommandOptions {
   checkInvariants?: boolean;
   /** Overrides of the driver's slice size and pause (tests). */
   drive?: Pick<DriveOptions, "sliceEvents" | "pause">;
+  /** --bundle FILE.tgz: after the report, write a bug bundle of the run there (src/bundle/). */
+  bundle?: string;
+  /** Virtual ms to stop the run at (`k8sim replay --until`; SimulateOptions.until). */
+  until?: number;
 }
 
 /** Runs `k8sim run <file>` and returns the exit code; prints everything through `io`. */
@@ -53,6 +60,14 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: CliI
     const sc = loaded.scenario;
     const dir = opts.out ?? `reports/${sc.name}/seed-${sc.seed}`;
     const shown = dir === "" ? '""' : dir;
+    // A bundle that cannot be made is refused before the run, so it costs nothing.
+    const bundleProblem = opts.bundle === undefined ? undefined : bundleFlagProblem(opts.bundle, dir, loaded.inputs);
+    if (bundleProblem !== undefined) {
+      io.err(`--bundle ${opts.bundle}: ${bundleProblem}\n`);
+      io.err(`k8sim: cannot write the bundle to ${opts.bundle}; nothing was run\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    const bundle = opts.bundle === undefined ? undefined : { file: opts.bundle, inputs: loaded.inputs };
     let report: ReportDir;
     try {
       report = openReportDir(dir, { onStep: io.reportStep });
@@ -60,7 +75,7 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: CliI
       return cannotWrite(shown, e, false, io);
     }
     try {
-      return await runInto(sc, report, shown, () => signal, opts, io);
+      return await runInto(sc, report, shown, () => signal, opts, io, bundle);
     } catch (e) {
       report.abandon();
       throw e;
@@ -70,15 +85,25 @@ export async function runCommand(file: string, opts: RunCommandOptions, io: CliI
   }
 }
 
-async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () => string | undefined, opts: RunCommandOptions, io: CliIO): Promise<number> {
+async function runInto(
+  sc: Scenario,
+  report: ReportDir,
+  dir: string,
+  signal: () => string | undefined,
+  opts: RunCommandOptions,
+  io: CliIO,
+  bundle?: { file: string; inputs: InputFile[] },
+): Promise<number> {
   const t0 = io.wallClock();
   let checked: { monitor: InvariantMonitor; cluster: Cluster } | undefined;
   // The engine's own instant limit (StalledError) guards against a stuck instant, so the monitor's budget is off.
   const observe = (cluster: Cluster) => (checked = { cluster, monitor: InvariantMonitor.attach(cluster, { stopAtFirst: true, instantBudget: Infinity }) });
-  const run = startRun(sc, opts.checkInvariants ? { observe } : {});
+  const run = startRun(sc, opts.checkInvariants ? { observe, changeLog: true, until: opts.until } : { changeLog: true, until: opts.until });
   const limit = memoryLimitBytes(sc.limits.memory);
   // logs.jsonl grows in the staging folder as the run goes, so `k8sim logs -f` can follow it.
   const logs = new LogStream(join(report.staging, "logs.jsonl"));
+  // changes.log too, so a long run never holds its whole change log in memory.
+  const changes = new ChangeLogStream(report.staging);
   let end: Awaited<ReturnType<typeof drive>>;
   try {
     end = await drive(run, {
@@ -86,10 +111,13 @@ async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () 
       signal,
       heapUsed: io.heapUsed ?? (() => process.memoryUsage().heapUsed),
       memoryLimit: limit,
-      afterSlice: () => logs.append(run.takeLogs()),
+      afterSlice: () => {
+        logs.append(run.takeLogs());
+        changes.append(run.takeChanges());
+      },
     });
-    // The end-of-run checks, only for a run that reached its end.
-    if (checked && end.kind === "done") checked.monitor.finish(sc.duration, quiescentAtEnd(sc, checked.cluster.settings, checked.cluster.kubelets.size));
+    // The end-of-run checks, only for a run that reached its end (not one stopped at --until).
+    if (checked && end.kind === "done" && run.done) checked.monitor.finish(sc.duration, quiescentAtEnd(sc, checked.cluster.settings, checked.cluster.kubelets.size));
   } catch (e) {
     if (e instanceof InvariantViolationError) {
       // Exit 1, as for a failed expectation: the run did not behave as it must.
@@ -97,17 +125,26 @@ async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () 
       io.err(`k8sim: ${e.message}; nothing was written\n`);
       return EXIT_EXPECTATION_FAILED;
     }
+    changes.abandon();
     if (!(e instanceof StalledError)) throw e;
     report.abandon();
     io.err(stalledMessage(e, sc));
     return EXIT_INVALID_INPUT;
   }
   if (end.kind === "memory") {
+    changes.abandon();
     report.abandon();
     io.err(memoryMessage(end.heapUsed, end.atMs, sc.limits.memory, limit));
     return EXIT_INVALID_INPUT;
   }
   const finished = run.finish();
+  changes.append(run.takeChanges());
+  try {
+    changes.close();
+  } catch (e) {
+    report.abandon();
+    return cannotWrite(dir, e, true, io);
+  }
   // Text a failed streaming write kept goes first in the report's own write of logs.jsonl (which reports errors).
   const unwritten = logs.close();
   const outcome: RunOutcome = unwritten === "" ? finished : { ...finished, takeLogs: () => unwritten + finished.takeLogs() };
@@ -126,6 +163,10 @@ async function runInto(sc: Scenario, report: ReportDir, dir: string, signal: () 
     return cannotWrite(dir, e, true, io);
   }
   printSummary(outcome, wall, dir, written.length, io);
+  if (bundle) {
+    const code = writeRunBundle(bundle.file, bundle.inputs, sc, opts.load, outcome, report.path, io);
+    if (code !== EXIT_OK) return code;
+  }
   if (end.kind === "interrupted") {
     io.err(interruptedMessage(outcome, sc, dir));
     return signalExitCode(end.signal);

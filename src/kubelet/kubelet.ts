@@ -22,6 +22,7 @@ import { containerProbes } from "./prober/container-probes.js";
 import type { BehaviorResolver } from "../workload/profiles.js";
 import { podConfigRefs, type ConfigObjects } from "./config/refs.js";
 import { PodVolumeMounts } from "./config/volume-mounts.js";
+import { leaseRetryAfter } from "./lease-retry.js";
 
 /** Events delivered to a kubelet: its own loops, and the completions its container runtime schedules through it. */
 type KubeletEvent =
@@ -130,6 +131,9 @@ const VOLUMES_MOUNTED: PodLifecycleEvent = { t: "volumesMounted" };
  *
  * `stop()` models the machine failing: every loop halts, the runtime loses its containers, and pods stay as the
  * API last saw them, which is what the node lifecycle controller must notice. `start()` brings it back.
+ *
+ * `detach()` cuts the kubelet from the API server while its containers go on running (a network partition, or the
+ * kubelet process stopped): see there; `reattach()` ends it.
  */
 export class Kubelet {
   private readonly ctx: Context<KubeletEvent>;
@@ -164,6 +168,18 @@ export class Kubelet {
   private podCIDRText: string | undefined;
   private podCIDR: Cidr | undefined;
   private up = false;
+  /**
+   * While cut from the API server: "partition" (the kubelet runs, its writes fail and are retried) or "stopped" (the
+   * kubelet process is down, its containers run on); undefined when connected.
+   */
+  private detached: "partition" | "stopped" | undefined;
+  /** In a partition: when the lease renewal first failed (the lease controller's back-off runs from there). */
+  private leaseFailedAt: number | undefined;
+  /** After a healed partition: the next status post records NodeReady (the Ready condition it replaces is the node
+   *  lifecycle controller's Unknown, which the ReadyCondition setter reports as a transition). */
+  private readyEventOnPost = false;
+  /** Pods whose deletion the kubelet would have confirmed while detached, by key, with their uid. */
+  private readonly unconfirmed = new Map<string, string>();
   /** The requests of the pods this kubelet holds (admitted, running or stopping): a running sum for admission. */
   private used: NodeUsage = emptyUsage();
   /** While `start` re-syncs the node's pods: the admission decided for each, in creation order. */
@@ -218,7 +234,10 @@ export class Kubelet {
       crashBackoff: this.crashBackoff,
       imageBackoff: this.imageBackoff,
       clock: cp.clock,
-      record: (pod, type, reason, message) => this.cp.events.record(pod, type, reason, message, "kubelet", this.nodeName),
+      // NOTE: events a detached kubelet records are lost; upstream's broadcaster retries each 12 times, 10s apart.
+      record: (pod, type, reason, message) => {
+        if (this.detached === undefined) this.cp.events.record(pod, type, reason, message, "kubelet", this.nodeName);
+      },
       configObjects: this.configObjects,
       logs: options.logs,
       get observer() {
@@ -242,6 +261,8 @@ export class Kubelet {
 
   /** Writes the status of every pod whose containers changed in this event, once each, in the order they changed. */
   private flush(): void {
+    // A detached kubelet's status manager cannot write: what changed stays due until `reattach`.
+    if (this.detached !== undefined) return;
     if (this.creating.size > 0) {
       const due = [...this.creating];
       this.creating.clear();
@@ -357,6 +378,10 @@ export class Kubelet {
     this.booting = false;
     if (!this.up) return;
     this.up = false;
+    // The machine is gone: whatever a detached kubelet still owed the API dies with it.
+    this.detached = undefined;
+    this.leaseFailedAt = undefined;
+    this.unconfirmed.clear();
     if (this.leaseTimer !== undefined) this.ctx.cancel(this.leaseTimer);
     if (this.statusTimer !== undefined) this.ctx.cancel(this.statusTimer);
     this.leaseTimer = this.statusTimer = undefined;
@@ -379,9 +404,109 @@ export class Kubelet {
     this.ipTaken.clear();
   }
 
+  /**
+   * Cuts the kubelet from the API server, its containers running on: "partition" (the node is cut from the control
+   * plane: lease renewals and status posts fail and are retried, the lease controller on its back-off
+   * (leaseRetryAfter), the status loop every nodeStatusUpdateFrequency) or "stopped" (the kubelet process stops: no
+   * lease, no status). Either way nothing reaches the API and the watches deliver nothing, so the node lifecycle
+   * controller sees the lease stop at its last renewal. NOTE: with "stopped" the pod workers go on acting on their
+   * containers (restarts after an exit, probes); upstream nothing acts on them until the kubelet is back, which finds
+   * its containers in the runtime as they are then.
+   */
+  detach(mode: "partition" | "stopped"): void {
+    if (!this.up || this.detached !== undefined) return;
+    this.detached = mode;
+    if (mode === "stopped") {
+      if (this.leaseTimer !== undefined) this.ctx.cancel(this.leaseTimer);
+      if (this.statusTimer !== undefined) this.ctx.cancel(this.statusTimer);
+      this.leaseTimer = this.statusTimer = undefined;
+    }
+  }
+
+  /** How the kubelet is cut from the API server (`detach`), undefined when it is not. */
+  get detachedAs(): "partition" | "stopped" | undefined {
+    return this.detached;
+  }
+
+  /**
+   * Ends `detach`. A restarted kubelet ("stopped") records "Starting kubelet.", posts its status and renews its lease
+   * at once, as `start` does for a node that exists; a healed partition renews the lease at the lease controller's
+   * next retry (leaseRetryAfter) and posts status at the status loop's next tick. Then it resyncs as a new watch
+   * would: deletions it could not confirm are confirmed, pods deleted meanwhile lose their containers, and every pod
+   * bound to the node is synced (those evicted meanwhile are stopped within their grace period); the statuses that
+   * changed meanwhile are written.
+   */
+  reattach(): void {
+    const mode = this.detached;
+    if (mode === undefined) return;
+    this.detached = undefined;
+    const { api } = this.cp;
+    if (mode === "stopped") {
+      const node = api.get<Node>("Node", undefined, this.nodeName);
+      if (node) this.cp.events.record(node, "Normal", "Starting", "Starting kubelet.", "kubelet", this.nodeName);
+      const wasReady = this.readyOnApi();
+      this.postStatus();
+      this.recordNodeReadyAfterUnknown(wasReady);
+      this.renewLease();
+      this.scheduleStatus();
+    } else {
+      if (this.leaseFailedAt !== undefined) this.leaseTimer = this.ctx.scheduleAt(leaseRetryAfter(this.leaseFailedAt, this.ctx.now), this.leaseEvent);
+      this.readyEventOnPost = true;
+      // The API's node now differs from what the kubelet would post (Unknown conditions), so the status loop posts
+      // at its next tick instead of waiting for nodeStatusReportFrequency. NOTE: the loop's phase is drawn afresh.
+      if (this.statusTimer !== undefined) this.ctx.cancel(this.statusTimer);
+      this.statusTimer = this.ctx.schedule(this.jittered(this.cp.settings.nodeStatusUpdateFrequency), this.statusEvent);
+    }
+    this.leaseFailedAt = undefined;
+    for (const [key, uid] of this.unconfirmed) {
+      const [ns, name] = splitKey(key);
+      const cur = api.get<Pod>("Pod", ns, name);
+      if (cur && cur.metadata.uid === uid) api.delete("Pod", ns, name, { gracePeriodSeconds: 0 });
+    }
+    this.unconfirmed.clear();
+    for (const work of [...this.pods.values()]) {
+      if (this.pods.get(work.key) !== work) continue;
+      if (this.currentPod(work) === undefined) this.apply(work, POD_REMOVED, undefined);
+      // The status manager's sync compares every pod's status with the API's and writes the differences (the node
+      // lifecycle controller marked them not ready meanwhile). NOTE: upstream's syncBatch runs every 10s; here at once.
+      else if (work.containers !== undefined) this.dirty.add(work.containers);
+    }
+    for (const pod of [...this.podsOnNode(this.nodeName)]) this.syncPod(pod);
+    this.flush();
+  }
+
+  /**
+   * Fault injection on the node, not an API call: the named containers of pod `namespace/name` (every running one
+   * when `containers` is undefined) end now in the runtime with `exitCode`, as a crash or an outside SIGKILL (137);
+   * the kubelet then learns of each exit as of any other, and the pod's restartPolicy decides what follows. Returns
+   * the names of the containers that were running and exited.
+   */
+  exitContainers(namespace: string, name: string, containers: readonly string[] | undefined, exitCode: number): string[] {
+    const work = this.pods.get(objectKey(namespace, name));
+    if (work === undefined || work.containers === undefined) return [];
+    const names = containers ?? this.runtime.listContainers(work).filter((c) => c.state === "Running").map((c) => c.name);
+    return names.filter((c) => this.runtime.exitNow(work, c, exitCode));
+  }
+
+  /** Whether the Node's Ready condition in the API is True. */
+  private readyOnApi(): boolean {
+    const node = this.cp.api.get<Node>("Node", undefined, this.nodeName);
+    return node?.status.conditions?.find((c) => c.type === "Ready")?.status === "True";
+  }
+
+  /** Records NodeReady when the status just posted replaced a Ready condition that was not True (`wasReady` false:
+   *  the node lifecycle controller's Unknown while the kubelet was cut off), as the ReadyCondition setter reports
+   *  a transition (pkg/kubelet/nodestatus/setters.go). */
+  private recordNodeReadyAfterUnknown(wasReady: boolean): void {
+    this.readyEventOnPost = false;
+    const node = this.cp.api.get<Node>("Node", undefined, this.nodeName);
+    if (node && !wasReady && this.readyOnApi()) this.cp.events.record(node, "Normal", "NodeReady", `Node ${this.nodeName} status is now: NodeReady`, "kubelet", this.nodeName);
+  }
+
   /** A pod bound to this node was added or changed (from the pod informer). */
   syncPod(pod: Pod): void {
-    if (!this.up) return;
+    // A detached kubelet's watch is cut: it sees the pods again when it reattaches.
+    if (!this.up || this.detached !== undefined) return;
     const key = objectKey(pod.metadata.namespace, pod.metadata.name);
     const uid = pod.metadata.uid!;
     // An update delivered after the kubelet confirmed the pod's deletion (its last status write, watched with
@@ -423,7 +548,7 @@ export class Kubelet {
    * loop would notice within nodeStatusUpdateFrequency) and the pods waiting for it start.
    */
   nodeUpdated(node: Node): void {
-    if (!this.up || nodePodCIDR(node) === undefined) return;
+    if (!this.up || this.detached !== undefined || nodePodCIDR(node) === undefined) return;
     if (this.networkCheck !== undefined) {
       this.ctx.cancel(this.networkCheck);
       this.networkCheck = undefined;
@@ -450,6 +575,7 @@ export class Kubelet {
 
   /** A pod bound to this node was removed from the API. */
   podDeleted(pod: Pod): void {
+    if (this.detached !== undefined) return;
     const work = this.pods.get(objectKey(pod.metadata.namespace, pod.metadata.name));
     if (!work || work.uid !== pod.metadata.uid) return;
     this.apply(work, POD_REMOVED, pod);
@@ -459,10 +585,21 @@ export class Kubelet {
   private on(e: KubeletEvent): void {
     switch (e.t) {
       case "lease":
+        if (this.detached !== undefined) {
+          // The renewal fails; the lease controller retries on its back-off, which `reattach` computes.
+          this.leaseTimer = undefined;
+          this.leaseFailedAt = this.ctx.now;
+          return;
+        }
         this.renewLease();
         return;
       case "status":
-        this.postStatus();
+        // A partitioned kubelet's status loop goes on ticking; each post fails (and is retried at the next tick).
+        if (this.detached === undefined) {
+          const wasReady = this.readyOnApi();
+          this.postStatus();
+          if (this.readyEventOnPost) this.recordNodeReadyAfterUnknown(wasReady);
+        }
         this.scheduleStatus();
         return;
       case "ipFreed":
@@ -620,6 +757,10 @@ export class Kubelet {
         work.requeue = undefined;
         return;
       case "confirmDelete": {
+        if (this.detached !== undefined) {
+          this.unconfirmed.set(work.key, work.uid);
+          return;
+        }
         const [ns, name] = splitKey(work.key);
         const cur = this.cp.api.get<Pod>("Pod", ns, name);
         if (cur && cur.metadata.uid === work.uid) this.cp.api.delete("Pod", ns, name, { gracePeriodSeconds: 0 });

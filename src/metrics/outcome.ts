@@ -111,7 +111,7 @@ export interface Summary {
 
 /** summary.json's `interrupted`: what stopped a run before its duration, and the virtual time it reached. */
 export interface Interrupted {
-  /** The signal that stopped it, e.g. "SIGINT". */
+  /** The signal that stopped it, e.g. "SIGINT", or "--until" for a replay stopped at its --until time. */
   signal: string;
   /** Virtual ms reached. */
   atMs: number;
@@ -135,6 +135,9 @@ export interface RunOutcome {
   eventLine: (e: EventRecord) => string;
   /** The logs.jsonl text not yet taken by the driver (all of it for a run not streamed); once. */
   takeLogs: () => string;
+  /** faults.csv header and rows (src/faults/fault-log.ts): one row per injected fault, in order. */
+  faultsHeader: string[];
+  faultsRows: (string | number)[][];
   /** Whether every expectation held (for an interrupted run: every one it reached). */
   passed: boolean;
 }

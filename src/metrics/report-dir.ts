@@ -23,6 +23,9 @@ export const REPORT_FILES: readonly string[] = Object.freeze([
   "logs.jsonl",
   "trace.jsonl",
   "scheduling.jsonl",
+  "faults.csv",
+  "changes.log",
+  "changes.idx",
 ]);
 
 /**

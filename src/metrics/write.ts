@@ -35,6 +35,8 @@ export function stageReport(report: ReportDir, outcome: RunOutcome, info: RunInf
   stage("summary.json", (fd) => writeSync(fd, JSON.stringify(outcome.summary, null, 2) + "\n"));
   report.step("partial");
   stage("metrics.csv", (fd) => writeSync(fd, stringify([outcome.metricsHeader, ...outcome.metricsRows])));
+  // Written even when no fault was injected (header only), so a reader need not test for the file.
+  stage("faults.csv", (fd) => writeSync(fd, stringify([outcome.faultsHeader, ...outcome.faultsRows])));
   stage("events.jsonl", (fd) => {
     const ev = outcome.events;
     for (let i = 0; i < ev.length; i += EVENT_CHUNK) {

@@ -5,6 +5,10 @@ import { isNamespaced, mustKindSpec } from "../api/registry/registry.js";
 import type { Deployment, KubeObject, ReplicaSet } from "../api/types.js";
 import type { Cluster } from "../cluster.js";
 import { assertNever } from "../engine/assert-never.js";
+import type { FaultInjector } from "../faults/injector.js";
+import { LABEL_TOPOLOGY_ZONE } from "../api/topology.js";
+import type { Node, Pod } from "../api/types.js";
+import { matchesRequirements, parseSelector } from "../logs/selector.js";
 import type { LoadedManifest, SourcePos, TimelineAction } from "./types.js";
 
 /** A timeline action or initial object that the cluster refused, reported in the summary and on the terminal. */
@@ -20,7 +24,8 @@ export interface ActionProblem {
 /**
  * Plays the scenario's timeline on a cluster: each action runs at its time, in file order at equal times, as a
  * client of the API server (kubectl apply / scale / delete) or as the machine (nodeFailure stops the kubelet,
- * nodeRecover starts it). Refusals (the API server said no) are collected, not thrown: they are outcomes of the
+ * nodeRecover starts it), or as a fault through the run's FaultInjector (kubeletStop, networkPartition, zoneOutage,
+ * cordon, ...; each logged in faults.csv). Refusals (the API server said no) are collected, not thrown: they are outcomes of the
  * experiment.
  */
 export class TimelinePlayer {
@@ -29,7 +34,7 @@ export class TimelinePlayer {
   /** The manifest last applied per object ("Kind/namespace/name"), as kubectl's last-applied-configuration. */
   private readonly lastApplied = new Map<string, KubeObject>();
 
-  constructor(private readonly cluster: Cluster, timeline: readonly TimelineAction[]) {
+  constructor(private readonly cluster: Cluster, timeline: readonly TimelineAction[], private readonly faults: FaultInjector) {
     const ctx = cluster.sim.register<TimelineAction>("timeline", (a) => this.run(a));
     for (const a of timeline) ctx.scheduleAt(a.at, a);
   }
@@ -56,12 +61,13 @@ export class TimelinePlayer {
   private run(a: TimelineAction): void {
     const { cp, kubelets } = this.cluster;
     switch (a.action) {
+      // Through the FaultInjector like every other fault, so each is a faults.csv row and a k8simFault Event.
       case "nodeFailure": {
-        kubelets.get(a.node)?.stop();
+        this.faults.nodeFailure(a.node, "timeline");
         return;
       }
       case "nodeRecover": {
-        kubelets.get(a.node)?.start();
+        this.faults.nodeRecover(a.node, "timeline");
         return;
       }
       case "addNodes": {
@@ -84,6 +90,49 @@ export class TimelinePlayer {
         if (!r.ok) this.report(a.source, r.message);
         return;
       }
+      case "kubeletStop":
+        this.faults.kubeletStop(a.node, SOURCE);
+        return;
+      case "kubeletStart":
+        this.faults.kubeletStart(a.node, SOURCE);
+        return;
+      case "cordon":
+        if (!this.faults.cordon(a.node, SOURCE)) this.report(a.source, `Error from server (NotFound): nodes ${JSON.stringify(a.node)} not found`);
+        return;
+      case "uncordon":
+        if (!this.faults.uncordon(a.node, SOURCE)) this.report(a.source, `Error from server (NotFound): nodes ${JSON.stringify(a.node)} not found`);
+        return;
+      case "networkPartition": {
+        // A zone is resolved when the partition starts, from the nodes' labels then.
+        const nodes = a.nodes ?? zoneNodes(cp.api.list<Node>("Node"), a.zone!);
+        this.faults.partition(nodes, a.until, SOURCE, a.zone !== undefined ? `zone/${a.zone}` : nodes.length === 1 ? `node/${nodes[0]}` : `nodes ${nodes.join(",")}`);
+        return;
+      }
+      case "zoneOutage":
+        this.faults.zoneOutage(a.zone, a.until, SOURCE);
+        return;
+      case "drain":
+        this.faults.drain(a.node, a.options, SOURCE);
+        return;
+      case "podKill":
+      case "containerCrash": {
+        const pods = a.pod !== undefined ? [a.pod] : podsMatching(cp.api.listIn<Pod>("Pod", a.namespace), a.selector!);
+        let hit = 0;
+        for (const p of pods) {
+          const ok = a.action === "podKill" ? this.faults.killPod(a.namespace, p, SOURCE) : this.faults.crashContainer(a.namespace, p, a.container, a.exitCode, SOURCE);
+          if (ok) hit++;
+        }
+        if (hit === 0) {
+          const which = a.action === "containerCrash" && a.container !== undefined ? `container ${JSON.stringify(a.container)}` : "container";
+          this.report(
+            a.source,
+            a.pod !== undefined
+              ? `${a.action}: pod ${JSON.stringify(a.pod)} in namespace ${a.namespace} has no running ${which}`
+              : `${a.action}: no pod in namespace ${a.namespace} matching ${JSON.stringify(a.selector)} has a running ${which}`,
+          );
+        }
+        return;
+      }
       default:
         assertNever(a);
     }
@@ -92,6 +141,24 @@ export class TimelinePlayer {
   private report(source: SourcePos, message: string): void {
     this.problems.push({ at: this.cluster.sim.now, source, message });
   }
+}
+
+/** The FaultLog source of timeline actions. */
+const SOURCE = "timeline";
+
+/** Names of the pods bound to a node, not terminal, whose labels match `selector` (checked at load), in creation
+ *  order. */
+function podsMatching(pods: readonly Pod[], selector: string): string[] {
+  const s = parseSelector(selector);
+  if (!s.ok) return [];
+  return pods.filter((p) => p.spec.nodeName && p.status.phase !== "Succeeded" && p.status.phase !== "Failed" && matchesRequirements(s.requirements, p.metadata.labels ?? {})).map((p) => p.metadata.name);
+}
+
+/** Names of the nodes labelled with `zone`, in the store's order. */
+function zoneNodes(nodes: Iterable<Node>, zone: string): string[] {
+  const out: string[] = [];
+  for (const n of nodes) if (n.metadata.labels?.[LABEL_TOPOLOGY_ZONE] === zone) out.push(n.metadata.name);
+  return out;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface ReadPolicy {
   maxBytes: number;
   /** Real path of the folder whose tree files must lie in; undefined when --allow-outside was given. */
   root: string | undefined;
+  /** Called with each file read in full (its path as given, its bytes): the loader records a run's inputs. */
+  onRead?: (path: string, bytes: Buffer) => void;
 }
 
 /** The outcome of `readInputFile`: the text, or why it cannot be read (a sentence without the file's content). */
@@ -106,6 +108,7 @@ export function readInputFile(path: string, policy: ReadPolicy): ReadResult {
     } catch {
       return { ok: false, error: "it is not UTF-8 text; expected a YAML file" };
     }
+    policy.onRead?.(path, bytes);
     // A BOM is allowed, as kubectl allows it; the YAML parser skips it.
     return { ok: true, text, bytes };
   } catch (e) {

@@ -5,6 +5,7 @@
  */
 import { isRecord, list, rec } from "./plain.js";
 import { createHash } from "node:crypto";
+import { dirname, relative, resolve, sep } from "node:path";
 import { parseCidr } from "../api/cidr.js";
 import { fitsNumber, parseQuantity, value as quantityValue } from "../api/quantity.js";
 import { DEFAULT_SETTINGS, DURATION_SETTINGS, POSITIVE_SETTINGS, resolveSettings, type Settings } from "../settings.js";
@@ -33,10 +34,21 @@ export interface LoadOptions {
   limits?: readonly string[];
   /** `--allow-outside`: files named by the scenario may lie outside the scenario file's folder tree. */
   allowOutside?: boolean;
+  /** Called with each file the loader reads in full (path as the loader names it, bytes), the scenario first. */
+  onRead?: (path: string, bytes: Buffer) => void;
 }
 
-/** Outcome of `loadScenario`: the scenario and its warnings, or every error found. */
-export type LoadResult = { ok: true; scenario: Scenario; warnings: string[] } | { ok: false; errors: string[] };
+/** A file the loader read: its path relative to the scenario file's folder ("/"-separated), and its bytes. */
+export interface InputFile {
+  path: string;
+  bytes: Buffer;
+}
+
+/**
+ * Outcome of `loadScenario`: the scenario, its warnings and every file it read (sorted by path, each once; what a
+ * bug bundle must hold to load the same scenario elsewhere), or every error found.
+ */
+export type LoadResult = { ok: true; scenario: Scenario; warnings: string[]; inputs: InputFile[] } | { ok: false; errors: string[] };
 
 /** spec.seed when the file does not set one. */
 export const DEFAULT_SEED = 42;
@@ -52,9 +64,18 @@ export const DEFAULT_METRICS_INTERVAL = 10_000;
  */
 export function loadScenario(path: string, opts: LoadOptions = {}): LoadResult {
   const diags = new Diagnostics();
-  const scenario = loadScenarioInto(path, opts, diags);
+  const read = new Map<string, Buffer>();
+  const onRead = (p: string, bytes: Buffer) => {
+    read.set(p, bytes);
+    opts.onRead?.(p, bytes);
+  };
+  const scenario = loadScenarioInto(path, { ...opts, onRead }, diags);
   if (!scenario) return { ok: false, errors: diags.errors() };
-  return { ok: true, scenario, warnings: diags.warnings() };
+  const base = resolve(dirname(path));
+  const inputs = new Map<string, Buffer>();
+  for (const [p, bytes] of read) inputs.set(relative(base, resolve(p)).split(sep).join("/"), bytes);
+  const sorted = [...inputs.keys()].sort().map((p) => ({ path: p, bytes: inputs.get(p)! }));
+  return { ok: true, scenario, warnings: diags.warnings(), inputs: sorted };
 }
 
 /**
@@ -119,6 +140,7 @@ function loadInto(path: string, opts: LoadOptions, diags: Diagnostics, preRead?:
     return undefined;
   }
   const { text, bytes } = read as { text: string; bytes: Buffer };
+  opts.onRead?.(path, bytes);
   const hash = createHash("sha256").update(bytes).digest("hex");
   const sources = parseYaml(path, text, diags);
   if (diags.errorCount) return undefined;
@@ -150,7 +172,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
   // Limits first: everything below is checked against them before it is built.
   const limits = resolveScenarioLimits(src, spec.limits, opts.limits ?? [], diags);
   // spec.limits.fileSize counts for the manifest files the scenario names (the scenario file was read already).
-  const files = readPolicy(file, limits.fileSize, opts.allowOutside === true);
+  const files = { ...readPolicy(file, limits.fileSize, opts.allowOutside === true), onRead: opts.onRead };
 
   const runFor = checkedDuration(src, ["spec", "duration"], spec.duration, diags);
   if (runFor === 0) diags.error(src.where(["spec", "duration"]), "spec.duration: must be greater than 0; expected a duration such as 30m");

@@ -255,6 +255,8 @@ function translate(e: ErrorObject): { path: string[]; message: string; atKey?: b
       return { path, message: `must be at most ${String(params.limit)}, got ${String(e.data)}` };
     case "minLength":
       return { path, message: "must not be empty" };
+    case "minItems":
+      return { path, message: `expected at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}, got an empty list` };
     case "maxLength":
       return { path, message: `must be at most ${String(params.limit)} characters long` };
     case "oneOf": {

@@ -15,6 +15,7 @@ import { checkedDuration } from "./schema.js";
 import type { Expectation, ExpectOp, LoadedManifest, NodePool, SourcePos, TimelineAction } from "./types.js";
 import type { Path, YamlSource } from "./yaml-source.js";
 import type { PropagationPolicy } from "../api/deletion-policy.js";
+import { faultAction, FaultTimelineState, type FaultReplayState } from "./fault-timeline.js";
 
 const OPS: readonly ExpectOp[] = ["==", "!=", ">=", "<=", ">", "<"];
 
@@ -109,8 +110,10 @@ function timed(src: YamlSource, key: "timeline" | "expect", raw: unknown, defaul
 }
 
 /** Nodes and objects that exist at the current point of the replay. */
-class ClusterState {
+class ClusterState implements FaultReplayState {
   readonly failed = new Set<string>();
+  /** Fault actions' windows and states so far (src/scenario/fault-timeline.ts). */
+  readonly faults = new FaultTimelineState();
   /** Each pool and the number its next node gets: its nodes are `<pool>-1` .. `<pool>-<next - 1>`. Nodes are kept
    *  as these ranges, never as names, so a pool of a billion nodes costs nothing before the nodes limit says no. */
   readonly pools = new Map<string, { pool: NodePool; next: number }>();
@@ -151,6 +154,7 @@ class ClusterState {
   /** Records a created manifest (and, for a namespace, its default content). */
   added(m: LoadedManifest): void {
     this.objects.add(objectKey(m));
+    this.faults.notePodTemplate(m);
     if (kindSpec(m.object.kind)?.holdsNamespacedObjects) this.addNamespace(m.object.metadata.name);
   }
 
@@ -173,6 +177,11 @@ class ClusterState {
   /** True when the node exists, or may exist but its pool was too broken to tell. */
   mayHaveNode(node: string): boolean {
     return this.hasNode(node) || [...this.brokenPools].some((p) => node.startsWith(`${p}-`));
+  }
+
+  /** The message for a node that does not exist at `when` (with a "did you mean"). */
+  missingNode(node: string, when: string): string {
+    return missingNode(node, when, this);
   }
 
   /** Number of nodes. */
@@ -307,7 +316,7 @@ function action(
       return { at, action: "addNodes", pool, source };
     }
     default:
-      return undefined;
+      return faultAction(src, path, at, raw, source, state, diags);
   }
 }
 

@@ -23,6 +23,7 @@ export interface LoadedManifest {
 export type { NodePool, TaintSpec } from "../kubelet/node-pool.js";
 import type { NodePool } from "../kubelet/node-pool.js";
 import type { PropagationPolicy } from "../api/deletion-policy.js";
+import type { DrainOptions } from "../faults/injector.js";
 
 /** One scripted action at a virtual time. */
 export type TimelineAction =
@@ -31,7 +32,21 @@ export type TimelineAction =
   | { at: number; action: "scale"; kind: string; name: string; namespace: string; replicas: number; source: SourcePos }
   | { at: number; action: "apply"; manifests: LoadedManifest[]; source: SourcePos }
   | { at: number; action: "delete"; kind: string; name: string; namespace: string; propagationPolicy: PropagationPolicy; source: SourcePos }
-  | { at: number; action: "addNodes"; pool: NodePool; source: SourcePos };
+  | { at: number; action: "addNodes"; pool: NodePool; source: SourcePos }
+  /** The kubelet process stops (containers run on) / starts again (src/faults/injector.ts). */
+  | { at: number; action: "kubeletStop" | "kubeletStart"; node: string; source: SourcePos }
+  /** kubectl cordon / uncordon. */
+  | { at: number; action: "cordon" | "uncordon"; node: string; source: SourcePos }
+  /** The nodes (or every node of the zone, as labelled when it starts) cut from the control plane until `until` (ms). */
+  | { at: number; action: "networkPartition"; nodes: string[] | undefined; zone: string | undefined; until: number; source: SourcePos }
+  /** Every node of the zone fails; recovers at `until` (ms) when given. */
+  | { at: number; action: "zoneOutage"; zone: string; until: number | undefined; source: SourcePos }
+  /** The pod's containers (one pod, or every running pod the selector matches) SIGKILLed on their node. */
+  | { at: number; action: "podKill"; namespace: string; pod: string | undefined; selector: string | undefined; source: SourcePos }
+  /** One container of the pod(s) exits now with `exitCode` (`container` undefined: the pod's first). */
+  /** kubectl drain: cordon, then evict the node's pods (src/faults/injector.ts drain). */
+  | { at: number; action: "drain"; node: string; options: DrainOptions; source: SourcePos }
+  | { at: number; action: "containerCrash"; namespace: string; pod: string | undefined; selector: string | undefined; container: string | undefined; exitCode: number; source: SourcePos };
 
 /** Comparison operators an expectation may use. */
 export type ExpectOp = "==" | "!=" | ">=" | "<=" | ">" | "<";

@@ -12,6 +12,7 @@ import { goDuration } from "./durations.js";
 import { behaviorsSection, decorate, podDecoArb, preloadedImages, runtimeArb, type GenRuntime, type PodDeco } from "./runtime.js";
 import { manifest, workloadBodyArb, type Manifest, type WorkloadBody } from "./workloads.js";
 import { serviceArb, serviceManifest, tenancyArb, tenancyManifests, type GenService, type GenTenancy } from "./tenancy.js";
+import { faultIntentArb, FaultModel, poolZone, type FaultIntent } from "./faults.js";
 
 /** A generated scenario: the scenario object (to be written as YAML) and manifest files to put beside it. */
 export interface GenScenario {
@@ -117,6 +118,8 @@ export function scenarioArb(horizon = 10 * 60_000): fc.Arbitrary<GenScenario> {
       settings: fc.option(settingsArb, { nil: undefined }),
       interval: fc.constantFrom("10s", "30s", "1m", "15s"),
       checks: fc.array(fc.record({ frac: fc.double({ min: 0, max: 1, noNaN: true }), pick: fc.nat(50), op: fc.constantFrom("==", "!=", ">=", "<=", ">", "<"), value: fc.integer({ min: 0, max: 8 }), atEnd: fc.boolean() }), { maxLength: 4 }),
+      // Last, so that adding them left every earlier draw (and so the scenarios before issue 10) as it was.
+      faultIntents: fc.array(faultIntentArb(horizon), { maxLength: 4 }),
     })
     .map((g) => build(g));
 }
@@ -140,6 +143,8 @@ interface Raw {
   settings: Record<string, unknown> | undefined;
   interval: string;
   checks: { frac: number; pick: number; op: string; value: number; atEnd: boolean }[];
+  /** Issue 10's node fault actions (./faults.ts), merged into the timeline by time. */
+  faultIntents: FaultIntent[];
 }
 
 /** What exists at a point of the timeline. */
@@ -175,6 +180,8 @@ function build(g: Raw): GenScenario {
   const m = new Model();
   const files: Record<string, Manifest[]> = {};
   for (const p of g.pools) m.addPool(p);
+  // Issue 10's node faults (./faults.ts), tracked across the timeline.
+  const faults = new FaultModel((n) => poolZone(m.pools.get(n.slice(0, n.lastIndexOf("-")))?.pool.labels));
   const ns = g.namespaced ? "team-a" : undefined;
   const initial: Manifest[] = [];
   if (ns) {
@@ -205,12 +212,21 @@ function build(g: Raw): GenScenario {
 
   const timeline: Record<string, unknown>[] = [];
   // Resolved in time order (ties in generation order), as the loader replays them.
-  const intents = g.intents.map((x, i) => ({ ...x, i })).sort((a, b) => a.at - b.at || a.i - b.i);
+  type Step = (Intent & { i: number; fault?: undefined }) | { at: number; i: number; fault: FaultIntent };
+  // Fault intents after the others at equal times.
+  const intents: Step[] = [...g.intents.map((x, i) => ({ ...x, i })), ...g.faultIntents.map((f, j) => ({ at: f.at, i: g.intents.length + j, fault: f }))].sort((a, b) => a.at - b.at || a.i - b.i);
   const snapshots: { at: number; objects: { kind: string; ns: string; name: string }[]; nodes: string[] }[] = [];
   const snap = (at: number) => snapshots.push({ at, objects: [...m.objects.values()], nodes: [...m.nodes] });
   snap(0);
   for (const it of intents) {
     const at = goDuration(it.at);
+    if (it.fault !== undefined) {
+      const f = it.fault;
+      const entry = faults.entry(f.action, f.at, m.nodes, f.pick, (f.spanSteps + 1) * 30_000, f.useUntil, m.of(["Deployment", "ReplicaSet", "Job", "CronJob", "Pod"]));
+      if (entry) timeline.push(entry);
+      snap(it.at);
+      continue;
+    }
     const pickFrom = <T>(xs: T[]) => xs[it.pick % xs.length];
     switch (it.action) {
       case "nodeFailure":
@@ -294,7 +310,10 @@ function build(g: Raw): GenScenario {
     snap(it.at);
   }
 
-  const lastAt = intents.length ? intents[intents.length - 1].at : 0;
+  // From the other actions only, so the fault intents left the scenarios before issue 10 as they were (a fault
+  // after the end of the run is a load warning: it never runs).
+  const base = intents.filter((x) => x.fault === undefined);
+  const lastAt = base.length ? base[base.length - 1].at : 0;
   // Long enough to settle (replica-convergence is then checked), or any length at all.
   const duration = g.settle ? lastAt + 22 * 60_000 + g.tail : Math.max(60_000, lastAt + g.tail);
   const expect: Record<string, unknown>[] = [];

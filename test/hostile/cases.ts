@@ -11,6 +11,7 @@ import { deploymentYaml } from "../fixtures/manifests.js";
 import type { CaseResult } from "./result.js";
 import { BATCH_CASES } from "./batch-cases.js";
 import { TENANCY_CASES } from "./tenancy-cases.js";
+import { FAULT_CASES } from "./fault-cases.js";
 import { runtimeScenario, type RuntimeParts } from "./runtime-scenario.js";
 import type { Workspace } from "./workspace.js";
 
@@ -698,4 +699,6 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   // Issue 8: Job, CronJob, ConfigMap, Secret and exitCodes (item 18, "8 ..."; item 8 is issue 5's settings).
   ...BATCH_CASES,
   ...TENANCY_CASES,
+  // Issue 10: node fault actions of the timeline (item 20, "10 ...").
+  ...FAULT_CASES,
 ];

@@ -149,6 +149,12 @@ export interface ContainerRuntime extends RuntimeService, ImageService {
    * lost; the image store (the disk) stays. NOTE: not a CRI call; the runtime's own loss with the machine.
    */
   abortPulls(): void;
+  /**
+   * A running container's process ends now with `exitCode` (a crash, or a SIGKILL from outside the kubelet: 137);
+   * `containerExited` reports it as any exit. Returns false when the container is not Running. NOTE: not a CRI
+   * call; the fault injector's hand on the node (src/faults/injector.ts).
+   */
+  exitNow(sandbox: PodSandboxRef, name: string, exitCode: number): boolean;
 }
 
 /** Builds the runtime of one kubelet, given the host its completions are scheduled through. */

@@ -181,6 +181,17 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.pulls.clear();
   }
 
+  exitNow(sandbox: PodSandboxRef, name: string, exitCode: number): boolean {
+    const sb = this.sandboxes.get(sandbox.uid);
+    const c = sb === undefined ? undefined : find(sb, name);
+    if (c === undefined || c.state !== "Running") return false;
+    // An exit already due now keeps its code: the program ended on its own first.
+    if (c.pending !== undefined && c.dueAt <= this.host.now) return false;
+    this.cancel(c);
+    this.exitAt(sb!, c, this.host.now, exitCode, exitCode === 0 ? "Completed" : "Error");
+    return true;
+  }
+
   observe(event: RuntimeEvent): void {
     const now = this.host.now;
     if (event.t === "imagePulled") {

@@ -81,7 +81,7 @@ export class ChangeRecorder {
     const ms = this.clock.ms;
     const key = `${object.kind}\t${m.namespace ?? ""}\t${m.name}`;
     let line: string;
-    if (type === "ADDED") {
+    if (type === "ADDED" || old === undefined) {
       const rec = recorded(object);
       const owner = m.ownerReferences?.[0]?.uid;
       const baseKey = owner === undefined ? undefined : `${object.kind}\t${owner}`;
@@ -91,12 +91,12 @@ export class ChangeRecorder {
     } else if (type === "DELETED") {
       this.flushRenewal(key);
       line = `D\t${ms}\t${key}\n`;
-    } else if (old !== undefined && object.kind === "Lease" && this.isRenewal(object, old, ms)) {
+    } else if (object.kind === "Lease" && this.isRenewal(object, old, ms)) {
       this.addRenewal(key, ms, Number(m.resourceVersion));
       return this.maybeRoll();
     } else {
       this.flushRenewal(key);
-      const ops = old === undefined ? [[[], recorded(object)]] : diff(recorded(old), recorded(object));
+      const ops = diff(recorded(old), recorded(object));
       line = `M\t${ms}\t${key}\t${JSON.stringify(ops)}\n`;
     }
     this.append(line);

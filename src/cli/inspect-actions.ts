@@ -133,9 +133,9 @@ export function getCommand(args: readonly string[], f: GetFlags & { headers?: bo
       printed = printObjects(t.spec!.kind, sel.objects, { ...opts, namespace: ns, singleRequested: t.names.length === 1 });
     }
     for (const n of missing) io.err(notFound(t, n, ns) + "\n");
-    if (missing.length > 0 && printed.out === "") printed = { out: "", err: "" };
     if (printed.out) io.out(printed.out);
-    if (printed.err) io.err(printed.err);
+    // kubectl says "No resources found" only when nothing was asked by a name it could not find.
+    if (printed.err && missing.length === 0) io.err(printed.err);
     if (missing.length > 0) code = EXIT_EXPECTATION_FAILED;
   } catch (e) {
     return failed(e, io);

@@ -248,6 +248,9 @@ export class CronJobController {
     run.inline = false;
     if (run.finished) return run.result;
     this.inFlight.set(id, false);
+    // Its requests answer later: their outcome decides the key's backoff (finish), so a refused Job create backs
+    // off from 5ms doubling instead of being forgotten by this return.
+    return { pending: true };
   }
 
   private ownedJobs(cj: CronJob): ReadonlyMap<string, Job> {
@@ -378,6 +381,7 @@ export class CronJobController {
     const woken = this.inFlight.get(run.id) === true;
     this.inFlight.delete(run.id);
     if (out?.error !== undefined) this.queue.addRateLimited(run.key);
+    else this.queue.forget(run.key);
     if (woken) this.queue.add(run.key);
   }
 

@@ -78,6 +78,10 @@ export class JobController {
   private readonly indexFailures = new Map<string, Map<number, IndexFailures>>();
   /** Jobs with a batched sync already waiting (the delaying queue keeps one). */
   private readonly batched = new Set<string>();
+  /** Jobs whose pod creates are still in the client: their outcome decides the key's backoff. */
+  private readonly creating = new Set<string>();
+  /** A create batch that failed before the sync returned: the sync's error. */
+  private syncFailure: string | undefined;
 
   constructor(private readonly cp: ControlPlane) {
     this.queue = new WorkQueue(cp.sim, SOURCE, (key) => this.reconcile(key));
@@ -148,8 +152,25 @@ export class JobController {
     return r.ok || r.reason === "NotFound";
   }
 
-  /** syncJob for one key. */
+  /**
+   * One sync of a key, with upstream's error handling: syncJob returns the error of its blocking creates, so a Job
+   * whose creates are refused (an exceeded quota) is retried with the queue's exponential backoff (5ms doubling to
+   * 1000s) and forgotten only after a sync whose creates all succeeded. Creates answered after the sync returned
+   * report their outcome themselves (pending).
+   */
   private reconcile(key: ObjectKey): ReconcileResult | void {
+    this.syncFailure = undefined;
+    const r = this.syncJob(key);
+    const failure = this.syncFailure;
+    this.syncFailure = undefined;
+    if (r?.error !== undefined) return r;
+    if (failure !== undefined) return { error: failure };
+    if (this.creating.has(keyId(key))) return { ...(r ?? {}), pending: true };
+    return r;
+  }
+
+  /** syncJob for one key. */
+  private syncJob(key: ObjectKey): ReconcileResult | void {
     const id = keyId(key);
     this.batched.delete(id);
     const job = this.cp.informers.jobs.get(key.namespace, key.name);
@@ -414,6 +435,8 @@ export class JobController {
     const exp: Expectations = { adds: indexes.length, dels: this.expectations.get(id)?.dels ?? new Set() };
     this.expectations.set(id, exp);
     let i = 0;
+    let inSync = true;
+    let completed = false;
     slowStartBatch(
       indexes.length,
       (done) => {
@@ -428,10 +451,17 @@ export class JobController {
         );
       },
       (successes) => {
+        completed = true;
+        this.creating.delete(id);
         exp.adds -= indexes.length - successes;
-        if (successes < indexes.length && this.expectations.get(id) === exp) this.queue.addRateLimited(key);
+        const failed = successes < indexes.length;
+        if (failed && inSync) this.syncFailure = "pod creation failed";
+        else if (failed && this.expectations.get(id) === exp) this.queue.addRateLimited(key);
+        else if (!failed && !inSync) this.queue.forget(key);
       },
     );
+    if (!completed) this.creating.add(id);
+    inSync = false;
   }
 }
 

@@ -7,6 +7,7 @@ import { percentiles } from "./metrics/percentiles.js";
 import { TimelinePlayer } from "./scenario/actions.js";
 import { FAULT_COLUMNS, FaultLog } from "./faults/fault-log.js";
 import { FaultInjector } from "./faults/injector.js";
+import { startFaultProcesses } from "./faults/processes/runner.js";
 import { formatDuration } from "./engine/duration.js";
 import { ExpectationChecker } from "./scenario/expectations.js";
 import { formatPos } from "./scenario/errors.js";
@@ -104,7 +105,9 @@ export function startRun(scenario: Scenario, opts: SimulateOptions = {}): RunInP
   logs.watch(cluster.cp.store);
   for (const pool of scenario.nodePools) cluster.kubelets.addPool(pool);
   const faultLog = new FaultLog(cluster.cp.events, cluster.cp.clock);
-  const timeline = new TimelinePlayer(cluster, scenario.timeline, new FaultInjector(cluster, faultLog));
+  const injector = new FaultInjector(cluster, faultLog);
+  const timeline = new TimelinePlayer(cluster, scenario.timeline, injector);
+  startFaultProcesses(cluster, scenario.faults ?? [], injector);
   timeline.apply(scenario.workloads);
   const checker = new ExpectationChecker(cluster, scenario.expect);
   let done = false;

@@ -10,7 +10,7 @@ import { ImagePuller } from "../src/kubelet/images/image-puller.js";
 function fake(present: string[]) {
   const have = new Set(present);
   const pulls: string[] = [];
-  return { pulls, have, service: { imageStatus: (i: string) => (have.has(i) ? { image: i, sizeBytes: 100 } : undefined), pullImage: (i: string) => pulls.push(i), cancelPull: () => {} } };
+  return { pulls, have, service: { imageStatus: (i: string) => (have.has(i) ? { image: i, sizeBytes: 100 } : undefined), pullImage: (i: string) => pulls.push(i), cancelPull: () => {}, registryReachable: () => true } };
 }
 
 describe("ImagePuller", () => {

@@ -328,7 +328,7 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
         "scenario.yaml:5:9: spec.seed: must be at least 0, got -7",
         'scenario.yaml:6:13: spec.duration: invalid duration "30 m": unknown unit " m"; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
         "scenario.yaml:9:31: spec.cluster.nodePools[0].count: expected an integer, got number 1.5",
-        'scenario.yaml:16:24: spec.timeline[2].action: expected one of "nodeFailure", "nodeRecover", "scale", "apply", "delete", "addNodes", "kubeletStop", "kubeletStart", "networkPartition", "zoneOutage", "cordon", "uncordon", "podKill", "containerCrash", "drain"; got string "nodeRecovery"',
+        'scenario.yaml:16:24: spec.timeline[2].action: expected one of "nodeFailure", "nodeRecover", "scale", "apply", "delete", "addNodes", "kubeletStop", "kubeletStart", "networkPartition", "zoneOutage", "imageRegistryOutage", "cordon", "uncordon", "podKill", "containerCrash", "drain"; got string "nodeRecovery"',
         "scenario.yaml:18:7: spec.expect[0]: expected exactly one comparison: ==, !=, >=, <=, > or <",
       ],
     },
@@ -337,7 +337,7 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
       files: { "scenario.yaml": SCENARIO, "manifests/web.yaml": WEB },
       opts: { overrides: ["spec.foo=1", "spec.duration=5 minutes", "spec.settings.podStartLatency=2s", "spec.cluster.nodePools.3.count=1", "spec"] },
       errors: [
-        '--set spec.foo=1: unknown key "foo"; expected one of: seed, startTime, duration, cluster, settings, workloads, behaviors, images, timeline, metrics, expect, limits',
+        '--set spec.foo=1: unknown key "foo"; expected one of: seed, startTime, duration, cluster, settings, workloads, behaviors, images, timeline, faults, metrics, expect, limits',
         '--set spec.duration=5 minutes: spec.duration: invalid duration "5 minutes": unknown unit " minutes"; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
         "--set spec.cluster.nodePools.3.count=1: index 3 is out of range: spec.cluster.nodePools has 1 item",
         "--set spec: expected path=value, e.g. spec.duration=1h",

@@ -1,7 +1,7 @@
 /**
  * Issue 10's measurement: a 500-node, 15,000-pod cluster over 24 simulated hours with node failures (each node
- * fails after an exponential time of mean `mtbfHours` and recovers after 10 minutes, drawn here from a seeded
- * stream and written as timeline actions), container logs at one line per container per minute and a rolling
+ * fails after an exponential time of mean `mtbfHours` and recovers after 10 minutes: a spec.faults nodeFailure
+ * process), container logs at one line per container per minute and a rolling
  * update of every Deployment each hour, run through the real CLI into a report folder; then the wall time of
  * `k8sim get pods --at 23h -A` and `k8sim describe node/... --at 23h` on that folder, and the folder's size.
  */
@@ -10,7 +10,6 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import seedrandom from "seedrandom";
 
 const MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
@@ -21,23 +20,7 @@ function seconds(t0: bigint): number {
 /** The scenario YAML of the measurement. */
 export function inspectScenario(nodes: number, pods: number, hours: number, mtbfHours: number): string {
   const deployments = Math.max(1, Math.round(pods / 1000));
-  const rng = seedrandom("bench/inspect/node-failures");
   const timeline: string[] = [];
-  const endMs = hours * 3_600_000;
-  const failures: { at: number; line: string }[] = [];
-  for (let i = 1; i <= nodes; i++) {
-    let t = 0;
-    for (;;) {
-      t += Math.round(-Math.log(1 - rng()) * mtbfHours * 3_600_000);
-      if (t >= endMs) break;
-      failures.push({ at: t, line: `    - {at: ${t}ms, action: nodeFailure, node: node-${i}}` });
-      t += 600_000;
-      if (t >= endMs) break;
-      failures.push({ at: t, line: `    - {at: ${t}ms, action: nodeRecover, node: node-${i}}` });
-    }
-  }
-  failures.sort((a, b) => a.at - b.at);
-  for (const f of failures) timeline.push(f.line);
   const deployment = (d: number, version: number) =>
     `{apiVersion: apps/v1, kind: Deployment, metadata: {name: app-${d}}, spec: {replicas: ${Math.min(1000, pods - d * 1000)}, selector: {matchLabels: {app: app-${d}}}, template: {metadata: {labels: {app: app-${d}}}, spec: {containers: [{name: c, image: "busybox:1.${version}", resources: {requests: {cpu: 100m, memory: 128Mi}}}]}}}}`;
   for (let h = 1; h < hours; h++) {
@@ -57,8 +40,10 @@ export function inspectScenario(nodes: number, pods: number, hours: number, mtbf
     "  metrics: {interval: 5m}",
     "  workloads:",
     ...Array.from({ length: deployments }, (_, d) => `    - manifest: ${deployment(d, 0)}`),
-    "  timeline:",
-    ...timeline,
+    // MTBF per node, 10-minute repairs: a spec.faults process (stream "1/faults/node-failures/<node>").
+    "  faults:",
+    `    - {name: node-failures, type: nodeFailure, mtbf: exponential(${mtbfHours}h), mttr: 10m}`,
+    ...(timeline.length ? ["  timeline:", ...timeline] : []),
     "",
   ].join("\n");
 }

@@ -5,8 +5,8 @@
  * Made once per run in src/run.ts startRun (`new FaultInjector(cluster, new FaultLog(cp.events, cp.clock))`) and
  * handed to the TimelinePlayer; a spec.faults process runner takes the same instance. Additions to the shared
  * contract, all compatible: nodeFailure / nodeRecover take an optional `detail`; zoneOutage returns the nodes it hit;
- * cordon, uncordon and drain are here too. Still to come (not here yet, so nothing calls a stub): F1b's
- * registryOutage, apiServerOutage, slowApiServer.
+ * cordon, uncordon, drain and imageRegistryOutage are here too. Still to come (not here yet, so nothing calls a
+ * stub): apiServerOutage, slowApiServer.
  *
  * Windows: a partition or zone outage on a target that is already in one composes, the later end wins (the target
  * heals at the latest end of the windows that cover it).
@@ -28,6 +28,8 @@ type InjectorEvent =
   | { t: "heal"; nodes: readonly string[]; source: string; target: string }
   /** A zone outage may end: recover its nodes whose latest end is now. */
   | { t: "zoneRecover"; zone: string; nodes: readonly string[]; source: string }
+  /** A registry outage window ends. */
+  | { t: "registryRecover"; images: string; source: string }
   /** A drain's wait for deletions polls (every 1s, waitForDelete's interval). */
   | { t: "drainPoll"; run: DrainRun }
   /** A drain retries an eviction refused with 429 (5s later). */
@@ -66,6 +68,8 @@ export class FaultInjector {
   private ctxCache: Context<InjectorEvent> | undefined;
   /** Per partitioned node, the end of its latest partition window (virtual ms). */
   private readonly partitionedUntil = new Map<string, number>();
+  /** Machines that came back while cut from the API server: their kubelets start when the cut ends. */
+  private readonly startWhenReachable = new Set<string>();
   /** Per node down in a zone outage, the end of its latest window (Infinity: no end given). */
   private readonly zoneDownUntil = new Map<string, number>();
 
@@ -86,16 +90,19 @@ export class FaultInjector {
   /** The machine fails (kubelet stopped, containers gone): today's node failure. */
   nodeFailure(node: string, source: string, detail = ""): void {
     this.log.record({ at: this.now, source, action: "nodeFailure", target: `node/${node}`, detail }, this.node(node));
+    this.startWhenReachable.delete(node);
     this.cluster.kubelets.get(node)?.stop();
   }
 
-  /** The machine comes back: the kubelet starts and resyncs from the API. A node still inside a partition window
-   *  comes back partitioned. */
+  /**
+   * The machine comes back: the kubelet starts and resyncs from the API. A machine still inside a partition window
+   * starts its kubelet when the partition heals: a kubelet that cannot reach the API server can neither register
+   * nor list its pods, and its runtime lost every container with the machine, so nothing runs meanwhile.
+   */
   nodeRecover(node: string, source: string, detail = ""): void {
     this.log.record({ at: this.now, source, action: "nodeRecover", target: `node/${node}`, detail }, this.node(node));
-    const k = this.cluster.kubelets.get(node);
-    k?.start();
-    if ((this.partitionedUntil.get(node) ?? -1) > this.now) k?.detach("partition");
+    if ((this.partitionedUntil.get(node) ?? -1) > this.now) this.startWhenReachable.add(node);
+    else this.cluster.kubelets.get(node)?.start();
   }
 
   /** The kubelet process stops; its containers keep running; nothing reaches the API (Kubelet.detach "stopped"). */
@@ -144,6 +151,19 @@ export class FaultInjector {
     }
     if (untilMs !== undefined) this.ctx.scheduleAt(untilMs, { t: "zoneRecover", zone, nodes: hit, source });
     return hit;
+  }
+
+  /**
+   * The image registry stops answering for the images `images` matches (a glob; ImageRegistry.startOutage) until
+   * `untilMs`: every pull of one fails with containerd's 503 error, so pods needing them wait in ErrImagePull /
+   * ImagePullBackOff (the kubelet's back-off, 10s doubling to 300s) and start at their first retry after the end;
+   * a running container is untouched. Recorded once (target `images/<glob>`, detail `until <t>`, against the
+   * kube-system Namespace: no object is hit), and its end as imageRegistryOutageEnded. Windows compose.
+   */
+  imageRegistryOutage(images: string, untilMs: number, source: string): void {
+    this.log.record({ at: this.now, source, action: "imageRegistryOutage", target: `images/${images}`, detail: `until ${formatDuration(untilMs)}` });
+    this.cluster.kubelets.registry.startOutage(images, untilMs);
+    this.ctx.scheduleAt(untilMs, { t: "registryRecover", images, source });
   }
 
   /**
@@ -298,6 +318,10 @@ export class FaultInjector {
       this.pollDrain(e.run, line);
       return;
     }
+    if (e.t === "registryRecover") {
+      this.log.record({ at: now, source: e.source, action: "imageRegistryOutageEnded", target: `images/${e.images}`, detail: "" });
+      return;
+    }
     if (e.t === "heal") {
       for (const n of e.nodes) {
         if (this.partitionedUntil.get(n) !== now) continue;
@@ -306,6 +330,7 @@ export class FaultInjector {
         const k = this.cluster.kubelets.get(n);
         // A kubelet stopped meanwhile stays stopped (the load-time checks refuse that overlap in a timeline).
         if (k?.detachedAs === "partition") k.reattach();
+        else if (this.startWhenReachable.delete(n)) k?.start();
       }
       return;
     }

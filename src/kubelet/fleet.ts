@@ -37,6 +37,11 @@ export class KubeletFleet {
   private configWaiting = 0;
   private readonly configWaits = { add: (delta: number) => void (this.configWaiting += delta) };
 
+  /** The registry every node pulls from (the fault injector's hand for registry outages). */
+  get registry(): ImageRegistry {
+    return this.options.registry;
+  }
+
   constructor(
     private readonly cp: ControlPlane,
     private readonly podsByNode: PodsByNode,

@@ -469,7 +469,8 @@ export class Kubelet {
       if (this.currentPod(work) === undefined) this.apply(work, POD_REMOVED, undefined);
       // The status manager's sync compares every pod's status with the API's and writes the differences (the node
       // lifecycle controller marked them not ready meanwhile). NOTE: upstream's syncBatch runs every 10s; here at once.
-      else if (work.containers !== undefined) this.dirty.add(work.containers);
+      // An adopted pod (found being deleted at start) keeps the status it had.
+      else work.containers?.resyncStatus();
     }
     for (const pod of [...this.podsOnNode(this.nodeName)]) this.syncPod(pod);
     this.flush();

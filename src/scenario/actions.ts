@@ -108,6 +108,9 @@ export class TimelinePlayer {
         this.faults.partition(nodes, a.until, SOURCE, a.zone !== undefined ? `zone/${a.zone}` : nodes.length === 1 ? `node/${nodes[0]}` : `nodes ${nodes.join(",")}`);
         return;
       }
+      case "imageRegistryOutage":
+        this.faults.imageRegistryOutage(a.images, a.until, SOURCE);
+        break;
       case "zoneOutage":
         this.faults.zoneOutage(a.zone, a.until, SOURCE);
         return;

@@ -1,6 +1,6 @@
 /**
  * Load-time conversion and checks of the timeline's fault actions (kubeletStop / kubeletStart, cordon / uncordon,
- * networkPartition, zoneOutage): names of nodes and zones checked against what the scenario declares at that time,
+ * networkPartition, zoneOutage, imageRegistryOutage): names of nodes and zones checked against what the scenario declares at that time,
  * windows that end before they start refused, and overlaps judged. Overlapping windows of the same fault on the
  * same node compose (it heals at the latest end, src/faults/injector.ts); a kubelet stopped inside a partition
  * window (or a partition of a node whose kubelet is stopped) is refused, because the two faults would both claim
@@ -8,12 +8,13 @@
  */
 import { LABEL_TOPOLOGY_ZONE } from "../api/topology.js";
 import { formatDuration } from "../engine/duration.js";
-import { closest, fieldPath, type Diagnostics } from "./errors.js";
+import { closest, fieldPath, type Diagnostics, type Where } from "./errors.js";
 import { checkedDuration } from "./schema.js";
 import type { LoadedManifest, NodePool, SourcePos, TimelineAction } from "./types.js";
 import { isNamespaced } from "../api/registry/registry.js";
 import { matchesRequirements, parseSelector } from "../logs/selector.js";
 import type { Path, YamlSource } from "./yaml-source.js";
+import { imagePattern } from "../kubelet/runtime/image-registry.js";
 
 /** What the fault checks need of the timeline's replay state (src/scenario/timeline.ts ClusterState). */
 export interface FaultReplayState {
@@ -36,6 +37,8 @@ export class FaultTimelineState {
   readonly zonePartitionedUntil = new Map<string, number>();
   /** The pod labels the declared workloads give their pods, with the namespace, for selector checks. */
   readonly podLabels: { namespace: string; labels: Record<string, string> }[] = [];
+  /** The images the declared workloads' pods run, for image pattern checks. */
+  readonly podImages = new Set<string>();
 
   /** Notes the labels of the pods a created manifest makes: a Pod's own, a workload's pod template's. */
   notePodTemplate(m: LoadedManifest): void {
@@ -45,6 +48,19 @@ export class FaultTimelineState {
     const template = (spec?.template ?? (spec?.jobTemplate as { spec?: { template?: unknown } } | undefined)?.spec?.template) as { metadata?: { labels?: unknown } } | undefined;
     const labels = o.kind === "Pod" ? o.metadata.labels : template?.metadata?.labels;
     if (labels && typeof labels === "object") this.podLabels.push({ namespace, labels: labels as Record<string, string> });
+    const podSpec = (o.kind === "Pod" ? spec : (template as { spec?: Record<string, unknown> } | undefined)?.spec) as Record<string, unknown> | undefined;
+    for (const key of ["initContainers", "containers"]) {
+      const cs = podSpec?.[key];
+      if (Array.isArray(cs)) for (const c of cs) if (typeof (c as { image?: unknown })?.image === "string") this.podImages.add((c as { image: string }).image);
+    }
+  }
+
+  /** Warns when the image pattern at `where` matches no image a declared pod runs (the outage may fail no pull). */
+  checkImagePattern(diags: Diagnostics, where: Where, pattern: string, what: string): void {
+    const matches = imagePattern(pattern);
+    if ([...this.podImages].some(matches)) return;
+    const seen = [...this.podImages];
+    diags.warn(where, `images ${JSON.stringify(pattern)} matches no image the scenario's pods run${seen.length ? ` (${seen.slice(0, 5).join(", ")}${seen.length > 5 ? ", ..." : ""})` : ""}; ${what} may fail no pull`);
   }
 }
 
@@ -240,6 +256,16 @@ export function faultAction(
       return raw.action === "podKill"
         ? { at, action: "podKill", namespace, pod: undefined, selector: raw.selector, source }
         : { at, action: "containerCrash", namespace, pod: undefined, selector: raw.selector, container, exitCode, source };
+    }
+    case "imageRegistryOutage": {
+      if ((raw.duration === undefined) === (raw.until === undefined)) {
+        diags.error(src.where(path), `${fieldPathOf(path)}: expected exactly one of the keys duration or until`);
+        return undefined;
+      }
+      const until = end();
+      if (until === undefined || typeof raw.images !== "string") return undefined;
+      f.checkImagePattern(diags, src.where([...path, "images"]), raw.images, "the outage");
+      return { at, action: "imageRegistryOutage", images: raw.images, until, source };
     }
     case "zoneOutage": {
       if (typeof raw.zone !== "string") return undefined;

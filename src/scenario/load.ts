@@ -21,6 +21,7 @@ import { checkNodeLimit, checkPodAndObjectLimits, checkRunLimits, resolveScenari
 import { checkedDuration, numberProblem, scenarioSchema, timeProblem, validateAgainstSchema } from "./schema.js";
 import { formatRfc3339, MAX_TIME, parseRfc3339Time, TIME_RANGE_TEXT } from "./time.js";
 import { buildTimeline, checkNamespaces } from "./timeline.js";
+import { buildFaultProcesses } from "./fault-processes.js";
 import type { LoadedManifest, NodePool, Scenario } from "./types.js";
 import { parseYaml, type YamlSource } from "./yaml-source.js";
 
@@ -249,6 +250,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
   if (workloadsComplete) warnUnmatchedProfiles(src, behaviors, allManifests, diags);
   warnUnmodelledCommands(behaviors, allManifests, diags);
   warnCidrRoom(src, resolveSettings(settings), pools.reduce((n, p) => n + p.count, 0) + tl.timeline.reduce((n, a) => n + (a.action === "addNodes" ? a.pool.count : 0), 0), diags);
+  const faults = buildFaultProcesses(src, spec.faults, { pools: [...pools, ...tl.timeline.flatMap((a) => (a.action === "addNodes" ? [a.pool] : []))], manifests: allManifests }, diags);
   const positionOf = (o: object) => replicasAt.get(o) ?? tl.replicasAt.get(o);
   checkPodAndObjectLimits(workloads, [...ignored, ...tl.ignored], tl.timeline, limits, positionOf, diags);
 
@@ -271,6 +273,7 @@ function build(src: YamlSource, file: string, hash: string, root: unknown, diags
     limits,
     behaviors,
     images,
+    faults,
   };
 }
 

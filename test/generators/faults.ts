@@ -1,7 +1,7 @@
 /**
  * Generated node fault actions of the timeline (issue 10): kubeletStop / kubeletStart, cordon / uncordon, drain
  * (with kubectl's flags), networkPartition (of nodes or a zone, with duration or until), zoneOutage (with or without
- * a duration), podKill and containerCrash (by a selector of a workload's pods, `app=<name>`), resolved
+ * a duration), imageRegistryOutage (of an image pattern, with duration or until), podKill and containerCrash (by a selector of a workload's pods, `app=<name>`), resolved
  * against the generator's model so that each loads: names exist, windows end after they start, and a kubelet is
  * never stopped inside a partition window of its node or zone, nor a stopped kubelet's node partitioned (the loader
  * refuses both).
@@ -10,7 +10,10 @@ import fc from "fast-check";
 import { goDuration } from "./durations.js";
 
 /** The fault actions the generator uses. */
-export const FAULT_ACTIONS = ["kubeletStop", "kubeletStart", "cordon", "uncordon", "drain", "networkPartition", "zoneOutage", "podKill", "containerCrash"] as const;
+export const FAULT_ACTIONS = ["kubeletStop", "kubeletStart", "cordon", "uncordon", "drain", "networkPartition", "zoneOutage", "imageRegistryOutage", "podKill", "containerCrash"] as const;
+
+/** Image patterns of generated registry outages: one image, one repository's tags, a whole registry, none run. */
+export const IMAGE_PATTERNS = ["nginx:1.27", "nginx:*", "docker.io/*", "busybox:1.3?", "registry.example.com/*"] as const;
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
 const ZONE_LABEL = "topology.kubernetes.io/zone";
@@ -119,6 +122,10 @@ export class FaultModel {
         if (w.ns !== "default") e.namespace = w.ns;
         if (action === "containerCrash" && pick % 2 === 0) e.exitCode = [0, 1, 2, 137][pick % 4];
         return e;
+      }
+      case "imageRegistryOutage": {
+        const window = useUntil ? { until: goDuration(at + span) } : { duration: goDuration(span) };
+        return { at: when, action, images: pickFrom(IMAGE_PATTERNS), ...window };
       }
       case "zoneOutage": {
         const zones = [...new Set(nodes.map((n) => this.zoneOf(n)).filter((z): z is string => z !== undefined))];

@@ -13,6 +13,7 @@ import { behaviorsSection, decorate, podDecoArb, preloadedImages, runtimeArb, ty
 import { manifest, workloadBodyArb, type Manifest, type WorkloadBody } from "./workloads.js";
 import { serviceArb, serviceManifest, tenancyArb, tenancyManifests, type GenService, type GenTenancy } from "./tenancy.js";
 import { faultIntentArb, FaultModel, poolZone, type FaultIntent } from "./faults.js";
+import { faultProcesses, faultProcessesArb, type FaultProcessIntent } from "./fault-processes.js";
 
 /** A generated scenario: the scenario object (to be written as YAML) and manifest files to put beside it. */
 export interface GenScenario {
@@ -120,6 +121,8 @@ export function scenarioArb(horizon = 10 * 60_000): fc.Arbitrary<GenScenario> {
       checks: fc.array(fc.record({ frac: fc.double({ min: 0, max: 1, noNaN: true }), pick: fc.nat(50), op: fc.constantFrom("==", "!=", ">=", "<=", ">", "<"), value: fc.integer({ min: 0, max: 8 }), atEnd: fc.boolean() }), { maxLength: 4 }),
       // Last, so that adding them left every earlier draw (and so the scenarios before issue 10) as it was.
       faultIntents: fc.array(faultIntentArb(horizon), { maxLength: 4 }),
+      // After the fault intents, for the same reason: spec.faults (./fault-processes.ts).
+      faultProcesses: faultProcessesArb,
     })
     .map((g) => build(g));
 }
@@ -145,6 +148,8 @@ interface Raw {
   checks: { frac: number; pick: number; op: string; value: number; atEnd: boolean }[];
   /** Issue 10's node fault actions (./faults.ts), merged into the timeline by time. */
   faultIntents: FaultIntent[];
+  /** Issue 10's seeded fault processes (./fault-processes.ts). */
+  faultProcesses: FaultProcessIntent[];
 }
 
 /** What exists at a point of the timeline. */
@@ -348,6 +353,8 @@ function build(g: Raw): GenScenario {
   if (behaviors.length) spec.behaviors = behaviors;
   if (workloads.length) spec.workloads = workloads;
   if (timeline.length) spec.timeline = timeline;
+  const processes = faultProcesses(g.faultProcesses, g.pools);
+  if (processes.length) spec.faults = processes;
   spec.metrics = { interval: g.interval };
   if (expect.length) spec.expect = expect;
   return { doc: { apiVersion: "k8sim.dev/v1alpha1", kind: "Scenario", metadata: { name: `generated-${g.seed % 100000}` }, spec }, files };

@@ -12,6 +12,7 @@ import type { CaseResult } from "./result.js";
 import { BATCH_CASES } from "./batch-cases.js";
 import { TENANCY_CASES } from "./tenancy-cases.js";
 import { FAULT_CASES } from "./fault-cases.js";
+import { FAULT_PROCESS_CASES } from "./fault-process-cases.js";
 import { runtimeScenario, type RuntimeParts } from "./runtime-scenario.js";
 import type { Workspace } from "./workspace.js";
 
@@ -701,4 +702,6 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   ...TENANCY_CASES,
   // Issue 10: node fault actions of the timeline (item 20, "10 ...").
   ...FAULT_CASES,
+  // Issue 10: spec.faults, the seeded fault processes (item 20, "10 spec.faults ...").
+  ...FAULT_PROCESS_CASES,
 ];

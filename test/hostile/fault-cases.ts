@@ -1,6 +1,6 @@
 /**
  * Issue 10's hostile inputs (item 20, named "10 ..."): the node fault actions of the timeline (kubeletStop /
- * kubeletStart, cordon / uncordon, drain, networkPartition, zoneOutage, podKill, containerCrash) naming nothing, with windows that end before they
+ * kubeletStart, cordon / uncordon, drain, networkPartition, zoneOutage, imageRegistryOutage, podKill, containerCrash) naming nothing, with windows that end before they
  * start or overlap where they cannot, or with keys the action does not take: each refused with exit 2 at the
  * offending key's file:line:col, nothing written. The scenario (faultScenario) has two pools in two zones; the
  * timeline's items start at line 11.
@@ -9,41 +9,55 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HostileCase } from "./cases.js";
 
-/** A scenario with pools a (zone-a) and b (zone-b), 2 nodes each, whose timeline is `items` (flow mappings). */
-export function faultScenario(items: readonly string[]): string {
+/** A scenario `name` with pools a (zone-a) and b (zone-b), 2 nodes each, whose spec.<section> is `items` (flow
+ *  mappings, from line 11, column 7). */
+export function twoZoneScenario(name: string, section: "timeline" | "faults", items: readonly string[]): string {
   return [
     "apiVersion: k8sim.dev/v1alpha1",
     "kind: Scenario",
-    "metadata: {name: faults}",
+    `metadata: {name: ${name}}`,
     "spec:",
     "  duration: 10m",
     "  cluster:",
     "    nodePools:",
     '      - {name: a, count: 2, capacity: {cpu: "4", memory: 8Gi, pods: 110}, labels: {topology.kubernetes.io/zone: zone-a}}',
     '      - {name: b, count: 2, capacity: {cpu: "4", memory: 8Gi, pods: 110}, labels: {topology.kubernetes.io/zone: zone-b}}',
-    "  timeline:",
+    `  ${section}:`,
     ...items.map((i) => `    - ${i}`),
     "",
   ].join("\n");
 }
 
+/** The two-zone scenario whose timeline is `items`. */
+export function faultScenario(items: readonly string[]): string {
+  return twoZoneScenario("faults", "timeline", items);
+}
+
 /** Escapes a message for a RegExp. */
 const re = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** A case: `items` as the timeline, `faults.yaml:<pos>: <text>` expected on stderr with exit 2. */
-function faultCase(name: string, items: readonly string[], pos: string, text: string, command: "run" | "validate" = "run"): HostileCase {
-  const file = (ws: { dir: string }) => join(ws.dir, "faults.yaml");
+/**
+ * A case named `name`: `yaml` written as `fileName` and run (or validated), `<fileName>:<pos>: <text>` expected on
+ * stderr with exit 2.
+ */
+export function positionedCase(name: string, fileName: string, yaml: string, pos: string, text: string, command: "run" | "validate" = "run"): HostileCase {
+  const file = (ws: { dir: string }) => join(ws.dir, fileName);
   return {
-    name: `10 ${name}`,
+    name,
     item: 20,
     isolation: "in-process",
-    setup: (ws) => writeFileSync(file(ws), faultScenario(items)),
+    setup: (ws) => writeFileSync(file(ws), yaml),
     argv: (ws) => (command === "run" ? ["run", file(ws), "--out", ws.out] : ["validate", file(ws)]),
     expect: (r) => {
-      const want = new RegExp(`faults\\.yaml:${re(pos)}: ${re(text)}`);
-      return r.code === 2 && want.test(r.err) ? [] : [`expected exit 2 with faults.yaml:${pos}: ${text}; got ${r.code}: ${r.err.slice(0, 400)}`];
+      const want = new RegExp(`${re(fileName)}:${re(pos)}: ${re(text)}`);
+      return r.code === 2 && want.test(r.err) ? [] : [`expected exit 2 with ${fileName}:${pos}: ${text}; got ${r.code}: ${r.err.slice(0, 400)}`];
     },
   };
+}
+
+/** A case: `items` as the timeline, `faults.yaml:<pos>: <text>` expected on stderr with exit 2. */
+function faultCase(name: string, items: readonly string[], pos: string, text: string, command: "run" | "validate" = "run"): HostileCase {
+  return positionedCase(`10 ${name}`, "faults.yaml", faultScenario(items), pos, text, command);
 }
 
 // Columns: items start at column 7 ("    - " is 6 characters), so a key at offset k of "{...}" is at column 7 + k.
@@ -89,4 +103,13 @@ export const FAULT_CASES: readonly HostileCase[] = [
     "12:43",
     `node "b-1" is in a networkPartition window at 2m; expected kubeletStop outside partition windows (both faults cut the kubelet's connection)`,
   ),
+  faultCase("imageRegistryOutage with no end", ['{at: 1m, action: imageRegistryOutage, images: "x:*"}'], "11:7", "spec.timeline[0]: expected exactly one of the keys duration or until"),
+  // '{at: 5m, action: imageRegistryOutage, images: "x:*", until: 2m}': 9 + 29 ("action: imageRegistryOutage, ") + 15
+  // ('images: "x:*", ') + 7 ("until: ") puts 2m at offset 60, column 67.
+  faultCase("imageRegistryOutage ending before it starts", ['{at: 5m, action: imageRegistryOutage, images: "x:*", until: 2m}'], "11:67", "spec.timeline[0].until: the window ends at 2m, not after it starts (at 5m); expected a time after 5m"),
+  // '{at: 1m, action: imageRegistryOutage, images: "", duration: 1m}': "" at offset 46, column 53.
+  faultCase("imageRegistryOutage of an empty pattern", ['{at: 1m, action: imageRegistryOutage, images: "", duration: 1m}'], "11:53", "spec.timeline[0].images: must not be empty"),
+  faultCase("imageRegistryOutage naming no images", ["{at: 1m, action: imageRegistryOutage, duration: 1m}"], "11:7", 'spec.timeline[0]: missing required key "images"'),
+  // zone at offset 67 ('images: "x:*", duration: 1m, ' after the action), column 74.
+  faultCase("imageRegistryOutage of a zone (it takes images)", ['{at: 1m, action: imageRegistryOutage, images: "x:*", duration: 1m, zone: zone-a}'], "11:74", 'unknown key "zone"; expected one of: at, action, images, duration, until'),
 ];

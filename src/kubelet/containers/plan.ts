@@ -37,7 +37,7 @@ export type ContainerStep =
 export interface PlanContainer {
   readonly role: ContainerRole;
   readonly step: ContainerStep;
-  /** Exit code of its last exit, if it exited. */
+  /** Exit code of its last exit, if it exited (in this pod instance, or a run lost with its node: step "new"). */
   readonly exitCode: number | undefined;
   /** Whether its last exit was a kill for a failed liveness or startup probe (restarted unless restartPolicy Never). */
   readonly probeKilled: boolean;
@@ -71,7 +71,7 @@ export function planContainers(containers: readonly PlanContainer[], restartPoli
   // and the kubelet only tears the pod down (SyncTerminatingPod): nothing is started again, sidecars included.
   // NOTE: upstream reaches this through the phase of the status it last wrote; deciding it here also covers a
   // sidecar that exits in the same instant as the last app container (upstream may restart it once first).
-  if (apps.length > 0 && apps.every((i) => containers[i]!.step === "exited" && !restarts(containers[i]!, restartPolicy))) {
+  if (apps.length > 0 && apps.every((i) => ranBefore(containers[i]!) && !restarts(containers[i]!, restartPolicy))) {
     return finish(containers, stop, true, apps.every((i) => containers[i]!.exitCode === 0) ? "Succeeded" : "Failed");
   }
   // computeInitContainerActions, walking the init containers backwards from the last one that has a status.
@@ -112,9 +112,19 @@ export function planContainers(containers: readonly PlanContainer[], restartPoli
   const start = initStart;
   for (const i of apps) {
     const c = containers[i]!;
-    if (c.step === "new" || (c.step === "exited" && restarts(c, restartPolicy))) start.push(i);
+    if ((c.step === "new" && c.exitCode === undefined) || (ranBefore(c) && restarts(c, restartPolicy))) start.push(i);
   }
   return { start, stop, initialized: true, terminal: undefined };
+}
+
+/**
+ * Exited, or not created in this pod instance but with a previous run (a container lost with its node, whose status
+ * the restarted kubelet finds terminated): ShouldContainerBeRestarted decides both alike, so a lost container of a
+ * restartPolicy Never pod is not started again and the pod fails (computePodActions kills a Never pod whose sandbox
+ * changed after its containers had run).
+ */
+function ranBefore(c: PlanContainer): boolean {
+  return c.step === "exited" || (c.step === "new" && c.exitCode !== undefined);
 }
 
 /** Being started, running or being stopped: the runtime has (or is about to have) the container. */

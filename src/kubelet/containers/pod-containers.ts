@@ -368,6 +368,14 @@ export class PodContainers {
     }
   }
 
+  /**
+   * The status manager's resync after the kubelet was cut off: the status is written again from the tracks, unless
+   * they were adopted (`adoptRunning`), whose made-up running state must never reach the API.
+   */
+  resyncStatus(): void {
+    this.touch();
+  }
+
   /** Sets a container's waiting reason; a container that never ran tells the log records why it waits. */
   private setWaiting(t: ContainerTrack, waiting: { reason: string; message?: string }): void {
     if (t.waiting?.reason !== waiting.reason && t.runningSince === undefined && t.lastRun === undefined) this.host.logs?.waiting(this.ref.uid, t.name, waiting.reason);

@@ -5,7 +5,8 @@
  * time it waited in the queue, which the Pulled event reports apart ("in 812ms (1.234s including waiting)").
  *
  * A request whose turn comes when the image is already present (another pod pulled it meanwhile) completes at once
- * with a pull time of 0, as containerd answers a pull of a present image from its store; a request for an image
+ * with a pull time of 0, as containerd answers a pull of a present image from its store once the registry resolved
+ * its tag (inside a registry outage it pulls, and fails, as for an absent image); a request for an image
  * whose pull is in flight joins that pull (containerd pulls one reference once).
  * NOTE: parallel pulls each get the node's whole pull bandwidth; upstream they share the link.
  * NOTE: upstream a pod's own containers pull one after another even with parallel pulls (its pod worker starts
@@ -106,7 +107,7 @@ export class ImagePuller {
       }
       if (r.cancelled) continue;
       const present = this.images.imageStatus(r.image);
-      if (present !== undefined) {
+      if (present !== undefined && this.images.registryReachable(r.image)) {
         const waited = this.now() - r.requestedAt;
         r.done({ pullMs: 0, totalMs: waited, sizeBytes: present.sizeBytes, error: undefined });
         continue;

@@ -135,6 +135,12 @@ export interface ImageService {
   pullImage(image: string): void;
   /** Cancels a PullImage in flight (the kubelet cancelled the call's context): no `imagePulled` comes for it. */
   cancelPull(image: string): void;
+  /**
+   * Whether a PullImage of this reference now would reach its registry: a pull of a present image is answered from
+   * the store only when the registry resolves the tag (containerd resolves it first). NOTE: not a CRI call; the
+   * answer the resolver's HEAD request would give, asked before the call so a present image costs no event.
+   */
+  registryReachable(image: string): boolean;
 }
 
 /** A node's container runtime as the kubelet uses it: both CRI services, and the hook for its completions. */

@@ -166,8 +166,12 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   pullImage(image: string): void {
-    const r = this.opts.registry.pull(image, this.opts.rng);
+    const r = this.opts.registry.pull(image, this.opts.rng, this.host.now);
     this.pulls.set(image, this.host.scheduleAt(this.host.now + r.durationMs, { t: "imagePulled", image, error: r.error }));
+  }
+
+  registryReachable(image: string): boolean {
+    return this.opts.registry.reachable(image, this.host.now);
   }
 
   cancelPull(image: string): void {

@@ -14,6 +14,7 @@ import { deletionFinalizers, namespaceDeletionFinalizers, type PropagationPolicy
 import { SAFE_ALPHANUMS } from "./names.js";
 import type { Store } from "./store.js";
 import type { KubeObject, Namespace, ObjectMeta, Pod } from "./types.js";
+import { API_SERVER_ADDRESS, API_SERVER_SECURE_PORT } from "./service/kubernetes-service.js";
 
 export type { ApiFailure, ApiResult };
 
@@ -54,6 +55,8 @@ export class ApiServer {
   private readonly admission: AdmissionChain;
   /** The kinds' allocators (a Service's cluster IPs and node ports: kind-spec.ts KindAllocator). */
   private readonly allocators = new Map<string, KindAllocator>();
+  /** Virtual ms until which the server is down (apiServerOutage): every write fails; -Infinity: up. */
+  private downUntil = -Infinity;
 
   constructor(
     private readonly store: Store,
@@ -65,6 +68,43 @@ export class ApiServer {
   ) {
     for (const k of KINDS) if (k.allocator) this.allocators.set(k.kind, k.allocator(settings, stream));
     this.admission = new AdmissionChain(enabledPlugins(settings), { store, settings, clock, updateStatus: (o) => this.updateStatus(o) });
+  }
+
+  /**
+   * The API server is down from now until `untilMs` (the apiServerOutage fault; windows compose, the later end
+   * wins): every write (create, update, updateStatus, bind, delete, deleteCollection, finalize) fails as a client
+   * sees a server that does not answer, with client-go's dial error (unreachable).
+   * NOTE: reads still answer, from the store. Nothing is written while it is down, so a read returns what an
+   * informer's cache holds (the state at the outage's start); upstream a GET fails too, and informers relist after
+   * the end (a reflector's backoff, 800ms doubling to 30s) while here they deliver at once.
+   */
+  goDown(untilMs: number): void {
+    this.downUntil = Math.max(this.downUntil, untilMs);
+  }
+
+  /** Whether the server answers now. */
+  get reachable(): boolean {
+    return this.clock.ms >= this.downUntil;
+  }
+
+  /** Virtual ms the current outage ends (-Infinity when up). */
+  get downUntilMs(): number {
+    return this.downUntil;
+  }
+
+  /**
+   * The failure of a request while the server is down, else undefined: client-go's error for a refused connection
+   * (`<Verb> "<url>": dial tcp <address>:6443: connect: connection refused`), the URL as the request's REST path on
+   * the advertise address (API_SERVER_ADDRESS, --secure-port 6443).
+   */
+  private unreachable(verb: "Post" | "Put" | "Delete", kind: string, namespace: string | undefined, name: string | undefined, sub?: string): ApiFailure | undefined {
+    if (this.clock.ms >= this.downUntil) return undefined;
+    const spec = mustKindSpec(kind);
+    const base = spec.group ? `/apis/${spec.group}/${spec.version}` : `/api/${spec.version}`;
+    const ns = spec.namespaced ? `/namespaces/${namespace ?? "default"}` : "";
+    const path = `${base}${ns}/${spec.plural}${name ? `/${name}` : ""}${sub ? `/${sub}` : ""}`;
+    const host = `${API_SERVER_ADDRESS}:${API_SERVER_SECURE_PORT}`;
+    return apiFailure(503, "ServiceUnavailable", `${verb} "https://${host}${path}": dial tcp ${host}: connect: connection refused`);
   }
 
   /** Reads an object as a GET would: the latest committed state. */
@@ -88,6 +128,7 @@ export class ApiServer {
    * `opts` gives one); objects already gone when their turn comes are skipped. Returns how many deletes succeeded.
    */
   deleteCollection(kind: string, namespace: string, opts: DeleteOptions = {}): number {
+    if (this.unreachable("Delete", kind, namespace, undefined)) return 0;
     let n = 0;
     for (const o of this.listIn(kind, namespace)) if (this.delete(kind, namespace, o.metadata.name, opts).ok) n++;
     return n;
@@ -99,6 +140,8 @@ export class ApiServer {
    * admission, then the store (409 AlreadyExists).
    */
   create<T extends KubeObject>(input: T): ApiResult<T> {
+    const down = this.unreachable("Post", input.kind, input.metadata.namespace, undefined);
+    if (down) return down;
     const spec = mustKindSpec<T>(input.kind);
     const decoded = decodeBody(spec, input);
     if ("ok" in decoded) return decoded;
@@ -146,6 +189,8 @@ export class ApiServer {
    * update validation (immutable fields) may refuse it with 422.
    */
   update<T extends KubeObject>(body: T, opts: UpdateOptions = {}): ApiResult<T> {
+    const down = this.unreachable("Put", body.kind, body.metadata.namespace, body.metadata.name);
+    if (down) return down;
     const spec = mustKindSpec<T>(body.kind);
     const cur = this.current(body, opts);
     if ("ok" in cur) return cur;
@@ -203,6 +248,8 @@ export class ApiServer {
 
   /** Replaces only `status` (the /status subresource): spec and metadata stay as stored. */
   updateStatus<T extends KubeObject & { status?: unknown }>(input: T, opts: UpdateOptions = {}): ApiResult<T> {
+    const down = this.unreachable("Put", input.kind, input.metadata.namespace, input.metadata.name, "status");
+    if (down) return down;
     const cur = this.current(input, opts);
     if ("ok" in cur) return cur;
     const obj = withFields(cur, { metadata: withFields(cur.metadata, {}), status: input.status } as Partial<T>);
@@ -226,6 +273,8 @@ export class ApiServer {
 
   /** The pods/binding subresource: sets spec.nodeName of an unbound pod (409 if it is already bound). */
   bind(namespace: string, name: string, nodeName: string): ApiResult<Pod> {
+    const down = this.unreachable("Post", "Pod", namespace, name, "binding");
+    if (down) return down;
     const cur = this.store.get<Pod>("Pod", namespace, name);
     if (!cur) return apiFailure(404, "NotFound", `pods "${name}" not found`);
     if (cur.spec.nodeName) return apiFailure(409, "Conflict", `pod ${name} is already assigned to node "${cur.spec.nodeName}"`);
@@ -259,6 +308,8 @@ export class ApiServer {
    * saving a MODIFIED watch event per pod that no controller acts on.
    */
   delete(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): ApiResult<KubeObject> {
+    const down = this.unreachable("Delete", kind, namespace, name);
+    if (down) return down;
     const spec = mustKindSpec(kind);
     const cur = this.store.get<KubeObject>(kind, namespace, name);
     if (!cur) return apiFailure(404, "NotFound", `${qualifiedResource(spec)} "${name}" not found`);
@@ -354,6 +405,8 @@ export class ApiServer {
    * (ShouldDeleteNamespaceDuringUpdate).
    */
   finalizeNamespace(input: Namespace, opts: UpdateOptions = {}): ApiResult<Namespace> {
+    const down = this.unreachable("Put", "Namespace", undefined, input.metadata.name, "finalize");
+    if (down) return down;
     const cur = this.current(input, opts);
     if ("ok" in cur) return cur;
     const finalizers = input.spec?.finalizers ?? [];

@@ -33,6 +33,11 @@ export class InformerFactory {
     return inf as unknown as Informer<T>;
   }
 
+  /** Every informer relists (Informer.relist), in the order they were made: the API server answers again. */
+  relistAll(): void {
+    for (const inf of this.informers.values()) inf.relist();
+  }
+
   get pods(): Informer<Pod> {
     return this.forKind<Pod>("Pod");
   }

@@ -29,6 +29,8 @@ export class Informer<T extends KubeObject> {
   private olds: (T | undefined)[] = [];
   private head = 0;
   private flushScheduled = false;
+  private relistDue = false;
+  private relistingNow = false;
   private readonly ctx: Context<null>;
 
   /**
@@ -99,9 +101,33 @@ export class Informer<T extends KubeObject> {
     if (this.head < this.dueAt.length && this.dueAt[this.head] <= this.ctx.now) this.drainDue();
   }
 
+  /**
+   * The reflector's relist after its watch failed (an API server outage): the cache is replaced by a fresh LIST,
+   * which the shared informer hands every handler as an update of each object with itself (DeltaFIFO Replaced
+   * deltas, OnUpdate(old, new) with old and new alike), so controllers requeue every key, dropping the retry delays
+   * their failures built up. Delivered in the informer's own event, now. NOTE: upstream relists after the
+   * reflector's backoff (800ms doubling to 30s, jittered); here at once when the API server answers again.
+   */
+  relist(): void {
+    if (this.handlers.length === 0) return;
+    this.relistDue = true;
+    this.ctx.scheduleAt(this.ctx.now, null);
+  }
+
+  /** Whether the handlers are being called by a relist (its updates are no writes: the watch checks skip them). */
+  get relisting(): boolean {
+    return this.relistingNow;
+  }
+
   private flush(): void {
     this.flushScheduled = false;
     this.drainDue();
+    if (this.relistDue) {
+      this.relistDue = false;
+      this.relistingNow = true;
+      for (const o of [...this.cache.values()]) for (const h of this.handlers) h.onUpdate?.(o, o);
+      this.relistingNow = false;
+    }
     this.scheduleFlush();
   }
 

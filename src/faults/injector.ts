@@ -5,8 +5,8 @@
  * Made once per run in src/run.ts startRun (`new FaultInjector(cluster, new FaultLog(cp.events, cp.clock))`) and
  * handed to the TimelinePlayer; a spec.faults process runner takes the same instance. Additions to the shared
  * contract, all compatible: nodeFailure / nodeRecover take an optional `detail`; zoneOutage returns the nodes it hit;
- * cordon, uncordon, drain and imageRegistryOutage are here too. Still to come (not here yet, so nothing calls a
- * stub): apiServerOutage, slowApiServer.
+ * cordon, uncordon, drain, imageRegistryOutage and apiServerOutage are here too. Still to come (not here yet, so
+ * nothing calls a stub): slowApiServer.
  *
  * Windows: a partition or zone outage on a target that is already in one composes, the later end wins (the target
  * heals at the latest end of the windows that cover it).
@@ -30,6 +30,8 @@ type InjectorEvent =
   | { t: "zoneRecover"; zone: string; nodes: readonly string[]; source: string }
   /** A registry outage window ends. */
   | { t: "registryRecover"; images: string; source: string }
+  /** An API server outage may end (unless a later window covers now). */
+  | { t: "apiRecover"; source: string }
   /** A drain's wait for deletions polls (every 1s, waitForDelete's interval). */
   | { t: "drainPoll"; run: DrainRun }
   /** A drain retries an eviction refused with 429 (5s later). */
@@ -68,6 +70,8 @@ export class FaultInjector {
   private ctxCache: Context<InjectorEvent> | undefined;
   /** Per partitioned node, the end of its latest partition window (virtual ms). */
   private readonly partitionedUntil = new Map<string, number>();
+  /** The end of the latest API server outage window (virtual ms; -Infinity: none). */
+  private apiDownUntil = -Infinity;
   /** Machines that came back while cut from the API server: their kubelets start when the cut ends. */
   private readonly startWhenReachable = new Set<string>();
   /** Per node down in a zone outage, the end of its latest window (Infinity: no end given). */
@@ -101,8 +105,32 @@ export class FaultInjector {
    */
   nodeRecover(node: string, source: string, detail = ""): void {
     this.log.record({ at: this.now, source, action: "nodeRecover", target: `node/${node}`, detail }, this.node(node));
-    if ((this.partitionedUntil.get(node) ?? -1) > this.now) this.startWhenReachable.add(node);
+    if (this.cutOff(node)) this.startWhenReachable.add(node);
     else this.cluster.kubelets.get(node)?.start();
+  }
+
+  /** Whether `node` cannot reach the API server now: inside a partition window of its own, or an API outage. */
+  private cutOff(node: string): boolean {
+    return (this.partitionedUntil.get(node) ?? -1) > this.now || this.apiDownUntil > this.now;
+  }
+
+  /**
+   * The API server is down until `untilMs` (ApiServer.goDown): every write fails with client-go's connection
+   * refused error, so controllers back off on their queues, the scheduler's binds fail, and every running kubelet
+   * is cut off as by a partition (its containers run on; lease renewals and status posts are retried on their own
+   * schedules). The node lifecycle controller's own writes fail too, so it marks nothing Unknown during the outage;
+   * at its first pass after the end every node whose kubelet has not renewed yet turns Unknown, and with every
+   * zone fully disrupted it evicts nothing (handleDisruption's master disruption mode). At the end each kubelet
+   * reconnects unless a partition of its node still lasts; machines that recovered meanwhile start then. Recorded
+   * once (target `apiserver`, against the kube-system Namespace), with its end as apiServerOutageEnded. Windows
+   * compose (the later end wins).
+   */
+  apiServerOutage(untilMs: number, source: string): void {
+    this.log.record({ at: this.now, source, action: "apiServerOutage", target: "apiserver", detail: `until ${formatDuration(untilMs)}` });
+    this.apiDownUntil = Math.max(this.apiDownUntil, untilMs);
+    this.cluster.cp.api.goDown(untilMs);
+    for (const k of this.cluster.kubelets.all()) if (k.running) k.detach("partition");
+    this.ctx.scheduleAt(untilMs, { t: "apiRecover", source });
   }
 
   /** The kubelet process stops; its containers keep running; nothing reaches the API (Kubelet.detach "stopped"). */
@@ -318,6 +346,19 @@ export class FaultInjector {
       this.pollDrain(e.run, line);
       return;
     }
+    if (e.t === "apiRecover") {
+      if (this.apiDownUntil !== now) return;
+      this.log.record({ at: now, source: e.source, action: "apiServerOutageEnded", target: "apiserver", detail: "" });
+      // Every watch failed with the server: the control plane's informers relist, requeueing every key.
+      this.cluster.cp.informers.relistAll();
+      for (const k of this.cluster.kubelets.all()) {
+        const n = k.nodeName;
+        if ((this.partitionedUntil.get(n) ?? -1) > now) continue;
+        if (k.detachedAs === "partition") k.reattach();
+        else if (this.startWhenReachable.delete(n)) k.start();
+      }
+      return;
+    }
     if (e.t === "registryRecover") {
       this.log.record({ at: now, source: e.source, action: "imageRegistryOutageEnded", target: `images/${e.images}`, detail: "" });
       return;
@@ -328,6 +369,8 @@ export class FaultInjector {
         this.partitionedUntil.delete(n);
         this.log.record({ at: now, source: e.source, action: "networkPartitionHealed", target: `node/${n}`, detail: e.target === `node/${n}` ? "" : e.target }, this.node(n));
         const k = this.cluster.kubelets.get(n);
+        // Still cut off by an API server outage: its end reconnects the kubelet.
+        if (this.apiDownUntil > now) continue;
         // A kubelet stopped meanwhile stays stopped (the load-time checks refuse that overlap in a timeline).
         if (k?.detachedAs === "partition") k.reattach();
         else if (this.startWhenReachable.delete(n)) k?.start();

@@ -165,11 +165,12 @@ function requirementMatches(e: Requirement, labels: Record<string, string>): boo
 }
 
 /**
- * Whether the end of a run of `scenario` is quiescent: its last timeline action (up to the end) came at least
- * settleWindow before the end, so replica-convergence is meaningful. `nodes` is the cluster's node count at the end.
+ * Whether the end of a run of `scenario` is quiescent: its last timeline action (up to the end), or the end of a
+ * fault window, came at least settleWindow before the end, so replica-convergence is meaningful. `nodes` is the cluster's node count at the end.
  */
 export function quiescentAtEnd(scenario: Pick<Scenario, "timeline" | "duration">, settings: Settings, nodes: number): boolean {
-  const lastAction = scenario.timeline.filter((a) => a.at <= scenario.duration).reduce((t, a) => Math.max(t, a.at), 0);
+  // A fault window's end is an action too: the cluster settles after the heal, not after the cut.
+  const lastAction = scenario.timeline.filter((a) => a.at <= scenario.duration).reduce((t, a) => Math.max(t, a.at, "until" in a && a.until !== undefined ? a.until : 0), 0);
   return scenario.duration - lastAction >= settleWindow(settings, nodes);
 }
 

@@ -91,6 +91,8 @@ function lagCheck(
   bound: number,
   now: () => number,
   initial: () => Iterable<string>,
+  /** The end of the latest API server outage (ApiServer.downUntilMs): no controller writes before it. */
+  downUntil: () => number,
 ): InvariantCheck {
   const dirty = new Set<string>(initial());
   const since = new Map<string, number>();
@@ -105,7 +107,8 @@ function lagCheck(
     }
     const t = since.get(key) ?? time;
     since.set(key, t);
-    if ((atEnd || time - t > bound) && !reported.has(key)) {
+    // No controller can write while the API server is down: the lag counts from the outage's end.
+    if ((atEnd || time - Math.max(t, downUntil()) > bound) && !reported.has(key)) {
       reported.add(key);
       found.add([{ invariant: info.name, time, object: p.object, message: atEnd ? `at the quiescent end: ${p.message}` : `${p.message} (for ${time - t}ms)` }]);
     }
@@ -152,6 +155,7 @@ export const NAMESPACE_DEFAULTS_CHECK: InvariantRegistration = {
       lag(cluster),
       () => cluster.sim.now,
       () => [...store.list<Namespace>("Namespace")].map((n) => n.metadata.name),
+      () => cluster.cp.api.downUntilMs,
     );
   },
 };
@@ -201,6 +205,7 @@ export const SERVICE_ACCOUNT_TOKENS_CHECK: InvariantRegistration = {
       lag(cluster),
       () => cluster.sim.now,
       () => [],
+      () => cluster.cp.api.downUntilMs,
     );
   },
 };

@@ -48,7 +48,11 @@ export class KubeletFleet {
     private readonly options: FleetOptions,
   ) {
     this.ctx = cp.sim.register("node-boot", (e) => {
-      if (e.kubelet.booting) e.kubelet.start();
+      if (!e.kubelet.booting) return;
+      // A kubelet cannot register while the API server is down (apiServerOutage): it keeps trying and registers
+      // when it answers again. NOTE: upstream's registration retries back off (100ms doubling to 7s).
+      if (!cp.api.reachable) this.ctx.scheduleAt(cp.api.downUntilMs, e);
+      else e.kubelet.start();
     });
     cp.informers.pods.addHandlers({
       onAdd: (p) => this.route(p),
@@ -115,7 +119,7 @@ export class KubeletFleet {
       this.byNode.set(name, k);
       names.push(name);
       const bootMs = boot ? sample(this.options.nodeBoot, sim.stream(`node-boot/${name}`)) : 0;
-      if (bootMs === 0) k.start();
+      if (bootMs === 0 && this.cp.api.reachable) k.start();
       else {
         k.booting = true;
         this.ctx.schedule(bootMs, { t: "booted", kubelet: k });

@@ -16,7 +16,7 @@ import { transition } from "./pod-lifecycle.js";
 import type { ContainerRuntime, PodSandboxRef, RuntimeEvent, RuntimeFactory } from "./runtime/cri.js";
 import { Backoff } from "./containers/backoff.js";
 import { LOST_RUN, POD_SYNC_RETRY_MS, PodContainers, type ContainerHost, type ContainerLogSink, type ContainerTimer, type KubeletObserver } from "./containers/pod-containers.js";
-import { kubeletConditions, podStatusFromTracks } from "./containers/pod-status.js";
+import { kubeletConditions, podStatusFromTracks, sameStatusByKubelet } from "./containers/pod-status.js";
 import { ImagePuller } from "./images/image-puller.js";
 import { containerProbes } from "./prober/container-probes.js";
 import type { BehaviorResolver } from "../workload/profiles.js";
@@ -292,7 +292,10 @@ export class Kubelet {
       // a terminal phase (status_manager.go updateStatusInternal / checkContainerStateTransition refuse it): a
       // restarted kubelet that recreates a finished restartPolicy Never pod's sandbox cannot make it Running again.
       if (isTerminal(cur) && built.phase !== cur.status.phase) continue;
-      if (!isDeepStrictEqual(built, cur.status)) this.writeStatus(cur, built);
+      if (!sameStatusByKubelet(built, cur.status)) {
+        this.writeStatus(cur, built);
+        pods.writtenStatus = built;
+      }
     }
   }
 
@@ -538,7 +541,14 @@ export class Kubelet {
       work = { key, uid, state: "Absent", demand: undefined, requeue: undefined, containers: undefined, mounts: undefined, mountTimer: undefined, configWait: false };
       this.pods.set(key, work);
     }
-    if (work.containers !== undefined) work.containers.pod = pod;
+    if (work.containers !== undefined) {
+      // The status manager's reconcile (needsReconcile): another writer changed the status the kubelet last wrote
+      // (the node lifecycle controller marks a NotReady node's pods not ready, here after an API server outage
+      // while the kubelet is back already), so it is built and, where it differs, written again. NOTE: upstream's
+      // syncBatch finds it within 10s; here at once.
+      if (event === POD_UPDATE && work.containers.writtenStatus !== undefined && pod.status !== work.containers.writtenStatus) work.containers.resyncStatus();
+      work.containers.pod = pod;
+    }
     this.apply(work, event, pod);
     this.flush();
   }

@@ -110,7 +110,10 @@ export class TimelinePlayer {
       }
       case "imageRegistryOutage":
         this.faults.imageRegistryOutage(a.images, a.until, SOURCE);
-        break;
+        return;
+      case "apiServerOutage":
+        this.faults.apiServerOutage(a.until, SOURCE);
+        return;
       case "zoneOutage":
         this.faults.zoneOutage(a.zone, a.until, SOURCE);
         return;

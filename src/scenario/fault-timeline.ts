@@ -1,6 +1,6 @@
 /**
  * Load-time conversion and checks of the timeline's fault actions (kubeletStop / kubeletStart, cordon / uncordon,
- * networkPartition, zoneOutage, imageRegistryOutage): names of nodes and zones checked against what the scenario declares at that time,
+ * networkPartition, zoneOutage, imageRegistryOutage, apiServerOutage): names of nodes and zones checked against what the scenario declares at that time,
  * windows that end before they start refused, and overlaps judged. Overlapping windows of the same fault on the
  * same node compose (it heals at the latest end, src/faults/injector.ts); a kubelet stopped inside a partition
  * window (or a partition of a node whose kubelet is stopped) is refused, because the two faults would both claim
@@ -37,6 +37,8 @@ export class FaultTimelineState {
   readonly zonePartitionedUntil = new Map<string, number>();
   /** The pod labels the declared workloads give their pods, with the namespace, for selector checks. */
   readonly podLabels: { namespace: string; labels: Record<string, string> }[] = [];
+  /** API server outage windows so far, [start, end) in virtual ms. */
+  readonly apiDown: [number, number][] = [];
   /** The images the declared workloads' pods run, for image pattern checks. */
   readonly podImages = new Set<string>();
 
@@ -135,7 +137,23 @@ export function faultAction(
     }
     return duration !== undefined ? at + duration : until;
   };
+  // kubectl's commands and a starting kubelet need the API server: refused inside an outage window.
+  const outage = f.apiDown.find(([s, e]) => s <= at && at < e);
+  if (outage && (raw.action === "kubeletStart" || raw.action === "cordon" || raw.action === "uncordon" || raw.action === "drain")) {
+    diags.error(src.where([...path, "action"]), `${fieldPathOf([...path, "action"])}: ${raw.action} at ${when} needs the API server, which is down then (apiServerOutage from ${formatDuration(outage[0])} until ${formatDuration(outage[1])}); expected a time outside the outage`);
+    return undefined;
+  }
   switch (raw.action) {
+    case "apiServerOutage": {
+      if ((raw.duration === undefined) === (raw.until === undefined)) {
+        diags.error(src.where(path), `${fieldPathOf(path)}: expected exactly one of the keys duration or until`);
+        return undefined;
+      }
+      const until = end();
+      if (until === undefined) return undefined;
+      f.apiDown.push([at, until]);
+      return { at, action: "apiServerOutage", until, source };
+    }
     case "kubeletStop":
     case "kubeletStart": {
       if (!nodeOk(raw.node, [...path, "node"])) return undefined;

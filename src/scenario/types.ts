@@ -24,28 +24,9 @@ export type { NodePool, TaintSpec } from "../kubelet/node-pool.js";
 import type { NodePool } from "../kubelet/node-pool.js";
 import type { PropagationPolicy } from "../api/deletion-policy.js";
 import type { DrainOptions } from "../faults/injector.js";
-import type { Distribution } from "../workload/distribution.js";
 
-/** What every spec.faults process has (k8sim's own; no upstream analogue): its name (the FaultLog source and the
- *  stream `faults/<name>`) and its active window, virtual ms (`endMs` undefined: until the run ends). */
-interface FaultProcessBase {
-  name: string;
-  startMs: number;
-  endMs: number | undefined;
-  source: SourcePos;
-}
-
-/** A seeded random fault process of spec.faults (src/faults/processes/). */
-export type FaultProcess =
-  /** Each covered node fails after a draw of `mtbf` and recovers after a draw of `mttr`; `pool` / `zone` undefined:
-   *  every node. */
-  | (FaultProcessBase & { type: "nodeFailure"; pool: string | undefined; zone: string | undefined; mtbf: Distribution; mttr: Distribution; mtbfText: string; mttrText: string })
-  /** Poisson crashes at `ratePerHour` of one running pod matching `selector` (`namespace` undefined: any). */
-  | (FaultProcessBase & { type: "containerCrash"; selector: string; namespace: string | undefined; container: string | undefined; exitCode: number; ratePerHour: number })
-  /** Poisson zone outages at `ratePerHour`, each of one of `zones` for a draw of `duration`. */
-  | (FaultProcessBase & { type: "zoneOutage"; zones: string[]; ratePerHour: number; duration: Distribution; durationText: string })
-  /** Poisson registry outages at `ratePerHour`, each failing the pulls of the `images` glob for a draw of `duration`. */
-  | (FaultProcessBase & { type: "imageRegistryOutage"; images: string; ratePerHour: number; duration: Distribution; durationText: string });
+export type { FaultProcess } from "../faults/processes/spec.js";
+import type { FaultProcess } from "../faults/processes/spec.js";
 
 /** One scripted action at a virtual time. */
 export type TimelineAction =
@@ -67,6 +48,8 @@ export type TimelineAction =
   | { at: number; action: "podKill"; namespace: string; pod: string | undefined; selector: string | undefined; source: SourcePos }
   /** kubectl drain: cordon, then evict the node's pods (src/faults/injector.ts drain). */
   | { at: number; action: "drain"; node: string; options: DrainOptions; source: SourcePos }
+  /** The API server answers no write until `until` (ms). */
+  | { at: number; action: "apiServerOutage"; until: number; source: SourcePos }
   /** Pulls of the images the `images` glob matches fail until `until` (ms). */
   | { at: number; action: "imageRegistryOutage"; images: string; until: number; source: SourcePos }
   /** One container of the pod(s) exits now with `exitCode` (`container` undefined: the pod's first). */

@@ -1,7 +1,9 @@
 /**
  * Generated node fault actions of the timeline (issue 10): kubeletStop / kubeletStart, cordon / uncordon, drain
  * (with kubectl's flags), networkPartition (of nodes or a zone, with duration or until), zoneOutage (with or without
- * a duration), imageRegistryOutage (of an image pattern, with duration or until), podKill and containerCrash (by a selector of a workload's pods, `app=<name>`), resolved
+ * a duration), imageRegistryOutage (of an image pattern, with duration or until), apiServerOutage (with duration
+ * or until; kubeletStart, cordon, uncordon and drain are then not generated inside its window, which the loader
+ * refuses), podKill and containerCrash (by a selector of a workload's pods, `app=<name>`), resolved
  * against the generator's model so that each loads: names exist, windows end after they start, and a kubelet is
  * never stopped inside a partition window of its node or zone, nor a stopped kubelet's node partitioned (the loader
  * refuses both).
@@ -10,7 +12,7 @@ import fc from "fast-check";
 import { goDuration } from "./durations.js";
 
 /** The fault actions the generator uses. */
-export const FAULT_ACTIONS = ["kubeletStop", "kubeletStart", "cordon", "uncordon", "drain", "networkPartition", "zoneOutage", "imageRegistryOutage", "podKill", "containerCrash"] as const;
+export const FAULT_ACTIONS = ["kubeletStop", "kubeletStart", "cordon", "uncordon", "drain", "networkPartition", "zoneOutage", "imageRegistryOutage", "apiServerOutage", "podKill", "containerCrash"] as const;
 
 /** Image patterns of generated registry outages: one image, one repository's tags, a whole registry, none run. */
 export const IMAGE_PATTERNS = ["nginx:1.27", "nginx:*", "docker.io/*", "busybox:1.3?", "registry.example.com/*"] as const;
@@ -45,6 +47,8 @@ export class FaultModel {
   /** Per node / per zone, the end of its latest partition window (ms). */
   readonly nodeUntil = new Map<string, number>();
   readonly zoneUntil = new Map<string, number>();
+  /** API server outage windows, [start, end) ms. */
+  readonly apiDown: [number, number][] = [];
 
   /** @param zoneOf the zone label of a node's pool, if any. */
   constructor(private readonly zoneOf: (node: string) => string | undefined) {}
@@ -69,7 +73,13 @@ export class FaultModel {
   ): Record<string, unknown> | undefined {
     const pickFrom = <T>(xs: readonly T[]) => xs[pick % xs.length]!;
     const when = goDuration(at);
+    const needsApi = action === "kubeletStart" || action === "cordon" || action === "uncordon" || action === "drain";
+    if (needsApi && this.apiDown.some(([s, e]) => s <= at && at < e)) return undefined;
     switch (action) {
+      case "apiServerOutage": {
+        this.apiDown.push([at, at + span]);
+        return useUntil ? { at: when, action, until: goDuration(at + span) } : { at: when, action, duration: goDuration(span) };
+      }
       case "kubeletStop": {
         const ok = nodes.filter((n) => !this.partitioned(n, at) && !this.stopped.has(n));
         if (!ok.length) return undefined;

@@ -1,6 +1,6 @@
 /**
  * Issue 10's hostile inputs (item 20, named "10 ..."): the node fault actions of the timeline (kubeletStop /
- * kubeletStart, cordon / uncordon, drain, networkPartition, zoneOutage, imageRegistryOutage, podKill, containerCrash) naming nothing, with windows that end before they
+ * kubeletStart, cordon / uncordon, drain, networkPartition, zoneOutage, imageRegistryOutage, apiServerOutage, podKill, containerCrash) naming nothing, with windows that end before they
  * start or overlap where they cannot, or with keys the action does not take: each refused with exit 2 at the
  * offending key's file:line:col, nothing written. The scenario (faultScenario) has two pools in two zones; the
  * timeline's items start at line 11.
@@ -112,4 +112,11 @@ export const FAULT_CASES: readonly HostileCase[] = [
   faultCase("imageRegistryOutage naming no images", ["{at: 1m, action: imageRegistryOutage, duration: 1m}"], "11:7", 'spec.timeline[0]: missing required key "images"'),
   // zone at offset 67 ('images: "x:*", duration: 1m, ' after the action), column 74.
   faultCase("imageRegistryOutage of a zone (it takes images)", ['{at: 1m, action: imageRegistryOutage, images: "x:*", duration: 1m, zone: zone-a}'], "11:74", 'unknown key "zone"; expected one of: at, action, images, duration, until'),
+  faultCase("apiServerOutage with no end", ["{at: 1m, action: apiServerOutage}"], "11:7", "spec.timeline[0]: expected exactly one of the keys duration or until"),
+  // "{at: 5m, action: apiServerOutage, until: 2m}": 9 + 25 ("action: apiServerOutage, ") + 7 ("until: ") puts 2m at
+  // offset 41, column 48.
+  faultCase("apiServerOutage ending before it starts", ["{at: 5m, action: apiServerOutage, until: 2m}"], "11:48", "spec.timeline[0].until: the window ends at 2m, not after it starts (at 5m); expected a time after 5m"),
+  // The drain is the second item (line 12); "{at: 90s, action: " puts its value at offset 18, column 25.
+  faultCase("drain while the API server is down", ["{at: 1m, action: apiServerOutage, duration: 1m}", "{at: 90s, action: drain, node: a-1}"], "12:25", "spec.timeline[1].action: drain at 1m30s needs the API server, which is down then (apiServerOutage from 1m until 2m); expected a time outside the outage"),
+  faultCase("kubeletStart while the API server is down", ["{at: 30s, action: kubeletStop, node: a-1}", "{at: 1m, action: apiServerOutage, duration: 1m}", "{at: 90s, action: kubeletStart, node: a-1}"], "13:25", "spec.timeline[2].action: kubeletStart at 1m30s needs the API server, which is down then (apiServerOutage from 1m until 2m); expected a time outside the outage"),
 ];

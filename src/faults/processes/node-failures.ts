@@ -18,7 +18,7 @@ import type { Cluster } from "../../cluster.js";
 import { formatDuration } from "../../engine/duration.js";
 import type { Rng } from "../../engine/rng.js";
 import type { Context } from "../../engine/simulation.js";
-import type { FaultProcess } from "../../scenario/types.js";
+import type { FaultProcess } from "./spec.js";
 import type { FaultInjector } from "../injector.js";
 import { drawMs } from "./draws.js";
 

@@ -8,7 +8,7 @@ import type { Pod } from "../../api/types.js";
 import type { Cluster } from "../../cluster.js";
 import type { Context } from "../../engine/simulation.js";
 import { matchesRequirements, parseSelector } from "../../logs/selector.js";
-import type { FaultProcess } from "../../scenario/types.js";
+import type { FaultProcess } from "./spec.js";
 import type { FaultInjector } from "../injector.js";
 import { drawMs, nextArrivalMs, pickIndex } from "./draws.js";
 

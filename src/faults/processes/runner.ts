@@ -5,7 +5,7 @@
  */
 import type { Cluster } from "../../cluster.js";
 import { assertNever } from "../../engine/assert-never.js";
-import type { FaultProcess } from "../../scenario/types.js";
+import type { FaultProcess } from "./spec.js";
 import type { FaultInjector } from "../injector.js";
 import { NodeFailureProcess } from "./node-failures.js";
 import { startContainerCrashes, startRegistryOutages, startZoneOutages } from "./poisson.js";

@@ -368,6 +368,9 @@ export class PodContainers {
     }
   }
 
+  /** The status this kubelet last wrote for the pod (the stored object keeps it), to notice another writer's. */
+  writtenStatus: Pod["status"] | undefined;
+
   /**
    * The status manager's resync after the kubelet was cut off: the status is written again from the tracks, unless
    * they were adopted (`adoptRunning`), whose made-up running state must never reach the API.

@@ -14,6 +14,7 @@
  *   Succeeded pod, init containers or not). Existing conditions keep their place and
  *   their lastTransitionTime while their status does not change.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { ApiClock } from "../../api/clock.js";
 import { withFields } from "../../api/copy.js";
 import type { Condition, ContainerState, ContainerStatus, Pod } from "../../api/types.js";
@@ -135,4 +136,21 @@ function phaseView(t: ContainerTrack, s: ContainerStatus): PhaseContainer {
 /** isInitContainerInitialized (status/generate.go): a sidecar once started, a regular init container once ready. */
 function initComplete(t: ContainerTrack, s: ContainerStatus): boolean {
   return t.role === "sidecar" ? s.started === true : s.ready;
+}
+
+/**
+ * isPodStatusByKubeletEqual (pkg/kubelet/status/status_manager.go): whether writing `built` would change nothing
+ * the kubelet cares about: the conditions compared by type (their order aside), everything else exactly. A status
+ * another writer reordered (a DisruptionTarget condition put first) is not written again.
+ */
+export function sameStatusByKubelet(built: Pod["status"], stored: Pod["status"]): boolean {
+  if (isDeepStrictEqual(built, stored)) return true;
+  const a = built.conditions ?? [];
+  const b = stored.conditions ?? [];
+  if (a.length !== b.length) return false;
+  for (const c of a) {
+    const o = b.find((x) => x.type === c.type);
+    if (o === undefined || !isDeepStrictEqual(o, c)) return false;
+  }
+  return isDeepStrictEqual({ ...built, conditions: b }, stored);
 }

@@ -32,7 +32,10 @@ describe("signals", () => {
       await stagingAppears(child, out);
       await new Promise((r) => setTimeout(r, 100));
       child.kill(signal);
-      if (second) setTimeout(() => child.kill(second), 5);
+      // The second signal 50ms later, while the first is being handled: sent 5ms apart, both could be pending at once
+      // when the child is not scheduled meanwhile (two test workers on two cores), and Linux delivers pending
+      // signals lowest number first, so SIGINT (2) would overtake SIGTERM (15).
+      if (second) setTimeout(() => child.kill(second), 50);
       const r = await done;
       expect(r.signal).toBeNull();
       expect(r.code).toBe(code);

@@ -123,11 +123,55 @@ describe("composition with node faults", () => {
   });
 });
 
-describe("hostile apiServerOutage actions (also run by hostile-input.test.ts)", () => {
-  for (const c of FAULT_CASES.filter((x) => x.name.includes("apiServerOutage"))) {
+describe("hostile apiServerOutage and slowApiServer actions (also run by hostile-input.test.ts)", () => {
+  for (const c of FAULT_CASES.filter((x) => x.name.includes("apiServerOutage") || x.name.includes("slowApiServer") || x.name.includes("API server") || x.name.includes("apiServerOutage window"))) {
     it(c.name, async () => {
       const { result, problems } = await runHostileCase(c, { kind: "in-process" });
       expect(problems.join("; "), result.err).toBe("");
     });
   }
+});
+
+describe("slowApiServer", () => {
+  /** The times nodes turn NotReady (NodeNotReady events of Nodes) with `latency` added from 3m to 7m. */
+  const notReadyWith = (latency: string) => {
+    const out = run(load(writeScenario(scenario([`{at: 3m, action: slowApiServer, latency: ${latency}, until: 7m}`]))));
+    return { out, times: out.events.filter((e) => e.reason === "NodeNotReady" && e.involvedObject.kind === "Node").map((e) => e.simTime) };
+  };
+
+  it("records the window: +latency until its end, and its end", () => {
+    const { out } = notReadyWith("30s");
+    expect(out.faultsRows.map((r) => [r[1], r[3], r[4], r[5]])).toEqual([
+      [180, "slowApiServer", "apiserver", "+30s until 7m"],
+      [420, "slowApiServerEnded", "apiserver", ""],
+    ]);
+  });
+
+  it("30s on every watch: lease renewals arrive late but 10s apart, the longest gap 10s + 30s < 50s grace: no node NotReady", () => {
+    expect(notReadyWith("30s").times).toEqual([]);
+  });
+
+  it("55s: the gap at the window's start is 10s + 55s > 50s, so the node lifecycle controller marks both nodes NotReady", () => {
+    const { times } = notReadyWith("55s");
+    expect(times).toHaveLength(2);
+    // The last renewal seen on time is at most 10.4s before 3m, so the grace runs out before 3m + 55s.
+    for (const t of times) expect(t).toBeGreaterThan(180_000);
+    for (const t of times) expect(t).toBeLessThan(235_000);
+  });
+
+  it("delays the controllers' writes: a scale inside the window creates its pods latency later", () => {
+    const created = (timeline: string[]) => {
+      const times: number[] = [];
+      run(load(writeScenario(scenario(timeline))), (c) => c.cp.store.watch("Pod", (type) => void (type === "ADDED" && times.push(c.sim.now))));
+      return times.filter((t) => t >= 240_000);
+    };
+    const fast = created(["{at: 4m, action: scale, target: deployment/web, replicas: 3}"]);
+    const slow = created(["{at: 3m, action: slowApiServer, latency: 20s, until: 7m}", "{at: 4m, action: scale, target: deployment/web, replicas: 3}"]);
+    expect(fast).toHaveLength(1);
+    expect(slow).toHaveLength(1);
+    // The scale reaches the Deployment controller 20s late (watch); its ReplicaSet update is a direct write (no
+    // client, no delay); that update reaches the ReplicaSet controller 20s late (watch), and its pod create through
+    // the controller's client takes 20s more: 3 x 20s.
+    expect(slow[0]! - fast[0]!).toBe(60_000);
+  });
 });

@@ -328,7 +328,7 @@ describe("loadScenario: every bad input is reported at file:line:column", () => 
         "scenario.yaml:5:9: spec.seed: must be at least 0, got -7",
         'scenario.yaml:6:13: spec.duration: invalid duration "30 m": unknown unit " m"; expected a duration such as 250ms, 90s, 5m or 1h30m (units ns, us, ms, s, m, h)',
         "scenario.yaml:9:31: spec.cluster.nodePools[0].count: expected an integer, got number 1.5",
-        'scenario.yaml:16:24: spec.timeline[2].action: expected one of "nodeFailure", "nodeRecover", "scale", "apply", "delete", "addNodes", "kubeletStop", "kubeletStart", "networkPartition", "zoneOutage", "imageRegistryOutage", "apiServerOutage", "cordon", "uncordon", "podKill", "containerCrash", "drain"; got string "nodeRecovery"',
+        'scenario.yaml:16:24: spec.timeline[2].action: expected one of "nodeFailure", "nodeRecover", "scale", "apply", "delete", "addNodes", "kubeletStop", "kubeletStart", "networkPartition", "zoneOutage", "imageRegistryOutage", "apiServerOutage", "slowApiServer", "cordon", "uncordon", "podKill", "containerCrash", "drain"; got string "nodeRecovery"',
         "scenario.yaml:18:7: spec.expect[0]: expected exactly one comparison: ==, !=, >=, <=, > or <",
       ],
     },

@@ -16,6 +16,8 @@ export interface ClientConfig {
   burst: number;
   /** ms between leaving the limiter and the commit. */
   latency: number;
+  /** A slow API server's added latency (ApiSlowdown.extra), if the control plane has one. */
+  slowdown?: { extra(now: number): number };
 }
 
 type Pending = { call: () => unknown; done: ((r: unknown) => void) | undefined };
@@ -40,7 +42,7 @@ export class ApiClient {
     this.stats.requests++;
     const wait = this.bucket.reserve(this.ctx.now);
     if (wait > 0) this.stats.throttled++;
-    const delay = wait + this.config.latency;
+    const delay = wait + this.config.latency + (this.config.slowdown?.extra(this.ctx.now) ?? 0);
     if (delay === 0) {
       const r = call();
       done?.(r);

@@ -11,6 +11,7 @@ import { EventRecorder } from "./events.js";
 import { InformerFactory } from "./informer-factory.js";
 import { PodsByNode } from "./pods-by-node.js";
 import { Store } from "./store.js";
+import { ApiSlowdown } from "./slowdown.js";
 
 /**
  * The API side of a simulated cluster: store, API server, clock, event recorder and shared informers, wired to one
@@ -22,7 +23,18 @@ export class ControlPlane {
   readonly events: EventRecorder;
   readonly api: ApiServer;
   readonly informers: InformerFactory;
+  /** A slow API server's added latency on client requests and watch deliveries (the slowApiServer fault). */
+  readonly slowdown = new ApiSlowdown();
   private podIndex: PodsByNode | undefined;
+
+  /**
+   * Virtual ms from which the control plane writes and watches normally again: the end of the latest API server
+   * outage or the settling of the latest slowdown (-Infinity: neither happened). Time-bounded invariants count lags
+   * from here, since no controller could act in time before.
+   */
+  get disturbedUntilMs(): number {
+    return Math.max(this.api.downUntilMs, this.slowdown.settledMs);
+  }
 
   /** The pod informer's index by node (shared by the controllers and kubelets that act per node). */
   get podsByNode(): PodsByNode {
@@ -38,7 +50,7 @@ export class ControlPlane {
     // NOTE: kubelets (kubeAPIQPS 50 / kubeAPIBurst 100 upstream) write directly for now: at 110 pods per node their
     // writes rarely reach the limit, and their lease renewals are the engine's hottest path.
     const [qps, burst] = component === "controllerManager" ? [s.controllerManagerQPS, s.controllerManagerBurst] : [s.schedulerQPS, s.schedulerBurst];
-    return new ApiClient(this.sim, name, { qps, burst, latency: s.apiRequestLatency });
+    return new ApiClient(this.sim, name, { qps, burst, latency: s.apiRequestLatency, slowdown: this.slowdown });
   }
 
   /** @param startTime epoch ms of virtual time 0. */
@@ -57,6 +69,6 @@ export class ControlPlane {
       const r = this.api.create<KubeObject>(o);
       if (!r.ok) throw new Error(`bootstrap: ${r.message}`);
     }
-    this.informers = new InformerFactory(sim, this.store, settings.informerLatency);
+    this.informers = new InformerFactory(sim, this.store, settings.informerLatency, this.slowdown);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Simulation } from "../engine/simulation.js";
 import { Informer } from "./informer.js";
+import type { ApiSlowdown } from "./slowdown.js";
 import { mustKindSpec } from "./registry/registry.js";
 import type { Store } from "./store.js";
 import type { CronJob, Job } from "./batch/types.js";
@@ -20,6 +21,7 @@ export class InformerFactory {
     private readonly sim: Simulation,
     private readonly store: Store,
     private readonly latency: number,
+    private readonly slowdown: ApiSlowdown,
   ) {}
 
   /** The informer of a registered kind, created (listing the store, then watching it) on first use. */
@@ -27,7 +29,7 @@ export class InformerFactory {
     let inf = this.informers.get(kind);
     if (!inf) {
       mustKindSpec(kind);
-      inf = new Informer<KubeObject>(kind, this.store, (name, h) => this.sim.register<null>(name, h), `informer/${kind}`, this.latency);
+      inf = new Informer<KubeObject>(kind, this.store, (name, h) => this.sim.register<null>(name, h), `informer/${kind}`, this.latency, this.slowdown);
       this.informers.set(kind, inf);
     }
     return inf as unknown as Informer<T>;

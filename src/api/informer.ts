@@ -43,6 +43,7 @@ export class Informer<T extends KubeObject> {
     register: (name: string, handler: (e: null) => void) => Context<null>,
     name: string,
     private readonly latency: number,
+    private readonly slowdown?: { extra(now: number): number },
   ) {
     this.ctx = register(name, () => this.flush());
     for (const o of store.list<T>(kind)) this.cache.set(o);
@@ -77,7 +78,12 @@ export class Informer<T extends KubeObject> {
   }
 
   private enqueue(type: WatchType, obj: T, old: T | undefined): void {
-    this.dueAt.push(this.ctx.now + this.latency);
+    // A slow API server delays the delivery; the watch stays in order, so a write after the window is not
+    // delivered before one made inside it (without a slowdown the due times rise anyway).
+    let due = this.ctx.now + this.latency + (this.slowdown?.extra(this.ctx.now) ?? 0);
+    const n = this.dueAt.length;
+    if (n > this.head && this.dueAt[n - 1]! > due) due = this.dueAt[n - 1]!;
+    this.dueAt.push(due);
     this.types.push(type);
     this.objs.push(obj);
     this.olds.push(old);

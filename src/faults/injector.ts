@@ -5,8 +5,7 @@
  * Made once per run in src/run.ts startRun (`new FaultInjector(cluster, new FaultLog(cp.events, cp.clock))`) and
  * handed to the TimelinePlayer; a spec.faults process runner takes the same instance. Additions to the shared
  * contract, all compatible: nodeFailure / nodeRecover take an optional `detail`; zoneOutage returns the nodes it hit;
- * cordon, uncordon, drain, imageRegistryOutage and apiServerOutage are here too. Still to come (not here yet, so
- * nothing calls a stub): slowApiServer.
+ * cordon, uncordon, drain, imageRegistryOutage, apiServerOutage and slowApiServer are here too.
  *
  * Windows: a partition or zone outage on a target that is already in one composes, the later end wins (the target
  * heals at the latest end of the windows that cover it).
@@ -32,6 +31,8 @@ type InjectorEvent =
   | { t: "registryRecover"; images: string; source: string }
   /** An API server outage may end (unless a later window covers now). */
   | { t: "apiRecover"; source: string }
+  /** A slow API server window ends. */
+  | { t: "slowEnd"; source: string }
   /** A drain's wait for deletions polls (every 1s, waitForDelete's interval). */
   | { t: "drainPoll"; run: DrainRun }
   /** A drain retries an eviction refused with 429 (5s later). */
@@ -131,6 +132,20 @@ export class FaultInjector {
     this.cluster.cp.api.goDown(untilMs);
     for (const k of this.cluster.kubelets.all()) if (k.running) k.detach("partition");
     this.ctx.scheduleAt(untilMs, { t: "apiRecover", source });
+  }
+
+  /**
+   * The API server answers slowly until `untilMs`: `latencyMs` is added to every request through a component's
+   * client (the controllers' and the scheduler's writes) and to every watch delivery (ApiSlowdown), so the
+   * controllers, the scheduler and the kubelets see every change that much later, in order. With a latency near
+   * nodeMonitorGracePeriod (50s) the node lifecycle controller sees the leases' renewals late and marks healthy nodes
+   * Unknown. Recorded once (target `apiserver`, detail `+<latency> until <t>`), its end as slowApiServerEnded.
+   * NOTE: the kubelets write directly (their lease renewals and status posts are not delayed; what watches them is).
+   */
+  slowApiServer(latencyMs: number, untilMs: number, source: string): void {
+    this.log.record({ at: this.now, source, action: "slowApiServer", target: "apiserver", detail: `+${formatDuration(latencyMs)} until ${formatDuration(untilMs)}` });
+    this.cluster.cp.slowdown.add(untilMs, latencyMs);
+    this.ctx.scheduleAt(untilMs, { t: "slowEnd", source });
   }
 
   /** The kubelet process stops; its containers keep running; nothing reaches the API (Kubelet.detach "stopped"). */
@@ -344,6 +359,10 @@ export class FaultInjector {
         e.run.errors.push(`error when evicting pods/${JSON.stringify(e.pod.metadata.name)} -n ${JSON.stringify(e.pod.metadata.namespace ?? "default")}: global timeout reached: ${goDurationString(e.run.options.timeoutMs)}`);
       } else this.evictOne(e.run, e.pod, line);
       this.pollDrain(e.run, line);
+      return;
+    }
+    if (e.t === "slowEnd") {
+      this.log.record({ at: now, source: e.source, action: "slowApiServerEnded", target: "apiserver", detail: "" });
       return;
     }
     if (e.t === "apiRecover") {

@@ -116,8 +116,8 @@ export const TTL_AFTER_FINISHED_CHECK: InvariantRegistration = {
     };
     function overdue(time: number, now: number): Violation[] {
         const out: Violation[] = [];
-        // No controller can delete while the API server is down: a TTL running out inside an outage is due at its end.
-        while (due.length > 0 && Math.max(due.peek()!.at, cluster.cp.api.downUntilMs) + TTL_SLACK_MS < now) {
+        // No controller can act in time while the API server is down or slow: a TTL running out then is due after it.
+        while (due.length > 0 && Math.max(due.peek()!.at, cluster.cp.disturbedUntilMs) + TTL_SLACK_MS < now) {
           const d = due.pop()!;
           noted.delete(d.uid);
           const job = cluster.cp.store.get<Job>("Job", d.ns, d.name);

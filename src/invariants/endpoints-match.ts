@@ -160,8 +160,8 @@ function matchCheck(cluster: Cluster, mode: Mode, info: InvariantInfo): Invarian
       differing.set(key, time);
       return;
     }
-    // No controller can write while the API server is down: the lag counts from the outage's end.
-    if (!reported.has(key) && time - Math.max(since, cluster.cp.api.downUntilMs) > lagBound(settings, store.count("Service"))) {
+    // No controller can act in time while the API server is down or slow: the lag counts from the end of that.
+    if (!reported.has(key) && time - Math.max(since, cluster.cp.disturbedUntilMs) > lagBound(settings, store.count("Service"))) {
       reported.add(key);
       out.push({ invariant: info.name, time, object: `Service/${ns}/${name}`, message: `${mode === "endpoints" ? "Endpoints" : mode === "slices" ? "EndpointSlices" : "mirrored EndpointSlices"} still differ from the pods after ${time - since}ms: ${d}` });
     }

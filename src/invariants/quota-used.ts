@@ -54,8 +54,8 @@ export const QUOTA_USED_CHECK: InvariantRegistration = {
       }
       const since = differing.get(id) ?? time;
       differing.set(id, since);
-      // No controller can write while the API server is down: the lag counts from the outage's end.
-      if ((atEnd || time - Math.max(since, cluster.cp.api.downUntilMs) > bound) && !reported.has(id)) {
+      // No controller can act in time while the API server is down or slow: the lag counts from the end of that.
+      if ((atEnd || time - Math.max(since, cluster.cp.disturbedUntilMs) > bound) && !reported.has(id)) {
         reported.add(id);
         (out ??= []).push({ invariant: QUOTA_USED.name, time, object: id, message: atEnd ? `at the quiescent end ${d}` : `status differs from what the quota counts for ${time - since}ms: ${d}` });
       }

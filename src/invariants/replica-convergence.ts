@@ -3,6 +3,7 @@ import { controllerRef, getCondition, isPodActive } from "../api/pod-util.js";
 import { tolerationsTolerateTaint } from "../api/tolerations.js";
 import { describe, type Node, type Pod, type ReplicaSet } from "../api/types.js";
 import type { Settings } from "../settings.js";
+import { SETTLE_HOPS } from "../api/slowdown.js";
 import { holdsNodeResources } from "./node-capacity.js";
 import type { Scenario } from "../scenario/types.js";
 import { NONE, type InvariantInfo, type InvariantRegistration, type Violation } from "./types.js";
@@ -164,13 +165,20 @@ function requirementMatches(e: Requirement, labels: Record<string, string>): boo
   }
 }
 
+/** The end of a fault window (a slowdown's delays play out SETTLE_HOPS latencies after it); 0 for other actions. */
+function windowEnd(a: Scenario["timeline"][number]): number {
+  if (a.action === "slowApiServer") return a.until + SETTLE_HOPS * a.latency;
+  return "until" in a && a.until !== undefined ? a.until : 0;
+}
+
 /**
  * Whether the end of a run of `scenario` is quiescent: its last timeline action (up to the end), or the end of a
- * fault window, came at least settleWindow before the end, so replica-convergence is meaningful. `nodes` is the cluster's node count at the end.
+ * fault window, came at least settleWindow before the end, so replica-convergence is meaningful. `nodes` is the
+ * cluster's node count at the end.
  */
 export function quiescentAtEnd(scenario: Pick<Scenario, "timeline" | "duration">, settings: Settings, nodes: number): boolean {
   // A fault window's end is an action too: the cluster settles after the heal, not after the cut.
-  const lastAction = scenario.timeline.filter((a) => a.at <= scenario.duration).reduce((t, a) => Math.max(t, a.at, "until" in a && a.until !== undefined ? a.until : 0), 0);
+  const lastAction = scenario.timeline.filter((a) => a.at <= scenario.duration).reduce((t, a) => Math.max(t, a.at, windowEnd(a)), 0);
   return scenario.duration - lastAction >= settleWindow(settings, nodes);
 }
 

@@ -91,7 +91,7 @@ function lagCheck(
   bound: number,
   now: () => number,
   initial: () => Iterable<string>,
-  /** The end of the latest API server outage (ApiServer.downUntilMs): no controller writes before it. */
+  /** When the control plane works normally again (ControlPlane.disturbedUntilMs): no lag counts before it. */
   downUntil: () => number,
 ): InvariantCheck {
   const dirty = new Set<string>(initial());
@@ -155,7 +155,7 @@ export const NAMESPACE_DEFAULTS_CHECK: InvariantRegistration = {
       lag(cluster),
       () => cluster.sim.now,
       () => [...store.list<Namespace>("Namespace")].map((n) => n.metadata.name),
-      () => cluster.cp.api.downUntilMs,
+      () => cluster.cp.disturbedUntilMs,
     );
   },
 };
@@ -205,7 +205,7 @@ export const SERVICE_ACCOUNT_TOKENS_CHECK: InvariantRegistration = {
       lag(cluster),
       () => cluster.sim.now,
       () => [],
-      () => cluster.cp.api.downUntilMs,
+      () => cluster.cp.disturbedUntilMs,
     );
   },
 };

@@ -70,6 +70,10 @@ class DeliveryQueue {
   push(d: PendingDelivery): void {
     this.items.push(d);
   }
+  /** The due time of the latest write queued (-Infinity when none is pending). */
+  get lastDue(): number {
+    return this.items.length > this.head ? this.items[this.items.length - 1]!.dueAt : -Infinity;
+  }
   peek(): PendingDelivery | undefined {
     return this.items[this.head];
   }
@@ -105,7 +109,8 @@ export const WATCH_DELIVERY_CHECK: InvariantRegistration = {
       const name = `informer/${kind}`;
       const q = new DeliveryQueue(name);
       queues.push(q);
-      store.watch(kind, (type, obj) => q.push({ type, key: deliveryKey(obj), version: obj.metadata.resourceVersion, dueAt: cluster.sim.now + settings.informerLatency }));
+      // Due after the informer latency plus a slow API server's (slowApiServer), never before an earlier write.
+      store.watch(kind, (type, obj) => q.push({ type, key: deliveryKey(obj), version: obj.metadata.resourceVersion, dueAt: Math.max(q.lastDue, cluster.sim.now + settings.informerLatency + cluster.cp.slowdown.extra(cluster.sim.now)) }));
       let replaying = true;
       // Writes committed before the check existed (the controllers' bootstrap objects) may still be on their way
       // to an informer with latency: their deliveries were never queued here, and are not judged.

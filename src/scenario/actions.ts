@@ -114,6 +114,9 @@ export class TimelinePlayer {
       case "apiServerOutage":
         this.faults.apiServerOutage(a.until, SOURCE);
         return;
+      case "slowApiServer":
+        this.faults.slowApiServer(a.latency, a.until, SOURCE);
+        return;
       case "zoneOutage":
         this.faults.zoneOutage(a.zone, a.until, SOURCE);
         return;

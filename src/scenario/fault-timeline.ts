@@ -1,6 +1,6 @@
 /**
  * Load-time conversion and checks of the timeline's fault actions (kubeletStop / kubeletStart, cordon / uncordon,
- * networkPartition, zoneOutage, imageRegistryOutage, apiServerOutage): names of nodes and zones checked against what the scenario declares at that time,
+ * networkPartition, zoneOutage, imageRegistryOutage, apiServerOutage, slowApiServer): names of nodes and zones checked against what the scenario declares at that time,
  * windows that end before they start refused, and overlaps judged. Overlapping windows of the same fault on the
  * same node compose (it heals at the latest end, src/faults/injector.ts); a kubelet stopped inside a partition
  * window (or a partition of a node whose kubelet is stopped) is refused, because the two faults would both claim
@@ -143,7 +143,26 @@ export function faultAction(
     diags.error(src.where([...path, "action"]), `${fieldPathOf([...path, "action"])}: ${raw.action} at ${when} needs the API server, which is down then (apiServerOutage from ${formatDuration(outage[0])} until ${formatDuration(outage[1])}); expected a time outside the outage`);
     return undefined;
   }
+  // An outage cuts every kubelet's connection, as a partition does: a kubeletStop then would claim it too.
+  if (outage && raw.action === "kubeletStop") {
+    diags.error(src.where([...path, "action"]), `${fieldPathOf([...path, "action"])}: kubeletStop at ${when} falls in an apiServerOutage window (from ${formatDuration(outage[0])} until ${formatDuration(outage[1])}); expected kubeletStop outside it (both faults cut the kubelet's connection)`);
+    return undefined;
+  }
   switch (raw.action) {
+    case "slowApiServer": {
+      if ((raw.duration === undefined) === (raw.until === undefined)) {
+        diags.error(src.where(path), `${fieldPathOf(path)}: expected exactly one of the keys duration or until`);
+        return undefined;
+      }
+      const until = end();
+      const latency = checkedDuration(src, [...path, "latency"], raw.latency, diags);
+      if (latency !== undefined && latency <= 0) {
+        diags.error(src.where([...path, "latency"]), `${fieldPathOf([...path, "latency"])}: must be greater than 0; got ${formatDuration(latency)}`);
+        return undefined;
+      }
+      if (until === undefined || latency === undefined) return undefined;
+      return { at, action: "slowApiServer", latency, until, source };
+    }
     case "apiServerOutage": {
       if ((raw.duration === undefined) === (raw.until === undefined)) {
         diags.error(src.where(path), `${fieldPathOf(path)}: expected exactly one of the keys duration or until`);

@@ -48,6 +48,8 @@ export type TimelineAction =
   | { at: number; action: "podKill"; namespace: string; pod: string | undefined; selector: string | undefined; source: SourcePos }
   /** kubectl drain: cordon, then evict the node's pods (src/faults/injector.ts drain). */
   | { at: number; action: "drain"; node: string; options: DrainOptions; source: SourcePos }
+  /** The API server adds `latency` (ms) to client requests and watch deliveries until `until` (ms). */
+  | { at: number; action: "slowApiServer"; latency: number; until: number; source: SourcePos }
   /** The API server answers no write until `until` (ms). */
   | { at: number; action: "apiServerOutage"; until: number; source: SourcePos }
   /** Pulls of the images the `images` glob matches fail until `until` (ms). */

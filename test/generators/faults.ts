@@ -1,18 +1,18 @@
 /**
  * Generated node fault actions of the timeline (issue 10): kubeletStop / kubeletStart, cordon / uncordon, drain
  * (with kubectl's flags), networkPartition (of nodes or a zone, with duration or until), zoneOutage (with or without
- * a duration), imageRegistryOutage (of an image pattern, with duration or until), apiServerOutage (with duration
- * or until; kubeletStart, cordon, uncordon and drain are then not generated inside its window, which the loader
- * refuses), podKill and containerCrash (by a selector of a workload's pods, `app=<name>`), resolved
- * against the generator's model so that each loads: names exist, windows end after they start, and a kubelet is
- * never stopped inside a partition window of its node or zone, nor a stopped kubelet's node partitioned (the loader
- * refuses both).
+ * a duration), imageRegistryOutage (of an image pattern, with duration or until), apiServerOutage (with duration or
+ * until; kubeletStop, kubeletStart, cordon, uncordon and drain are not generated inside its window, which the loader
+ * refuses), slowApiServer (a latency of 1s to 1m, with duration or until), podKill and containerCrash (by a selector
+ * of a workload's pods, `app=<name>`), resolved against the generator's model so that each loads: names exist,
+ * windows end after they start, and a kubelet is never stopped inside a partition window of its node or zone, nor a
+ * stopped kubelet's node partitioned (the loader refuses both).
  */
 import fc from "fast-check";
 import { goDuration } from "./durations.js";
 
 /** The fault actions the generator uses. */
-export const FAULT_ACTIONS = ["kubeletStop", "kubeletStart", "cordon", "uncordon", "drain", "networkPartition", "zoneOutage", "imageRegistryOutage", "apiServerOutage", "podKill", "containerCrash"] as const;
+export const FAULT_ACTIONS = ["kubeletStop", "kubeletStart", "cordon", "uncordon", "drain", "networkPartition", "zoneOutage", "imageRegistryOutage", "apiServerOutage", "slowApiServer", "podKill", "containerCrash"] as const;
 
 /** Image patterns of generated registry outages: one image, one repository's tags, a whole registry, none run. */
 export const IMAGE_PATTERNS = ["nginx:1.27", "nginx:*", "docker.io/*", "busybox:1.3?", "registry.example.com/*"] as const;
@@ -73,9 +73,13 @@ export class FaultModel {
   ): Record<string, unknown> | undefined {
     const pickFrom = <T>(xs: readonly T[]) => xs[pick % xs.length]!;
     const when = goDuration(at);
-    const needsApi = action === "kubeletStart" || action === "cordon" || action === "uncordon" || action === "drain";
+    const needsApi = action === "kubeletStart" || action === "kubeletStop" || action === "cordon" || action === "uncordon" || action === "drain";
     if (needsApi && this.apiDown.some(([s, e]) => s <= at && at < e)) return undefined;
     switch (action) {
+      case "slowApiServer": {
+        const window = useUntil ? { until: goDuration(at + span) } : { duration: goDuration(span) };
+        return { at: when, action, latency: ["1s", "15s", "55s", "1m"][pick % 4], ...window };
+      }
       case "apiServerOutage": {
         this.apiDown.push([at, at + span]);
         return useUntil ? { at: when, action, until: goDuration(at + span) } : { at: when, action, duration: goDuration(span) };

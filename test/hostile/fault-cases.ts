@@ -1,6 +1,6 @@
 /**
  * Issue 10's hostile inputs (item 20, named "10 ..."): the node fault actions of the timeline (kubeletStop /
- * kubeletStart, cordon / uncordon, drain, networkPartition, zoneOutage, imageRegistryOutage, apiServerOutage, podKill, containerCrash) naming nothing, with windows that end before they
+ * kubeletStart, cordon / uncordon, drain, networkPartition, zoneOutage, imageRegistryOutage, apiServerOutage, slowApiServer, podKill, containerCrash) naming nothing, with windows that end before they
  * start or overlap where they cannot, or with keys the action does not take: each refused with exit 2 at the
  * offending key's file:line:col, nothing written. The scenario (faultScenario) has two pools in two zones; the
  * timeline's items start at line 11.
@@ -119,4 +119,10 @@ export const FAULT_CASES: readonly HostileCase[] = [
   // The drain is the second item (line 12); "{at: 90s, action: " puts its value at offset 18, column 25.
   faultCase("drain while the API server is down", ["{at: 1m, action: apiServerOutage, duration: 1m}", "{at: 90s, action: drain, node: a-1}"], "12:25", "spec.timeline[1].action: drain at 1m30s needs the API server, which is down then (apiServerOutage from 1m until 2m); expected a time outside the outage"),
   faultCase("kubeletStart while the API server is down", ["{at: 30s, action: kubeletStop, node: a-1}", "{at: 1m, action: apiServerOutage, duration: 1m}", "{at: 90s, action: kubeletStart, node: a-1}"], "13:25", "spec.timeline[2].action: kubeletStart at 1m30s needs the API server, which is down then (apiServerOutage from 1m until 2m); expected a time outside the outage"),
+  faultCase("slowApiServer with no end", ["{at: 1m, action: slowApiServer, latency: 5s}"], "11:7", "spec.timeline[0]: expected exactly one of the keys duration or until"),
+  // "{at: 1m, action: slowApiServer, latency: 0s, duration: 1m}": 9 + 23 ("action: slowApiServer, ") + 9
+  // ("latency: ") puts 0s at offset 41, column 48.
+  faultCase("slowApiServer adding no latency", ["{at: 1m, action: slowApiServer, latency: 0s, duration: 1m}"], "11:48", "spec.timeline[0].latency: must be greater than 0; got 0s"),
+  faultCase("slowApiServer without a latency", ["{at: 1m, action: slowApiServer, duration: 1m}"], "11:7", 'spec.timeline[0]: missing required key "latency"'),
+  faultCase("kubeletStop while the API server is down", ["{at: 1m, action: apiServerOutage, duration: 1m}", "{at: 90s, action: kubeletStop, node: a-1}"], "12:25", "spec.timeline[1].action: kubeletStop at 1m30s falls in an apiServerOutage window (from 1m until 2m); expected kubeletStop outside it (both faults cut the kubelet's connection)"),
 ];

@@ -72,7 +72,7 @@ export class NamespaceController {
 
   constructor(private readonly cp: ControlPlane) {
     const s = cp.settings;
-    const config = { qps: s.controllerManagerQPS * NAMESPACE_CLIENT_QPS_FACTOR, burst: s.controllerManagerBurst * NAMESPACE_CLIENT_BURST_FACTOR, latency: s.apiRequestLatency };
+    const config = { qps: s.controllerManagerQPS * NAMESPACE_CLIENT_QPS_FACTOR, burst: s.controllerManagerBurst * NAMESPACE_CLIENT_BURST_FACTOR, latency: s.apiRequestLatency, slowdown: cp.slowdown };
     this.client = new ApiClient(cp.sim, NAMESPACE_COMPONENT, config);
     this.metadataClient = new ApiClient(cp.sim, `${NAMESPACE_COMPONENT}/metadata`, config);
     this.queue = new WorkerQueue<string>(

@@ -71,8 +71,6 @@ export class FaultInjector {
   private ctxCache: Context<InjectorEvent> | undefined;
   /** Per partitioned node, the end of its latest partition window (virtual ms). */
   private readonly partitionedUntil = new Map<string, number>();
-  /** The end of the latest API server outage window (virtual ms; -Infinity: none). */
-  private apiDownUntil = -Infinity;
   /** Machines that came back while cut from the API server: their kubelets start when the cut ends. */
   private readonly startWhenReachable = new Set<string>();
   /** Per node down in a zone outage, the end of its latest window (Infinity: no end given). */
@@ -112,7 +110,7 @@ export class FaultInjector {
 
   /** Whether `node` cannot reach the API server now: inside a partition window of its own, or an API outage. */
   private cutOff(node: string): boolean {
-    return (this.partitionedUntil.get(node) ?? -1) > this.now || this.apiDownUntil > this.now;
+    return (this.partitionedUntil.get(node) ?? -1) > this.now || !this.cluster.cp.api.reachable;
   }
 
   /**
@@ -128,7 +126,6 @@ export class FaultInjector {
    */
   apiServerOutage(untilMs: number, source: string): void {
     this.log.record({ at: this.now, source, action: "apiServerOutage", target: "apiserver", detail: `until ${formatDuration(untilMs)}` });
-    this.apiDownUntil = Math.max(this.apiDownUntil, untilMs);
     this.cluster.cp.api.goDown(untilMs);
     for (const k of this.cluster.kubelets.all()) if (k.running) k.detach("partition");
     this.ctx.scheduleAt(untilMs, { t: "apiRecover", source });
@@ -366,7 +363,8 @@ export class FaultInjector {
       return;
     }
     if (e.t === "apiRecover") {
-      if (this.apiDownUntil !== now) return;
+      // A later window still covers now: its own end reconnects.
+      if (!this.cluster.cp.api.reachable) return;
       this.log.record({ at: now, source: e.source, action: "apiServerOutageEnded", target: "apiserver", detail: "" });
       // Every watch failed with the server: the control plane's informers relist, requeueing every key.
       this.cluster.cp.informers.relistAll();
@@ -389,7 +387,7 @@ export class FaultInjector {
         this.log.record({ at: now, source: e.source, action: "networkPartitionHealed", target: `node/${n}`, detail: e.target === `node/${n}` ? "" : e.target }, this.node(n));
         const k = this.cluster.kubelets.get(n);
         // Still cut off by an API server outage: its end reconnects the kubelet.
-        if (this.apiDownUntil > now) continue;
+        if (!this.cluster.cp.api.reachable) continue;
         // A kubelet stopped meanwhile stays stopped (the load-time checks refuse that overlap in a timeline).
         if (k?.detachedAs === "partition") k.reattach();
         else if (this.startWhenReachable.delete(n)) k?.start();

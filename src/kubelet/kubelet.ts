@@ -292,10 +292,11 @@ export class Kubelet {
       // a terminal phase (status_manager.go updateStatusInternal / checkContainerStateTransition refuse it): a
       // restarted kubelet that recreates a finished restartPolicy Never pod's sandbox cannot make it Running again.
       if (isTerminal(cur) && built.phase !== cur.status.phase) continue;
+      // What is stored now is what the kubelet stands by: written, or equal to what it would write.
       if (!sameStatusByKubelet(built, cur.status)) {
         this.writeStatus(cur, built);
         pods.writtenStatus = built;
-      }
+      } else pods.writtenStatus = cur.status;
     }
   }
 

@@ -72,7 +72,7 @@ export class ImageRegistry {
   /** Whether the registry answers for `image` at `now` (no outage window matching it lasts). */
   reachable(image: string, now: number): boolean {
     if (this.outages.length === 0) return true;
-    this.outages = this.outages.filter((o) => o.untilMs > now);
+    if (this.outages.some((o) => o.untilMs <= now)) this.outages = this.outages.filter((o) => o.untilMs > now);
     return !this.outages.some((o) => o.matches(image));
   }
 
